@@ -1,0 +1,1 @@
+"""The Cooperation Portal bot: channels, processor, parser, commands and replies."""

@@ -1,0 +1,1 @@
+"""Weekly digests: build, render and enqueue exactly once per subscriber and period."""

@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy models, migrations and queries. Imports nothing of ours."""
