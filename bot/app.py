@@ -1,0 +1,62 @@
+"""The one place that wires settings, database, channels, processor and scheduler together."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.reference import load_reference_actors
+from store import migrate
+from store.db import make_engine, make_sessionmaker, transaction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Portal:
+    """A configured portal: its settings and its database."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def open(cls, settings: Settings) -> Portal:
+        settings.home.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.effective_database_url)
+        return cls(settings, engine, make_sessionmaker(engine))
+
+    def init(self) -> tuple[int, int]:
+        """Create or migrate the database and load the reference actors (idempotent)."""
+        migrate.upgrade(self.engine)
+        with transaction(self.sessions) as session:
+            added, changed = load_reference_actors(session)
+        log.info(
+            "database at revision %s; actors added %d, changed %d",
+            migrate.current_revision(self.engine),
+            added,
+            changed,
+        )
+        return added, changed
+
+    def is_current(self) -> bool:
+        return migrate.current_revision(self.engine) == migrate.head_revision()
+
+    def secret_key(self) -> bytes:
+        """PORTAL_SECRET_KEY, or a key generated once and kept in PORTAL_HOME."""
+        if self.settings.secret_key:
+            return self.settings.secret_key.encode()
+        path: Path = self.settings.home / "secret_key"
+        if not path.exists():
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,16 @@
+"""The `portal` command line: the secretariat's and the operator's tool."""
+
+from __future__ import annotations
+
+from bot.cli.actors import actors
+from bot.cli.base import cli
+from bot.cli.people import focal_point, secretariat
+from bot.cli.records import records
+from bot.cli.run import init, run
+
+for command in (init, run, actors, focal_point, secretariat, records):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli.main(prog_name="portal")

@@ -1,0 +1,123 @@
+"""`portal focal-point` and `portal secretariat`: who may speak for whom."""
+
+from __future__ import annotations
+
+import click
+
+from bot import registry
+from bot.cli.base import session_for, table
+from store.people import focal_points
+from store.people import secretariat as secretariat_members
+
+LANGUAGE = click.Choice(registry.LANGUAGES)
+
+
+@click.group("focal-point")
+def focal_point() -> None:
+    """Focal points: the people who speak for an actor."""
+
+
+@focal_point.command("add")
+@click.option("--actor", "actor_name", required=True, help="Code (LAO, NPA) or name of the actor.")
+@click.option("--email", required=True, help="The focal point's email address.")
+@click.option("--name", default="", help="Full name.")
+@click.option("--telegram-id", type=int, help="Numeric Telegram user id.")
+@click.option("--language", type=LANGUAGE, default="en", show_default=True)
+@click.pass_context
+def add_focal_point(
+    ctx: click.Context,
+    actor_name: str,
+    email: str,
+    name: str,
+    telegram_id: int | None,
+    language: str,
+) -> None:
+    """Register EMAIL as a focal point of ACTOR."""
+    with session_for(ctx) as session:
+        person = registry.add_focal_point(
+            session,
+            actor_name=actor_name,
+            email=email,
+            name=name,
+            language=language,
+            telegram_id=telegram_id,
+        )
+        codes = ", ".join(a.code for a in person.actors)
+        click.echo(f"{person.email} is a focal point of {codes}")
+
+
+@focal_point.command("list")
+@click.option("--actor", "actor_name", help="Only the focal points of this actor.")
+@click.pass_context
+def list_focal_points(ctx: click.Context, actor_name: str | None) -> None:
+    """List focal points with the actors they serve."""
+    with session_for(ctx) as session:
+        actor = registry.actor_named(session, actor_name) if actor_name else None
+        rows = [
+            (
+                p.email or "",
+                p.name,
+                ",".join(a.code for a in p.actors),
+                p.language,
+                str(p.telegram_id or ""),
+            )
+            for p in focal_points(session, actor)
+        ]
+    table(rows, ("email", "name", "actors", "lang", "telegram"))
+    click.echo(f"{len(rows)} focal point(s)")
+
+
+@focal_point.command("remove")
+@click.argument("email")
+@click.option("--actor", "actor_name", help="Only stop serving this actor (default: all).")
+@click.pass_context
+def remove_focal_point(ctx: click.Context, email: str, actor_name: str | None) -> None:
+    """Stop EMAIL being a focal point (records stay with their actor)."""
+    with session_for(ctx) as session:
+        removed = registry.remove_focal_point(session, email=email, actor_name=actor_name)
+    click.echo(f"{email} is no longer a focal point of {', '.join(removed)}")
+
+
+@click.group()
+def secretariat() -> None:
+    """Members of the secretariat, who confirm and reject records."""
+
+
+@secretariat.command("add")
+@click.option("--email", required=True)
+@click.option("--name", default="")
+@click.option("--telegram-id", type=int)
+@click.option("--language", type=LANGUAGE, default="en", show_default=True)
+@click.pass_context
+def add_secretariat(
+    ctx: click.Context, email: str, name: str, telegram_id: int | None, language: str
+) -> None:
+    """Make EMAIL a member of the secretariat."""
+    with session_for(ctx) as session:
+        person = registry.add_secretariat(
+            session, email=email, name=name, language=language, telegram_id=telegram_id
+        )
+        click.echo(f"{person.email} is a member of the secretariat")
+
+
+@secretariat.command("list")
+@click.pass_context
+def list_secretariat(ctx: click.Context) -> None:
+    """List the members of the secretariat."""
+    with session_for(ctx) as session:
+        rows = [
+            (p.email or "", p.name, p.language, str(p.telegram_id or ""))
+            for p in secretariat_members(session)
+        ]
+    table(rows, ("email", "name", "lang", "telegram"))
+    click.echo(f"{len(rows)} member(s)")
+
+
+@secretariat.command("remove")
+@click.argument("email")
+@click.pass_context
+def remove_secretariat(ctx: click.Context, email: str) -> None:
+    """Remove EMAIL from the secretariat."""
+    with session_for(ctx) as session:
+        registry.remove_secretariat(session, email=email)
+    click.echo(f"{email} is no longer a member of the secretariat")

@@ -1,0 +1,90 @@
+"""`portal records`: needs and offers as the secretariat sees them."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from bot.cli.base import session_for, table
+from bot.errors import NotFound
+from store.audit import record_history
+from store.records import NEED, OFFER, STATUSES, Record, by_public_id, list_records
+
+
+@click.group()
+def records() -> None:
+    """Needs and offers."""
+
+
+@records.command("list")
+@click.option("--status", type=click.Choice(STATUSES), help="Only records with this status.")
+@click.option("--kind", type=click.Choice((NEED, OFFER)), help="Only needs or only offers.")
+@click.pass_context
+def list_command(ctx: click.Context, status: str | None, kind: str | None) -> None:
+    """List records with their id, status, owner and title."""
+    with session_for(ctx) as session:
+        rows = [
+            (r.public_id, r.status, r.actor.code, r.title[:60])
+            for r in list_records(session, status=status, kind=kind)
+        ]
+    table(rows, ("id", "status", "actor", "title"))
+    click.echo(f"{len(rows)} record(s)")
+
+
+@records.command("show")
+@click.argument("record_id")
+@click.pass_context
+def show_command(ctx: click.Context, record_id: str) -> None:
+    """Show every field of one record."""
+    with session_for(ctx) as session:
+        record = _record(session, record_id)
+        click.echo(describe(record))
+
+
+@records.command("history")
+@click.argument("record_id")
+@click.pass_context
+def history_command(ctx: click.Context, record_id: str) -> None:
+    """Show every change to one record, oldest first."""
+    with session_for(ctx) as session:
+        record = _record(session, record_id)
+        for entry in record_history(session, record.id):
+            click.echo(
+                f"{entry.at:%Y-%m-%d %H:%M:%S}Z  {entry.action:<12} {entry.channel:<8} "
+                f"{entry.who}" + (f"  ({entry.note})" if entry.note else "")
+            )
+            if entry.after:
+                click.echo("    " + json.dumps(entry.after, default=str, ensure_ascii=False))
+
+
+def _record(session, record_id: str) -> Record:  # type: ignore[no-untyped-def]
+    record = by_public_id(session, record_id)
+    if record is None:
+        raise NotFound(f"no record {record_id}")
+    return record
+
+
+def describe(record: Record) -> str:
+    lines = [
+        f"id:          {record.public_id}",
+        f"kind:        {record.kind}",
+        f"status:      {record.status}",
+        f"actor:       {record.actor.code} ({record.actor.name}, {record.actor.type})",
+        f"title:       {record.title}",
+        f"countries:   {', '.join(record.countries) or '-'}",
+        f"areas:       {', '.join(record.areas)}",
+        f"assistance:  {', '.join(record.assistance)}",
+        f"amount:      {f'{record.amount:,} {record.currency}' if record.amount else '-'}",
+        f"period:      {record.period_start or '-'} to {record.period_end or '-'}",
+        f"languages:   {', '.join(record.languages) or '-'}",
+        f"reference:   {record.reference or '-'}",
+        f"created:     {record.created_at:%Y-%m-%d %H:%M}Z",
+        f"published:   {f'{record.published_at:%Y-%m-%d %H:%M}Z' if record.published_at else '-'}",
+        "description:",
+        *("    " + line for line in record.description.splitlines()),
+    ]
+    pending = record.pending_revision()
+    if pending is not None and record.status != "pending":
+        lines.append(f"pending revision {pending.number} submitted {pending.submitted_at:%Y-%m-%d}")
+    return "\n".join(lines)

@@ -1,0 +1,33 @@
+"""`portal init` and `portal run`."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.base import open_portal
+from store.actors import list_actors
+
+
+@click.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create or migrate the database and load the reference actors."""
+    portal = open_portal(ctx, require_current=False)
+    added, changed = portal.init()
+    with portal.sessions() as session:
+        total = len(list_actors(session))
+    click.echo(
+        f"database ready at {portal.settings.effective_database_url}; "
+        f"{total} actors ({added} added, {changed} updated)"
+    )
+
+
+@click.command()
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Start the portal: SMTP, Telegram (if configured), processor, outbox, scheduler."""
+    from bot.runner import serve
+
+    portal = open_portal(ctx, require_current=False)
+    portal.init()
+    serve(portal)

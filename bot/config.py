@@ -1,0 +1,98 @@
+"""One frozen Settings object, built from the environment and an optional portal.toml."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from bot.errors import ConfigError
+
+PREFIX = "PORTAL_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the portal reads from its environment. Tests build their own."""
+
+    home: Path = Path("var")
+    database_url: str = ""  # empty: SQLite file portal.db in home
+    domain: str = "localhost"
+    smtp_listen: str = "127.0.0.1:8025"
+    relay: str = ""  # empty: outgoing mail is written to the maildir in home
+    telegram_token: str = ""
+    telegram_api: str = "https://api.telegram.org/bot"
+    digest_schedule: str = "0 8 * * mon"  # crontab: minute hour day month day-of-week
+    timezone: str = "UTC"
+    log_level: str = "INFO"
+    secret_key: str = ""  # empty: generated once and kept in home/secret_key
+    max_message_size: int = 10 * 1024 * 1024
+    bot_name: str = "Cooperation Portal"
+    secretariat_name: str = "Implementation Support Unit"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    # ---- derived values -------------------------------------------------------------------
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.home / 'portal.db').resolve()}"
+
+    @property
+    def maildir(self) -> Path:
+        return self.home / "maildir"
+
+    @property
+    def submit_address(self) -> str:
+        return f"submit@{self.domain}"
+
+    @property
+    def smtp_host_port(self) -> tuple[str, int]:
+        host, _, port = self.smtp_listen.rpartition(":")
+        return host.strip("[]") or "127.0.0.1", int(port)
+
+    def with_changes(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    # ---- construction ---------------------------------------------------------------------
+    @classmethod
+    def load(
+        cls, environ: Mapping[str, str] | None = None, toml_path: Path | None = None
+    ) -> Settings:
+        """Defaults, then portal.toml (if any), then PORTAL_* environment variables."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        path = toml_path or Path(env.get("PORTAL_CONFIG", "portal.toml"))
+        if path.is_file():
+            try:
+                values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+        for name in cls.names():
+            key = PREFIX + name.upper()
+            if key in env:
+                values[name] = env[key]
+        unknown = set(values) - set(cls.names())
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        return cls(**{k: _coerce(k, v) for k, v in values.items()})
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls) if f.name != "extra"]
+
+
+def _coerce(name: str, value: Any) -> Any:
+    if name == "home":
+        return Path(str(value))
+    if name == "max_message_size":
+        try:
+            return int(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(
+                f"PORTAL_MAX_MESSAGE_SIZE must be a number of bytes: {value!r}"
+            ) from exc
+    if name == "smtp_listen" and ":" not in str(value):
+        raise ConfigError(f"PORTAL_SMTP_LISTEN must be host:port, not {value!r}")
+    return str(value)

@@ -1,0 +1,35 @@
+"""The exception tree of the portal.
+
+    PortalError
+    ├── ConfigError        bad configuration; the program stops with one clear line
+    ├── UserError          a person's mistake; becomes a helpful reply or a CLI message
+    │   ├── NotFound       no such record / actor / person (also for "not yours")
+    │   └── NotAllowed     the sender may not do this
+    └── DeliveryError      an outbox item could not be delivered; it will be retried
+
+Anything else is a bug: logged with its traceback, the inbox item is marked failed.
+"""
+
+
+class PortalError(Exception):
+    """Base of every error the portal raises on purpose."""
+
+
+class ConfigError(PortalError):
+    """The configuration cannot be used."""
+
+
+class UserError(PortalError):
+    """A person's mistake, explained in plain words."""
+
+
+class NotFound(UserError):
+    """No such thing, or not one the asker may see."""
+
+
+class NotAllowed(UserError):
+    """The asker may not do this."""
+
+
+class DeliveryError(PortalError):
+    """An outgoing message could not be delivered (yet)."""

@@ -1,0 +1,151 @@
+"""The inbox: every message we accepted, raw and durable, and its processing state."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Index, LargeBinary, String, Text, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from store.base import Base, utcnow
+
+NEW, PROCESSING, DONE, FAILED, QUARANTINED = "new", "processing", "done", "failed", "quarantined"
+MAX_ATTEMPTS = 3
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=10))
+
+
+class InboxItem(Base):
+    __tablename__ = "inbox_items"
+    __table_args__ = (Index("ix_inbox_items_status_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))  # "email" | "telegram"
+    sender: Mapped[str] = mapped_column(String(320))  # envelope sender / telegram user id
+    recipients: Mapped[list[str]] = mapped_column(default=list)
+    message_id: Mapped[str | None] = mapped_column(String(998))
+    dedup_key: Mapped[str] = mapped_column(String(64), unique=True)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default=NEW)
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_at: Mapped[datetime | None]
+    retry_at: Mapped[datetime | None]
+    processed_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(
+        String(64)
+    )  # e.g. "need created", "ignored: auto-reply"
+    error: Mapped[str | None] = mapped_column(Text)
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+def dedup_key(channel: str, sender: str, message_id: str | None, raw: bytes) -> str:
+    """Same sender and Message-ID (or, without one, the same bytes) is the same message."""
+    identity = message_id.strip() if message_id else "sha256:" + hashlib.sha256(raw).hexdigest()
+    return hashlib.sha256(f"{channel}\0{sender.lower()}\0{identity}".encode()).hexdigest()
+
+
+def store_message(
+    session: Session,
+    *,
+    channel: str,
+    sender: str,
+    recipients: list[str],
+    message_id: str | None,
+    raw: bytes,
+    meta: dict[str, Any] | None = None,
+) -> tuple[InboxItem, bool]:
+    """Keep a message; returns (item, created). A duplicate returns the first copy."""
+    key = dedup_key(channel, sender, message_id, raw)
+    existing = session.scalars(select(InboxItem).where(InboxItem.dedup_key == key)).first()
+    if existing is not None:
+        return existing, False
+    item = InboxItem(
+        channel=channel,
+        sender=sender,
+        recipients=recipients,
+        message_id=message_id,
+        dedup_key=key,
+        raw=raw,
+        meta=meta or {},
+    )
+    try:
+        with session.begin_nested():
+            session.add(item)
+            session.flush()
+    except IntegrityError:  # a concurrent copy won the race
+        existing = session.scalars(select(InboxItem).where(InboxItem.dedup_key == key)).one()
+        return existing, False
+    return item, True
+
+
+def claim_next(
+    session: Session, stale_after: timedelta = timedelta(minutes=10)
+) -> InboxItem | None:
+    """The oldest item waiting, due for a retry, or abandoned by a crashed worker."""
+    now = utcnow()
+    query = (
+        select(InboxItem)
+        .where(
+            (InboxItem.status == NEW)
+            | ((InboxItem.status == FAILED) & (InboxItem.retry_at <= now))
+            | ((InboxItem.status == PROCESSING) & (InboxItem.claimed_at < now - stale_after))
+        )
+        .order_by(InboxItem.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    item = session.scalars(query).first()
+    if item is None:
+        return None
+    item.status = PROCESSING
+    item.claimed_at = now
+    item.attempts += 1
+    return item
+
+
+def finish(item: InboxItem, outcome: str) -> None:
+    item.status = DONE
+    item.retry_at = None
+    item.outcome = outcome[:64]
+    item.error = None
+    item.processed_at = utcnow()
+
+
+def fail(session: Session, item_id: int, reason: str) -> InboxItem:
+    """Mark an item failed with its reason (in a fresh transaction, after a rollback).
+
+    It is tried again later; after MAX_ATTEMPTS it is quarantined until someone retries it.
+    """
+    item = session.get_one(InboxItem, item_id)
+    item.error = reason
+    item.processed_at = utcnow()
+    if item.attempts >= MAX_ATTEMPTS:
+        item.status = QUARANTINED
+        item.retry_at = None
+    else:
+        item.status = FAILED
+        item.retry_at = utcnow() + RETRY_DELAYS[min(item.attempts, len(RETRY_DELAYS)) - 1]
+    return item
+
+
+def retry(session: Session, item_id: int) -> InboxItem | None:
+    item = session.get(InboxItem, item_id)
+    if item is None or item.status not in (FAILED, QUARANTINED):
+        return item
+    session.execute(
+        update(InboxItem)
+        .where(InboxItem.id == item_id)
+        .values(status=NEW, error=None, attempts=0, retry_at=None)
+    )
+    session.refresh(item)
+    return item
+
+
+def list_items(session: Session, *, failed_only: bool = False, limit: int = 100) -> list[InboxItem]:
+    query = select(InboxItem).order_by(InboxItem.id.desc()).limit(limit)
+    if failed_only:
+        query = query.where(InboxItem.status.in_((FAILED, QUARANTINED)))
+    return list(session.scalars(query))

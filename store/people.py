@@ -1,0 +1,81 @@
+"""People: focal points of actors and members of the secretariat, with their addresses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from store.actors import Actor
+from store.base import Base, utcnow
+
+serves = Table(
+    "focal_point_actors",
+    Base.metadata,
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("actor_id", ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Person(Base):
+    """A focal point, a member of the secretariat, or both."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    is_secretariat: Mapped[bool] = mapped_column(default=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    emails: Mapped[list[EmailAddress]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="EmailAddress.id"
+    )
+    actors: Mapped[list[Actor]] = relationship(secondary=serves, order_by=Actor.code)
+
+    @property
+    def email(self) -> str | None:
+        return self.emails[0].address if self.emails else None
+
+    @property
+    def is_focal_point(self) -> bool:
+        return bool(self.actors)
+
+    def label(self) -> str:
+        return self.name or self.email or f"person {self.id}"
+
+
+class EmailAddress(Base):
+    __tablename__ = "email_addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(320), unique=True)  # stored lower-case
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    person: Mapped[Person] = relationship(back_populates="emails")
+
+
+def normalise_address(address: str) -> str:
+    return address.strip().lower()
+
+
+def person_by_email(session: Session, address: str) -> Person | None:
+    return session.scalars(
+        select(Person).join(EmailAddress).where(EmailAddress.address == normalise_address(address))
+    ).first()
+
+
+def person_by_telegram(session: Session, telegram_id: int) -> Person | None:
+    return session.scalars(select(Person).where(Person.telegram_id == telegram_id)).first()
+
+
+def focal_points(session: Session, actor: Actor | None = None) -> list[Person]:
+    query = select(Person).join(serves).distinct().order_by(Person.id)
+    if actor is not None:
+        query = query.where(serves.c.actor_id == actor.id)
+    return list(session.scalars(query))
+
+
+def secretariat(session: Session) -> list[Person]:
+    return list(session.scalars(select(Person).where(Person.is_secretariat).order_by(Person.id)))

@@ -1,0 +1,102 @@
+"""Shared fixtures: a migrated database on SQLite (always) and PostgreSQL (when configured)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.app import Portal
+from bot.config import Settings
+
+POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "")
+NO_POSTGRES = "PORTAL_TEST_POSTGRES_URL is not set: PostgreSQL cases skipped (.ci/run sets it)"
+
+os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+
+
+def pytest_report_header() -> str:
+    where = make_url(POSTGRES_URL).render_as_string() if POSTGRES_URL else "not configured"
+    return f"PostgreSQL: {where}"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head with the reference actors, copied for each test."""
+    home = tmp_path_factory.mktemp("template")
+    portal = Portal.open(Settings(home=home))
+    portal.init()
+    portal.close()
+    return home / "portal.db"
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A PostgreSQL database migrated to head, used as the TEMPLATE of each test's database."""
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
+    name = f"portal_tmpl_{uuid.uuid4().hex[:8]}"
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = _url_for(name)
+    portal = Portal.open(Settings(home=Path("/nonexistent"), database_url=url))
+    portal.init()
+    portal.close()
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _admin_engine():  # type: ignore[no-untyped-def]
+    url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    return create_engine(url, isolation_level="AUTOCOMMIT")
+
+
+def _url_for(database: str) -> str:
+    url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database=database)
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database for one test: a SQLite file, or a PostgreSQL database."""
+    if request.param == "sqlite":
+        path = tmp_path / "portal.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    name = f"portal_t_{uuid.uuid4().hex[:10]}"
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield _url_for(name)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(
+        home=tmp_path / "home",
+        database_url=database_url,
+        domain="portal.test",
+        secret_key="test-secret-key",
+        log_level="DEBUG",
+    )
+
+
+@pytest.fixture
+def portal(settings: Settings) -> Iterator[Portal]:
+    portal = Portal.open(settings)
+    yield portal
+    portal.close()

@@ -1,0 +1,62 @@
+"""The inbox keeps each message once and hands items out oldest first."""
+
+from bot.app import Portal
+from store import inbox
+from store.db import transaction
+
+
+def keep(portal: Portal, message_id: str | None, raw: bytes = b"body", sender: str = "a@x.example"):
+    with transaction(portal.sessions) as session:
+        item, created = inbox.store_message(
+            session,
+            channel="email",
+            sender=sender,
+            recipients=["submit@portal.test"],
+            message_id=message_id,
+            raw=raw,
+        )
+        return item.id, created
+
+
+def test_same_sender_and_message_id_is_stored_once(portal: Portal) -> None:
+    first = keep(portal, "<m1@x.example>", b"one")
+    again = keep(portal, "<m1@x.example>", b"one, delivered again")
+    other_sender = keep(portal, "<m1@x.example>", b"one", sender="b@y.example")
+    assert first[1] is True
+    assert again == (first[0], False)
+    assert other_sender[1] is True and other_sender[0] != first[0]
+
+
+def test_without_message_id_identical_bytes_are_one_message(portal: Portal) -> None:
+    assert keep(portal, None, b"same")[1] is True
+    assert keep(portal, None, b"same")[1] is False
+    assert keep(portal, None, b"different")[1] is True
+
+
+def test_claim_oldest_first_then_nothing(portal: Portal) -> None:
+    ids = [keep(portal, f"<m{n}@x.example>")[0] for n in range(3)]
+    claimed = []
+    for _ in range(4):
+        with transaction(portal.sessions) as session:
+            item = inbox.claim_next(session)
+            claimed.append(item.id if item else None)
+            if item:
+                assert item.status == inbox.PROCESSING and item.attempts == 1
+    assert claimed == [*ids, None]
+
+
+def test_failed_item_is_listed_and_retried(portal: Portal) -> None:
+    item_id, _ = keep(portal, "<bad@x.example>")
+    with transaction(portal.sessions) as session:
+        inbox.claim_next(session)
+    with transaction(portal.sessions) as session:
+        inbox.fail(session, item_id, "ValueError: boom")
+    with transaction(portal.sessions) as session:
+        failed = inbox.list_items(session, failed_only=True)
+        assert [(i.id, i.status, i.error) for i in failed] == [
+            (item_id, "failed", "ValueError: boom")
+        ]
+        inbox.retry(session, item_id)
+    with transaction(portal.sessions) as session:
+        again = inbox.claim_next(session)
+        assert again is not None and again.id == item_id and again.error is None

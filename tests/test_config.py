@@ -1,0 +1,46 @@
+"""Settings come from defaults, then portal.toml, then PORTAL_* variables."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.errors import ConfigError
+
+
+def test_defaults() -> None:
+    settings = Settings.load({}, toml_path=Path("/nonexistent.toml"))
+    assert settings.home == Path("var")
+    assert settings.effective_database_url == f"sqlite:///{Path('var/portal.db').resolve()}"
+    assert settings.smtp_host_port == ("127.0.0.1", 8025)
+    assert settings.relay == ""
+    assert settings.telegram_api == "https://api.telegram.org/bot"
+    assert settings.maildir == Path("var/maildir")
+
+
+def test_environment_wins_over_toml(tmp_path: Path) -> None:
+    toml = tmp_path / "portal.toml"
+    toml.write_text('domain = "ccm.example"\nsmtp_listen = "0.0.0.0:2525"\nhome = "/srv/portal"\n')
+    settings = Settings.load({"PORTAL_DOMAIN": "env.example"}, toml_path=toml)
+    assert (settings.domain, settings.smtp_host_port, settings.home) == (
+        "env.example",
+        ("0.0.0.0", 2525),
+        Path("/srv/portal"),
+    )
+    assert settings.submit_address == "submit@env.example"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("colour = 1\n", "unknown setting(s): colour"),
+        ("domain = \n", "not valid TOML"),
+        ('smtp_listen = "8025"\n', "PORTAL_SMTP_LISTEN must be host:port, not '8025'"),
+    ],
+)
+def test_bad_configuration_is_one_clear_error(tmp_path: Path, content: str, message: str) -> None:
+    toml = tmp_path / "portal.toml"
+    toml.write_text(content)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        Settings.load({}, toml_path=toml)
