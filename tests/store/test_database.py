@@ -1,5 +1,6 @@
 """The database: migrations at head match the models, SQLite pragmas, idempotent init."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
@@ -32,7 +33,7 @@ def test_init_twice_changes_nothing(portal: Portal) -> None:
 
 def test_sqlite_runs_with_wal_full_sync_and_foreign_keys(portal: Portal) -> None:
     if portal.engine.dialect.name != "sqlite":
-        return  # the pragmas are SQLite's; PostgreSQL is durable by default
+        pytest.skip("the pragmas are SQLite's; PostgreSQL is durable by default")
     with portal.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
