@@ -3,39 +3,113 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.app import Portal
+from bot.channels.base import Sender
+from bot.channels.email import SubmissionHandler, start_server
+from bot.channels.email_out import EmailSender, MaildirSender, RelaySender
+from bot.delivery import Delivery
+from bot.intake import keeper
+from bot.processor import Processor
 
 log = logging.getLogger(__name__)
 
-Service = Callable[[Portal, asyncio.Event], Coroutine[Any, Any, None]]
+POLL_SECONDS = 2.0
 
 
-async def run_services(portal: Portal, services: list[Service], stop: asyncio.Event) -> None:
-    """Run services until `stop` is set or one of them fails; then stop them all."""
-    tasks = [
-        asyncio.create_task(service(portal, stop), name=service.__name__) for service in services
-    ]
-    waiter = asyncio.create_task(stop.wait(), name="stop")
-    done, _ = await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
-    stop.set()
-    for task in done:
-        if task is not waiter and task.exception() is not None:
-            log.error("service %s failed", task.get_name(), exc_info=task.exception())
-    results = await asyncio.gather(*tasks, return_exceptions=True)
-    waiter.cancel()
-    for task, result in zip(tasks, results, strict=True):
-        if isinstance(result, Exception) and task not in done:
-            log.error("service %s failed while stopping", task.get_name(), exc_info=result)
+@dataclass
+class Wakeups:
+    """Events that let one service nudge the next instead of waiting for its poll."""
+
+    inbox: asyncio.Event = field(default_factory=asyncio.Event)
+    outbox: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+Service = Callable[[Portal, asyncio.Event, Wakeups], Coroutine[Any, Any, None]]
+
+
+async def nap(event: asyncio.Event, stop: asyncio.Event, seconds: float = POLL_SECONDS) -> None:
+    """Wait until `event` (or `stop`) is set, or `seconds` pass; then clear `event`."""
+    waiters = [asyncio.ensure_future(event.wait()), asyncio.ensure_future(stop.wait())]
+    await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    for waiter in waiters:
+        waiter.cancel()
+    event.clear()
+
+
+async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
+    settings = portal.settings
+    handler = SubmissionHandler(
+        settings.domain,
+        keeper(portal.sessions, "email"),
+        settings.max_message_size,
+        on_stored=lambda _item_id: wake.inbox.set(),
+    )
+    host, port = settings.smtp_host_port
+    server = await start_server(handler, host, port, settings.max_message_size)
+    bound = server.sockets[0].getsockname()
+    log.info("SMTP listening on %s:%d for %s", bound[0], bound[1], settings.submit_address)
+    try:
+        await stop.wait()
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def processing_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
+    processor = Processor(portal.sessions, portal.settings)
+    while not stop.is_set():
+        while not stop.is_set() and await asyncio.to_thread(processor.process_next) is not None:
+            wake.outbox.set()
+        await nap(wake.inbox, stop)
+
+
+async def delivery_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
+    delivery = Delivery(portal.sessions, senders_for(portal))
+    while not stop.is_set():
+        await delivery.deliver_due()
+        await nap(wake.outbox, stop)
+
+
+def senders_for(portal: Portal) -> dict[str, Sender]:
+    settings = portal.settings
+    transport = RelaySender(settings.relay) if settings.relay else MaildirSender(settings.maildir)
+    email = EmailSender(
+        transport, from_name=settings.bot_name, from_address=settings.submit_address
+    )
+    return {"email": email}
 
 
 def services_for(portal: Portal) -> list[Service]:
     """The services `portal run` starts for these settings."""
-    return []
+    return [smtp_service, processing_service, delivery_service]
+
+
+async def run_services(portal: Portal, services: list[Service], stop: asyncio.Event) -> None:
+    """Run services until `stop` is set or one of them fails; then stop them all."""
+    wake = Wakeups()
+    tasks = [
+        asyncio.create_task(service(portal, stop, wake), name=service.__name__)
+        for service in services
+    ]
+    waiter = asyncio.create_task(stop.wait(), name="stop")
+    done, _ = await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
+    stop.set()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    waiter.cancel()
+    failed = False
+    for task, result in zip(tasks, results, strict=True):
+        if isinstance(result, Exception):
+            failed = True
+            log.error("service %s failed", task.get_name(), exc_info=result)
+    if failed:
+        raise SystemExit(1)
 
 
 def serve(portal: Portal) -> None:
@@ -52,4 +126,5 @@ def serve(portal: Portal) -> None:
         await run_services(portal, services_for(portal), stop)
         log.info("portal stopped")
 
-    asyncio.run(main())
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())

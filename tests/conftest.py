@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from bot.app import Portal
 from bot.config import Settings
+from tests.harness import RunningPortal, free_port
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "")
 NO_POSTGRES = "PORTAL_TEST_POSTGRES_URL is not set: PostgreSQL cases skipped (.ci/run sets it)"
@@ -100,3 +101,13 @@ def portal(settings: Settings) -> Iterator[Portal]:
     portal = Portal.open(settings)
     yield portal
     portal.close()
+
+
+@pytest.fixture
+def running(settings: Settings, portal: Portal) -> Iterator[RunningPortal]:
+    """The whole portal running: SMTP on a free loopback port, processor, outbox to a maildir."""
+    live = Portal.open(settings.with_changes(smtp_listen=f"127.0.0.1:{free_port()}"))
+    server = RunningPortal(live).start()
+    yield server
+    server.stop()
+    live.close()

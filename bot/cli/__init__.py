@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from bot.cli.actors import actors
 from bot.cli.base import cli
+from bot.cli.inbox import inbox
 from bot.cli.people import focal_point, secretariat
-from bot.cli.records import records
+from bot.cli.records import confirm, records, reject
 from bot.cli.run import init, run
 
-for command in (init, run, actors, focal_point, secretariat, records):
+for command in (init, run, actors, focal_point, secretariat, records, confirm, reject, inbox):
     cli.add_command(command)
 
 

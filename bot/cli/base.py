@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -12,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from bot.app import Portal
 from bot.config import Settings
+from bot.context import Context
+from bot.envelope import Inbound
 from bot.errors import ConfigError, UserError
 from bot.logs import configure
 from store.db import transaction
@@ -55,6 +58,14 @@ def session_for(ctx: click.Context) -> Iterator[Session]:
     """One transaction for one CLI command."""
     with transaction(open_portal(ctx).sessions) as session:
         yield session
+
+
+def cli_context(session: Session, ctx: click.Context) -> Context:
+    """The context of a secretariat action taken on the command line."""
+    settings: Settings = ctx.find_root().obj
+    who = f"cli:{getpass.getuser()}"
+    inbound = Inbound(channel="cli", sender=who, subject="", text="")
+    return Context(session, settings, inbound, person=None)
 
 
 def table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> None:

@@ -6,7 +6,8 @@ import json
 
 import click
 
-from bot.cli.base import session_for, table
+from bot import review
+from bot.cli.base import cli_context, session_for, table
 from bot.errors import NotFound
 from store.audit import record_history
 from store.records import NEED, OFFER, STATUSES, Record, by_public_id, list_records
@@ -30,6 +31,43 @@ def list_command(ctx: click.Context, status: str | None, kind: str | None) -> No
         ]
     table(rows, ("id", "status", "actor", "title"))
     click.echo(f"{len(rows)} record(s)")
+
+
+@click.command("confirm")
+@click.argument("record_ids", nargs=-1, required=True)
+@click.pass_context
+def confirm(ctx: click.Context, record_ids: tuple[str, ...]) -> None:
+    """Publish the pending records (or pending changes) RECORD_IDS; their owners are told."""
+    with session_for(ctx) as session:
+        context = cli_context(session, ctx)
+        decisions = [review.confirm(context, public_id) for public_id in record_ids]
+    _report(decisions)
+
+
+@click.command("reject")
+@click.argument("record_id")
+@click.option("--reason", required=True, help="Why; sent to the record's focal points.")
+@click.pass_context
+def reject(ctx: click.Context, record_id: str, reason: str) -> None:
+    """Refuse the pending record (or pending change) RECORD_ID; its owners are told why."""
+    with session_for(ctx) as session:
+        decision = review.reject(cli_context(session, ctx), record_id, reason)
+    _report([decision])
+
+
+def _report(decisions: list[review.Decision]) -> None:
+    failures = 0
+    for decision in decisions:
+        if decision.outcome in ("published", "rejected"):
+            click.echo(f"{decision.public_id}: {decision.outcome}")
+        elif decision.outcome == "nothing_pending":
+            failures += 1
+            click.echo(f"{decision.public_id}: nothing pending (it is {decision.status})", err=True)
+        else:
+            failures += 1
+            click.echo(f"{decision.public_id}: no such record", err=True)
+    if failures:
+        raise click.exceptions.Exit(1)
 
 
 @records.command("show")

@@ -5,16 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.commands import confirm, help, reject, submit
 from bot.commands.base import Command
+from bot.commands.confirm import COMMAND as CONFIRM
+from bot.commands.help import COMMAND as HELP
+from bot.commands.reject import COMMAND as REJECT
+from bot.commands.submit import NEED, OFFER
 
-COMMANDS: tuple[Command, ...] = (
-    help.COMMAND,
-    submit.NEED,
-    submit.OFFER,
-    confirm.COMMAND,
-    reject.COMMAND,
-)
+COMMANDS: tuple[Command, ...] = (HELP, NEED, OFFER, CONFIRM, REJECT)
 
 _BY_WORD = {word: command for command in COMMANDS for word in command.words}
 _PREFIX = re.compile(r"^\s*((re|fwd?|tr|rv|aw|wg|r)\s*:\s*)+", re.IGNORECASE)

@@ -1,0 +1,28 @@
+"""HELP: the commands this sender may use, and the blank templates."""
+
+from bot.commands.base import Command
+from bot.context import Context
+from bot.views import vocabulary
+
+
+def send_help(ctx: Context, args: str = "") -> str:
+    from bot.commands import visible_to  # the registry imports this module
+
+    words = vocabulary()
+    is_secretariat = bool(ctx.person and ctx.person.is_secretariat)
+    ctx.reply(
+        "help",
+        commands=visible_to(is_secretariat),
+        areas=[words.area_label(code, ctx.language) for code in words.area_codes],
+        assistance=[words.assistance_label(code, ctx.language) for code in words.assistance_codes],
+    )
+    return "help sent"
+
+
+COMMAND = Command(
+    name="HELP",
+    words=("HELP", "AIDE", "AYUDA", "?"),
+    usage="HELP",
+    summary="this message, with the blank templates",
+    action=send_help,
+)

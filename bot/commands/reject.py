@@ -1,0 +1,37 @@
+"""REJECT id reason: the secretariat refuses a pending record, telling the focal point why."""
+
+from bot.commands.base import Command
+from bot.commands.confirm import RECORD_ID
+from bot.context import Context
+from bot.review import reject
+
+
+def run(ctx: Context, args: str) -> str:
+    found = RECORD_ID.match(args.strip())
+    reason = args.strip()[found.end() :].strip(" :-–") if found else ""
+    if found and not reason:  # "REJECT id" as the subject, the reason in the body
+        reason = _first_paragraph(ctx.inbound.text, skip=found.group(0))
+    if found is None or not reason:
+        ctx.reply("review_usage", verb="reject")
+        return "reject without record id or reason"
+    result = reject(ctx, found.group(0).upper(), reason)
+    ctx.reply("review_result", verb="rejected", results=[result])
+    return f"reject: {result.public_id} {result.outcome}"
+
+
+def _first_paragraph(text: str, skip: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines()]
+    if lines and skip.upper() in lines[0].upper():
+        lines = lines[1:]
+    paragraph = "\n".join(lines).strip().split("\n\n")[0]
+    return " ".join(paragraph.split())
+
+
+COMMAND = Command(
+    name="REJECT",
+    words=("REJECT", "REJETER", "RECHAZAR"),
+    usage="REJECT id reason",
+    summary="refuse a pending record, with the reason (secretariat)",
+    action=run,
+    secretariat_only=True,
+)

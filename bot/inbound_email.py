@@ -1,0 +1,138 @@
+"""Read a raw email into an Inbound: headers, the best text part, loop markers."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+import re
+from email.message import EmailMessage, Message
+from email.utils import getaddresses
+
+import html2text
+
+from bot.envelope import Inbound
+
+log = logging.getLogger(__name__)
+
+_LIST_HEADERS = ("List-Id", "List-Unsubscribe", "List-Post", "Mailing-List")
+_OUT_OF_OFFICE = re.compile(
+    r"^\s*(auto(matic)?[ -]?reply|out of (the )?office|absence|absent|r[ée]ponse automatique"
+    r"|respuesta autom[aá]tica|fuera de la oficina|ausencia)\b",
+    re.IGNORECASE,
+)
+
+
+def parse_bytes(raw: bytes) -> EmailMessage:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def read_email(raw: bytes, envelope_sender: str, recipients: list[str]) -> Inbound:
+    message = parse_bytes(raw)
+    text, attachments = body_text(message)
+    return Inbound(
+        channel="email",
+        sender=from_address(message) or envelope_sender,
+        subject=header(message, "Subject"),
+        text=text,
+        message_id=header(message, "Message-ID") or None,
+        references=tuple(
+            _message_ids(header(message, "References"))
+            + _message_ids(header(message, "In-Reply-To"))
+        ),
+        recipients=tuple(recipients),
+        attachments=tuple(attachments),
+        automatic=automatic_reason(message, envelope_sender),
+    )
+
+
+def header(message: Message, name: str) -> str:
+    """A header as text, never raising on malformed encodings."""
+    try:
+        value = message.get(name)
+    except Exception:  # malformed header: the email package raises many kinds
+        log.info("unreadable %s header", name)
+        return ""
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def from_address(message: Message) -> str | None:
+    """The single address in From, lower-cased; None if there is not exactly one."""
+    values = message.get_all("From") or []
+    addresses = [addr for _, addr in getaddresses([str(v) for v in values]) if addr]
+    return addresses[0].strip().lower() if len(addresses) == 1 else None
+
+
+def automatic_reason(message: Message, envelope_sender: str) -> str | None:
+    """Why this mail must never be answered (auto-reply, bounce, list), or None."""
+    if not envelope_sender or envelope_sender == "<>":
+        return "bounce (null sender)"
+    auto = header(message, "Auto-Submitted").lower()
+    if auto and auto != "no":
+        return f"auto-submitted: {auto}"
+    if message.get_content_type() == "multipart/report":
+        return "delivery report"
+    precedence = header(message, "Precedence").lower()
+    if precedence in ("bulk", "junk", "list", "auto_reply"):
+        return f"precedence: {precedence}"
+    for name in ("X-Autoreply", "X-Autorespond"):
+        if message.get(name) is not None:
+            return f"auto-reply ({name})"
+    suppress = {v.strip() for v in header(message, "X-Auto-Response-Suppress").lower().split(",")}
+    if suppress & {"all", "oof", "autoreply"}:  # what Exchange puts on its own auto-replies
+        return "auto-reply (X-Auto-Response-Suppress)"
+    if any(message.get(name) is not None for name in _LIST_HEADERS):
+        return "mailing list"
+    if _OUT_OF_OFFICE.match(header(message, "Subject")):
+        return "out-of-office subject"
+    return None
+
+
+def body_text(message: EmailMessage) -> tuple[str, list[str]]:
+    """The message's text (plain preferred, else HTML turned into text) and attachment names."""
+    attachments = [
+        part.get_filename() or part.get_content_type()
+        for part in message.walk()
+        if part.get_content_disposition() == "attachment"
+    ]
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return "", attachments
+    text = _decoded(part)
+    if part.get_content_type() == "text/html":
+        text = html_to_text(text)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), attachments
+
+
+def html_to_text(html: str) -> str:
+    converter = html2text.HTML2Text()
+    converter.body_width = 0
+    converter.ignore_images = True
+    converter.ignore_links = True
+    converter.ignore_emphasis = True
+    return converter.handle(html)
+
+
+def _decoded(part: Message) -> str:
+    """Text of a part even when its charset is wrong or unknown."""
+    try:
+        content = part.get_content()  # type: ignore[attr-defined]
+        if isinstance(content, str):
+            return content
+    except (LookupError, UnicodeError, AssertionError):
+        pass
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return str(payload or "")
+    for charset in (part.get_content_charset() or "", "utf-8", "cp1252"):
+        try:
+            return payload.decode(charset) if charset else payload.decode("utf-8")
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return payload.decode("utf-8", errors="replace")
+
+
+def _message_ids(value: str) -> list[str]:
+    return re.findall(r"<[^<>\s]+>", value)

@@ -1,0 +1,108 @@
+"""Text folding, plural fallbacks and list splitting shared by the field normalisers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class FieldError(ValueError):
+    """A value that cannot be understood.
+
+    `code` is one of: "invalid" (not in a form we read), "ambiguous" (several readings, e.g. two
+    amounts or two currencies), "no_currency", "unknown_currency", "unknown_value" (a word that is
+    not in the vocabulary), "start_after_end". `value` is the offending text as sent.
+    """
+
+    def __init__(self, code: str, value: str) -> None:
+        super().__init__(f"{code}: {value!r}")
+        self.code = code
+        self.value = value
+
+
+_FOLD = str.maketrans(
+    {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l",
+     "’": "'", "‘": "'", "ʼ": "'", "`": "'", "&": " and "}
+)
+_ARTICLE = re.compile(r"^(?:(?:the|la|le|les|el|los|las) |l')")
+
+
+def fold(text: str) -> str:
+    """Text reduced for matching: no case, accents, dots or outer punctuation; single spaces."""
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"[^\w']+|_", " ", text.replace(".", ""))
+    return " ".join(text.split()).strip("' ")
+
+
+def name_key(text: str) -> str:
+    """Fold a place name and drop a leading article ("the Gambia", "la Guinée", "el Salvador")."""
+    return _ARTICLE.sub("", fold(text))
+
+
+def _singulars(key: str) -> tuple[str, ...]:
+    """Simple plural fallbacks: every word without a final s, or without a final es."""
+    words = key.split()
+    no_s = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words]
+    no_es = [
+        w[:-2] if len(w) > 4 and w.endswith("es") else s for w, s in zip(words, no_s, strict=True)
+    ]
+    return tuple(dict.fromkeys((" ".join(no_s), " ".join(no_es))))
+
+
+def with_singulars(index: Mapping[str, T]) -> dict[str, T]:
+    """The index plus the plural-less forms of its keys, where they are not ambiguous."""
+    extra: dict[str, T] = {}
+    clashes: set[str] = set()
+    for key, value in index.items():
+        for variant in _singulars(key):
+            if variant not in index and extra.setdefault(variant, value) != value:
+                clashes.add(variant)
+    return {**index, **{k: v for k, v in extra.items() if k not in clashes}}
+
+
+def lookup(index: Mapping[str, T], key: str) -> T | None:
+    if not key:
+        return None
+    if key in index:
+        return index[key]
+    return next((index[k] for k in _singulars(key) if k in index), None)
+
+
+_SEPARATORS = re.compile(r"[,;\n]+")
+_CONJUNCTIONS = re.compile(r"\s+(?:and|et|y|&|\+)\s+|\s*/\s*", re.IGNORECASE)
+
+
+def resolve_list(text: str, find: Callable[[str], T | None]) -> tuple[list[T], list[str]]:
+    """Split a list ("a, b; c and d") and look each item up: (found values, unknown items).
+
+    Commas inside a name are tried first ("Korea, Republic of"), and "and"/"et"/"y" only split an
+    item that is not known as a whole ("Bosnia and Herzegovina" stays one).
+    """
+    pieces = [p.strip(" \t-*•") for p in _SEPARATORS.split(text)]
+    pieces = [p for p in pieces if fold(p)]
+    found: list[T] = []
+    unknown: list[str] = []
+    i = 0
+    while i < len(pieces):
+        for n in (3, 2, 1):
+            hit = find(", ".join(pieces[i : i + n])) if i + n <= len(pieces) else None
+            if hit is not None:
+                found.append(hit)
+                i += n
+                break
+        else:
+            for part in _CONJUNCTIONS.split(pieces[i]):
+                if not fold(part):
+                    continue
+                hit = find(part)
+                if hit is None:
+                    unknown.append(part.strip())
+                else:
+                    found.append(hit)
+            i += 1
+    return found, unknown

@@ -1,0 +1,47 @@
+"""Every text a person reads comes from a Jinja2 template in bot/templates/."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+
+TEMPLATES = Path(__file__).parent / "templates"
+LANGUAGES = ("en", "fr", "es")
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def render(name: str, language: str, **context: Any) -> tuple[str, str]:
+    """(subject, body) of the message `name` in `language` (English when not translated).
+
+    A message template's first line is its subject; the body follows a blank line.
+    """
+    text = render_text(f"{name}.txt.j2", language, **context)
+    subject, _, body = text.partition("\n\n")
+    return " ".join(subject.split()), body.strip("\n") + "\n"
+
+
+def render_text(filename: str, language: str, **context: Any) -> str:
+    env = environment()
+    stem, _, ext = filename.partition(".")
+    for lang in dict.fromkeys((language, "en")):
+        try:
+            template = env.get_template(f"{stem}.{lang}.{ext}")
+        except TemplateNotFound:
+            continue
+        return template.render(language=lang, **context)
+    raise TemplateNotFound(filename)
