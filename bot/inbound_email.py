@@ -116,22 +116,18 @@ def html_to_text(html: str) -> str:
 
 
 def _decoded(part: Message) -> str:
-    """Text of a part even when its charset is wrong or unknown."""
-    try:
-        content = part.get_content()  # type: ignore[attr-defined]
-        if isinstance(content, str):
-            return content
-    except (LookupError, UnicodeError, AssertionError):
-        pass
+    """Text of a part even when its charset is wrong or unknown: the declared charset, then
+    UTF-8, then Windows-1252 (what mislabelled mail nearly always is), then Latin-1."""
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return str(payload or "")
-    for charset in (part.get_content_charset() or "", "utf-8", "cp1252"):
+    declared = part.get_content_charset() or "us-ascii"
+    for charset in (declared, "utf-8", "cp1252"):
         try:
-            return payload.decode(charset) if charset else payload.decode("utf-8")
+            return payload.decode(charset)
         except (LookupError, UnicodeDecodeError):
             continue
-    return payload.decode("utf-8", errors="replace")
+    return payload.decode("latin-1")
 
 
 def _message_ids(value: str) -> list[str]:

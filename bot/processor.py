@@ -8,7 +8,9 @@ import traceback
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.handling import handle
+from bot.context import Context
+from bot.envelope import Inbound
+from bot.handling import handle, read_inbound
 from store import inbox
 from store.db import transaction
 
@@ -39,7 +41,22 @@ class Processor:
             with transaction(self.sessions) as session:
                 item = inbox.fail(session, item_id, reason)
                 log.warning("inbox item %d is now %s", item_id, item.status)
+                if item.status == inbox.QUARANTINED:
+                    self._tell_sender_it_is_kept(session, item)
         return item_id
+
+    def _tell_sender_it_is_kept(self, session: Session, item: inbox.InboxItem) -> None:
+        """After the last try, the sender hears once that the message is kept for a person."""
+        try:
+            inbound = read_inbound(item)
+        except Exception:  # the very thing that failed may be reading it
+            log.info("inbox item %d: unreadable, answering the envelope sender", item.id)
+            inbound = Inbound(channel=item.channel, sender=item.sender, subject="", text="",
+                              automatic=None if item.sender else "bounce (null sender)")
+        if inbound.automatic or not inbound.sender:
+            return
+        ctx = Context(session, self.settings, inbound, person=None, inbox_item_id=item.id)
+        ctx.reply("processing_failed", subject=inbound.subject)
 
     def process_all(self) -> int:
         """Handle items until none waits; returns how many were handled."""

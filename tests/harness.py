@@ -112,7 +112,7 @@ def read_maildir(path: Path) -> list[EmailMessage]:
         return []
     box = mailbox.Maildir(path, factory=None, create=False)
     messages = []
-    for key in box.keys():
+    for key in box.iterkeys():
         with box.get_file(key) as handle:
             messages.append(message_from_binary_file(handle, policy=policy.default))
     return sorted(messages, key=lambda m: int(m["X-Portal-Outbox-Id"]))

@@ -1,0 +1,76 @@
+"""The outbox worker: to a relay, retried when the relay is down, never dropped."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from bot.app import Portal
+from bot.channels.email_out import EmailSender, RelaySender
+from bot.delivery import Delivery
+from store import outbox
+from store.base import utcnow
+from store.db import transaction
+from tests.fakes import RecordingRelay
+from tests.harness import free_port
+
+
+def enqueue(portal: Portal) -> int:
+    with transaction(portal.sessions) as session:
+        item = outbox.OutboxItem(
+            channel="email", recipient="vong@nra.example", kind="receipt",
+            subject="Received: N-2026-0001 Survey", body="Thank you.\n",
+            headers={"In-Reply-To": "<m1@nra.example>", "References": "<m1@nra.example>"},
+            message_id="<r1@portal.test>",
+        )
+        session.add(item)
+        session.flush()
+        return item.id
+
+
+def delivery(portal: Portal, relay_url: str) -> Delivery:
+    sender = EmailSender(RelaySender(relay_url, timeout=5), from_name="Cooperation Portal",
+                         from_address="submit@portal.test")
+    return Delivery(portal.sessions, {"email": sender})
+
+
+def test_a_reply_goes_to_the_relay_with_its_headers(portal: Portal) -> None:
+    item_id = enqueue(portal)
+    with RecordingRelay() as relay:
+        assert asyncio.run(delivery(portal, relay.url).deliver_due()) == 1
+    ((mail_from, rcpt, message),) = relay.messages
+    assert (mail_from, rcpt) == ("submit@portal.test", ["vong@nra.example"])
+    assert message["From"] == "Cooperation Portal <submit@portal.test>"
+    assert message["Message-ID"] == "<r1@portal.test>"
+    assert message["In-Reply-To"] == "<m1@nra.example>"
+    assert message["Auto-Submitted"] == "auto-replied"
+    assert message.get_content().splitlines() == ["Thank you."]
+    with portal.sessions() as session:
+        assert session.get_one(outbox.OutboxItem, item_id).status == "sent"
+
+
+def test_a_relay_that_is_down_means_a_later_try(portal: Portal) -> None:
+    item_id = enqueue(portal)
+    down = delivery(portal, f"smtp://127.0.0.1:{free_port()}")
+    assert asyncio.run(down.deliver_due()) == 0
+    with portal.sessions() as session:
+        item = session.get_one(outbox.OutboxItem, item_id)
+        assert (item.status, item.attempts) == ("pending", 1)
+        assert item.last_error.startswith("relay 127.0.0.1:")
+        assert item.next_attempt_at > utcnow() + timedelta(seconds=50)
+    assert asyncio.run(down.deliver_due()) == 0  # not due yet: nothing tried
+    with transaction(portal.sessions) as session:
+        session.get_one(outbox.OutboxItem, item_id).next_attempt_at = utcnow()
+    with RecordingRelay() as relay:
+        assert asyncio.run(delivery(portal, relay.url).deliver_due()) == 1
+    assert len(relay.messages) == 1
+
+
+def test_an_item_for_a_channel_not_configured_stays_visible(portal: Portal) -> None:
+    with transaction(portal.sessions) as session:
+        session.add(outbox.OutboxItem(channel="telegram", recipient="42", kind="receipt",
+                                      subject="", body="hi", message_id="<t1@portal.test>"))
+    assert asyncio.run(Delivery(portal.sessions, {}).deliver_due()) == 0
+    with portal.sessions() as session:
+        (item,) = outbox.list_items(session)
+        assert (item.status, item.last_error) == ("pending", "no telegram channel is configured")
