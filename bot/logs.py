@@ -10,5 +10,5 @@ def configure(level: str) -> None:
     if not isinstance(numeric, int):
         numeric = logging.INFO
     logging.basicConfig(level=numeric, format=FORMAT, force=True)
-    for noisy in ("aiosmtpd", "alembic", "httpx", "apscheduler", "telegram"):
+    for noisy in ("aiosmtpd", "mail.log", "alembic", "httpx", "apscheduler", "telegram"):
         logging.getLogger(noisy).setLevel(max(numeric, logging.WARNING))

@@ -31,7 +31,8 @@ def compose(item: OutboxItem, *, from_name: str, from_address: str) -> EmailMess
     for name, value in item.headers.items():
         del message[name]
         message[name] = value
-    message.set_content(item.body)
+    readable = max(map(len, item.body.encode().splitlines() or [b""])) <= 900
+    message.set_content(item.body, cte="8bit" if readable else "quoted-printable")
     return message
 
 
