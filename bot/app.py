@@ -28,7 +28,10 @@ class Portal:
 
     @classmethod
     def open(cls, settings: Settings) -> Portal:
+        """The portal for these settings; a missing secret key is made once and kept in home."""
         settings.home.mkdir(parents=True, exist_ok=True)
+        if not settings.secret_key:
+            settings = settings.with_changes(secret_key=_kept_secret(settings.home))
         engine = make_engine(settings.effective_database_url)
         return cls(settings, engine, make_sessionmaker(engine))
 
@@ -48,15 +51,14 @@ class Portal:
     def is_current(self) -> bool:
         return migrate.current_revision(self.engine) == migrate.head_revision()
 
-    def secret_key(self) -> bytes:
-        """PORTAL_SECRET_KEY, or a key generated once and kept in PORTAL_HOME."""
-        if self.settings.secret_key:
-            return self.settings.secret_key.encode()
-        path: Path = self.settings.home / "secret_key"
-        if not path.exists():
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
-        return path.read_text().strip().encode()
-
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _kept_secret(home: Path) -> str:
+    """A key generated on first use and kept, readable by the owner only, in PORTAL_HOME."""
+    path = home / "secret_key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()

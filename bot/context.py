@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot import tokens
 from bot.config import Settings
 from bot.envelope import Inbound, Outbound
 from bot.render import render
 from store.audit import AuditEntry
 from store.base import utcnow
-from store.outbox import OutboxItem
+from store.outbox import OutboxItem, error_reply_sent_since
 from store.people import Person
+
+log = logging.getLogger(__name__)
+
+ERROR_REPLY_INTERVAL = timedelta(days=1)
 
 
 @dataclass
@@ -27,6 +33,7 @@ class Context:
     inbound: Inbound
     person: Person | None
     inbox_item_id: int | None = None
+    about: tokens.Token | None = None  # what the sender replied to, from a valid reply token
     now: datetime = field(default_factory=utcnow)
     sent: list[OutboxItem] = field(default_factory=list)
 
@@ -42,26 +49,54 @@ class Context:
             return self.inbound.sender
         return f"{self.inbound.sender} (person {self.person.id})"
 
-    def reply(self, template: str, **context: Any) -> OutboxItem:
-        """Answer the sender on the channel they used, threaded to their message."""
+    @property
+    def is_secretariat(self) -> bool:
+        return bool(self.person and self.person.is_secretariat)
+
+    def reply(
+        self,
+        template: str,
+        *,
+        about: tuple[str, int] | None = None,
+        error_key: str | None = None,
+        **context: Any,
+    ) -> OutboxItem | None:
+        """Answer the sender on their channel, threaded to their message.
+
+        `about` binds the reply token (default: this inbox item). With `error_key`, the same
+        kind of error reply goes to an address at most once a day.
+        """
+        recipient = self.inbound.sender
+        if error_key and error_reply_sent_since(
+            self.session, recipient, error_key, self.now - ERROR_REPLY_INTERVAL
+        ):
+            log.info("inbox item %s: %s reply not repeated today", self.inbox_item_id, error_key)
+            return None
         subject, body = render(template, self.language, **self.common(), **context)
-        return self.enqueue(
+        if about is None and self.inbox_item_id is not None:
+            about = ("i", self.inbox_item_id)
+        item = self.enqueue(
             Outbound(
                 channel=self.inbound.channel,
-                recipient=self.inbound.sender,
+                recipient=recipient,
                 kind=template,
                 subject=subject,
                 body=body,
                 in_reply_to=self.inbound.message_id,
                 references=(*self.inbound.references, *filter(None, [self.inbound.message_id])),
-            )
+            ),
+            about=about,
         )
+        item.error_key = error_key
+        return item
 
-    def notify(self, person: Person, template: str, **context: Any) -> OutboxItem | None:
+    def notify(
+        self, person: Person, template: str, *, about: tuple[str, int] | None = None, **context: Any
+    ) -> OutboxItem | None:
         """Tell another person by email (their first registered address)."""
         if person.email is None:
             return None
-        subject, body = render(template, person.language, **self.common(), **context)
+        subject, body = render(template, person.language, **self.common(person), **context)
         return self.enqueue(
             Outbound(
                 channel="email",
@@ -69,15 +104,25 @@ class Context:
                 kind=template,
                 subject=subject,
                 body=body,
-            )
+            ),
+            about=about,
         )
 
-    def enqueue(self, outbound: Outbound) -> OutboxItem:
+    def enqueue(self, outbound: Outbound, about: tuple[str, int] | None = None) -> OutboxItem:
         headers: dict[str, Any] = dict(outbound.headers)
         if outbound.in_reply_to:
             headers["In-Reply-To"] = outbound.in_reply_to
         if outbound.references:
             headers["References"] = " ".join(dict.fromkeys(outbound.references))
+        if outbound.channel == "email" and about is not None:
+            headers["Reply-To"] = tokens.reply_address(
+                self.settings.secret_key.encode(),
+                self.settings.domain,
+                about[0],
+                about[1],
+                outbound.recipient,
+                self.now,
+            )
         item = OutboxItem(
             channel=outbound.channel,
             recipient=outbound.recipient,
@@ -87,6 +132,7 @@ class Context:
             headers=headers,
             message_id=f"<{uuid.uuid4().hex}@{self.settings.domain}>",
             inbox_item_id=self.inbox_item_id,
+            created_at=self.now,
         )
         self.session.add(item)
         self.sent.append(item)
@@ -115,11 +161,11 @@ class Context:
             )
         )
 
-    def common(self) -> dict[str, Any]:
+    def common(self, person: Person | None = None) -> dict[str, Any]:
         """What every template may use."""
         return {
             "bot_name": self.settings.bot_name,
             "submit_address": self.settings.submit_address,
             "secretariat_name": self.settings.secretariat_name,
-            "person": self.person,
+            "person": person or self.person,
         }

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
-from bot import commands
+from bot import commands, tokens
 from bot.commands.help import send_help
 from bot.commands.submit import submit
 from bot.config import Settings
 from bot.context import Context
 from bot.envelope import Inbound
 from bot.inbound_email import read_email
+from bot.language import detect_language
 from bot.parser import parse_submission
 from store.inbox import InboxItem
 from store.people import person_by_email
@@ -22,7 +24,8 @@ log = logging.getLogger(__name__)
 
 def read_inbound(item: InboxItem) -> Inbound:
     if item.channel == "email":
-        return read_email(item.raw, item.sender, item.recipients)
+        inbound = read_email(item.raw, item.sender, item.recipients)
+        return replace(inbound, language=detect_language(inbound.subject, inbound.text))
     raise ValueError(f"inbox item {item.id}: no reader for channel {item.channel!r}")
 
 
@@ -35,16 +38,32 @@ def handle(session: Session, settings: Settings, item: InboxItem) -> str:
         return "ignored: from our own address"
     person = person_by_email(session, inbound.sender)
     ctx = Context(session, settings, inbound, person, inbox_item_id=item.id)
+    refused = _check_token(ctx)
+    if refused:
+        return refused
     found = commands.read_command(inbound.subject, inbound.text)
     if found is None:
         if parse_submission(inbound.text, inbound.subject).submission.fields:
             return submit(ctx, None)
         return send_help(ctx)
     command, args = found
-    if command.secretariat_only and not (person and person.is_secretariat):
+    if command.secretariat_only and not ctx.is_secretariat:
         log.info("inbox item %d: %s from someone outside the secretariat", item.id, command.name)
         return send_help(ctx)
     return command.action(ctx, args)
+
+
+def _check_token(ctx: Context) -> str | None:
+    """Set what the sender replied to; answer and stop if the reply address is not theirs."""
+    text = tokens.from_recipients(ctx.inbound.recipients, ctx.settings.domain)
+    if text is None:
+        return None
+    check = tokens.check(ctx.settings.secret_key.encode(), text, ctx.inbound.sender, ctx.now)
+    if check.problem is not None:
+        ctx.reply("token_refused", problem=check.problem, error_key=f"token:{check.problem}")
+        return f"reply address refused: {check.problem}"
+    ctx.about = check.token
+    return None
 
 
 def _is_ours(address: str, settings: Settings) -> bool:

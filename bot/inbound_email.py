@@ -12,6 +12,7 @@ from email.utils import getaddresses
 import html2text
 
 from bot.envelope import Inbound
+from bot.quotes import strip_quoted
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def read_email(raw: bytes, envelope_sender: str, recipients: list[str]) -> Inbou
         channel="email",
         sender=from_address(message) or envelope_sender,
         subject=header(message, "Subject"),
-        text=text,
+        text=strip_quoted(text),
         message_id=header(message, "Message-ID") or None,
         references=tuple(
             _message_ids(header(message, "References"))

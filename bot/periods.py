@@ -10,9 +10,27 @@ from bot.normalise import FieldError, fold
 
 _DATE = re.compile(r"(?<!\d)(\d{4})(?:-(\d{1,2})(?!\d)(?:-(\d{1,2})(?!\d))?)?(?!\d)")
 _CONNECTORS = {
-    "from", "to", "until", "till", "through", "thru", "between", "and",
-    "du", "au", "de", "a", "entre", "et", "jusqu'au", "jusqu'a", "depuis",
-    "desde", "hasta", "al", "y",
+    "from",
+    "to",
+    "until",
+    "till",
+    "through",
+    "thru",
+    "between",
+    "and",
+    "du",
+    "au",
+    "de",
+    "a",
+    "entre",
+    "et",
+    "jusqu'au",
+    "jusqu'a",
+    "depuis",
+    "desde",
+    "hasta",
+    "al",
+    "y",
 }
 
 

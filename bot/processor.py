@@ -51,8 +51,13 @@ class Processor:
             inbound = read_inbound(item)
         except Exception:  # the very thing that failed may be reading it
             log.info("inbox item %d: unreadable, answering the envelope sender", item.id)
-            inbound = Inbound(channel=item.channel, sender=item.sender, subject="", text="",
-                              automatic=None if item.sender else "bounce (null sender)")
+            inbound = Inbound(
+                channel=item.channel,
+                sender=item.sender,
+                subject="",
+                text="",
+                automatic=None if item.sender else "bounce (null sender)",
+            )
         if inbound.automatic or not inbound.sender:
             return
         ctx = Context(session, self.settings, inbound, person=None, inbox_item_id=item.id)

@@ -12,7 +12,15 @@ from bot.parser import Problem, Submission
 from bot.views import RecordView
 from store.actors import Actor, fold
 from store.people import Person, secretariat
-from store.records import CONTENT_FIELDS, PENDING, Record, Revision, next_public_id
+from store.records import (
+    CONTENT_FIELDS,
+    ENDORSEMENT,
+    PENDING,
+    PUBLISHED,
+    Record,
+    Revision,
+    next_public_id,
+)
 
 
 def owner_of(person: Person, submission: Submission) -> tuple[Actor | None, list[Problem]]:
@@ -79,15 +87,21 @@ def from_json(content: dict[str, Any]) -> dict[str, Any]:
     return {key: values.get(key) for key in CONTENT_FIELDS}
 
 
-def create_record(ctx: Context, actor: Actor, submission: Submission) -> Record:
-    """A pending record with its first revision, and its audit row."""
+def create_record(
+    ctx: Context, actor: Actor, submission: Submission, on_behalf_of: Actor | None = None
+) -> Record:
+    """A new record with its first revision, and its audit row.
+
+    It waits for the secretariat, or first for the endorsement of the state it speaks for.
+    """
     assert ctx.person is not None and submission.kind is not None
     content = content_of(submission)
     record = Record(
         public_id=next_public_id(ctx.session, submission.kind, ctx.now.year),
         kind=submission.kind,
         actor=actor,
-        status=PENDING,
+        on_behalf_of=on_behalf_of,
+        status=ENDORSEMENT if on_behalf_of is not None else PENDING,
         created_at=ctx.now,
         updated_at=ctx.now,
         **content,
@@ -108,13 +122,25 @@ def create_record(ctx: Context, actor: Actor, submission: Submission) -> Record:
     return record
 
 
-def tell_secretariat(ctx: Context, record: Record) -> None:
-    """Each member of the secretariat learns of a record waiting for their decision."""
+def tell_secretariat(ctx: Context, record: Record, content: dict[str, Any] | None = None) -> None:
+    """Each member of the secretariat learns of a record (or a change) waiting for them."""
     for member in secretariat(ctx.session):
+        lang = member.language
+        view = RecordView.of(
+            content or record.content(),
+            record.kind,
+            lang,
+            public_id=record.public_id,
+            status=record.status,
+            actor=record.actor.display_name(lang),
+        )
         ctx.notify(
             member,
             "pending_for_secretariat",
-            view=RecordView.of_record(record, member.language),
-            actor=record.actor.display_name(member.language),
+            about=("r", record.id),
+            view=view,
+            actor=record.actor.display_name(lang),
+            on_behalf_of=record.on_behalf_of.display_name(lang) if record.on_behalf_of else "",
+            revision=record.status == PUBLISHED,
             submitter=ctx.who,
         )

@@ -101,6 +101,21 @@ class RecordView:
             **extra,
         )
 
+    def as_fields(self) -> dict[str, str]:
+        """The view as template fields, to re-fill a template with a record's current text."""
+        return {
+            "type": self.kind,
+            "title": self.title,
+            "country": self.countries,
+            "areas": self.areas,
+            "assistance": self.assistance,
+            "amount": self.amount,
+            "period": self.period,
+            "languages": self.languages,
+            "reference": self.reference,
+            "description": self.description,
+        }
+
     @classmethod
     def of_record(cls, record: Record, lang: str) -> RecordView:
         return cls.of(

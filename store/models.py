@@ -7,6 +7,7 @@ from store.inbox import InboxItem
 from store.outbox import OutboxItem
 from store.people import EmailAddress, Person
 from store.records import Record, RecordCounter, Revision
+from store.registrations import RegistrationRequest
 
 __all__ = [
     "Actor",
@@ -18,5 +19,6 @@ __all__ = [
     "Person",
     "Record",
     "RecordCounter",
+    "RegistrationRequest",
     "Revision",
 ]

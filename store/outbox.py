@@ -40,6 +40,30 @@ class OutboxItem(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    error_key: Mapped[str | None] = mapped_column(String(200))  # at most one a day per key
+
+
+Index(
+    "ix_outbox_items_error_key", OutboxItem.recipient, OutboxItem.error_key, OutboxItem.created_at
+)
+
+
+def error_reply_sent_since(
+    session: Session, recipient: str, error_key: str, since: datetime
+) -> bool:
+    """Whether this kind of error reply already went to this address since `since`."""
+    return (
+        session.scalars(
+            select(OutboxItem.id)
+            .where(
+                OutboxItem.recipient == recipient,
+                OutboxItem.error_key == error_key,
+                OutboxItem.created_at >= since,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 LEASE = timedelta(minutes=10)

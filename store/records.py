@@ -13,9 +13,11 @@ from store.actors import Actor
 from store.base import Base, utcnow
 
 NEED, OFFER = "need", "offer"
+ENDORSEMENT = "awaiting_endorsement"  # a need sent on behalf of a state, until the state agrees
 PENDING, PUBLISHED, REJECTED = "pending", "published", "rejected"
 WITHDRAWN, FULFILLED, EXPIRED = "withdrawn", "fulfilled", "expired"
-STATUSES = (PENDING, PUBLISHED, REJECTED, WITHDRAWN, FULFILLED, EXPIRED)
+STATUSES = (ENDORSEMENT, PENDING, PUBLISHED, REJECTED, WITHDRAWN, FULFILLED, EXPIRED)
+OPEN = (ENDORSEMENT, PENDING, PUBLISHED)
 PREFIX = {NEED: "N", OFFER: "O"}
 
 CONTENT_FIELDS = (
@@ -43,7 +45,8 @@ class Record(Base):
     public_id: Mapped[str] = mapped_column(String(20), unique=True)
     kind: Mapped[str] = mapped_column(String(8))
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), index=True)
-    status: Mapped[str] = mapped_column(String(12), default=PENDING)
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"), index=True)
+    status: Mapped[str] = mapped_column(String(24), default=PENDING)
     title: Mapped[str] = mapped_column(String(300))
     countries: Mapped[list[str]] = mapped_column(default=list)
     areas: Mapped[list[str]] = mapped_column(default=list)
@@ -60,7 +63,8 @@ class Record(Base):
     published_at: Mapped[datetime | None]
     renewed_at: Mapped[datetime | None]
 
-    actor: Mapped[Actor] = relationship()
+    actor: Mapped[Actor] = relationship(foreign_keys=[actor_id])
+    on_behalf_of: Mapped[Actor | None] = relationship(foreign_keys=[on_behalf_of_id])
     revisions: Mapped[list[Revision]] = relationship(
         back_populates="record", order_by="Revision.number", cascade="all, delete-orphan"
     )
@@ -131,8 +135,10 @@ def list_records(
     status: str | None = None,
     kind: str | None = None,
     actor: Actor | None = None,
+    actors: list[Actor] | None = None,
     limit: int | None = None,
 ) -> list[Record]:
+    """Records oldest first; `actors` also finds needs sent on behalf of those actors."""
     query = select(Record).order_by(Record.id)
     if status:
         query = query.where(Record.status == status)
@@ -140,6 +146,9 @@ def list_records(
         query = query.where(Record.kind == kind)
     if actor is not None:
         query = query.where(Record.actor_id == actor.id)
+    if actors is not None:
+        ids = [a.id for a in actors]
+        query = query.where(Record.actor_id.in_(ids) | Record.on_behalf_of_id.in_(ids))
     if limit:
         query = query.limit(limit)
     return list(session.scalars(query))

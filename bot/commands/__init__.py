@@ -6,15 +6,38 @@ import re
 import unicodedata
 
 from bot.commands.base import Command
+from bot.commands.changes import FULFILLED_COMMAND, RENEW, WITHDRAW
 from bot.commands.confirm import COMMAND as CONFIRM
+from bot.commands.decisions import APPROVE, DECLINE, ENDORSE
 from bot.commands.help import COMMAND as HELP
+from bot.commands.listing import LIST, PENDING, SHOW
+from bot.commands.register import COMMAND as REGISTER
 from bot.commands.reject import COMMAND as REJECT
 from bot.commands.submit import NEED, OFFER
+from bot.commands.update import COMMAND as UPDATE
 
-COMMANDS: tuple[Command, ...] = (HELP, NEED, OFFER, CONFIRM, REJECT)
+COMMANDS: tuple[Command, ...] = (
+    HELP,
+    NEED,
+    OFFER,
+    UPDATE,
+    WITHDRAW,
+    FULFILLED_COMMAND,
+    RENEW,
+    LIST,
+    SHOW,
+    REGISTER,
+    ENDORSE,
+    DECLINE,
+    PENDING,
+    CONFIRM,
+    REJECT,
+    APPROVE,
+)
 
 _BY_WORD = {word: command for command in COMMANDS for word in command.words}
-_PREFIX = re.compile(r"^\s*((re|fwd?|tr|rv|aw|wg|r)\s*:\s*)+", re.IGNORECASE)
+_PREFIX = re.compile(r"^\s*((re|fwd?|tr|rv|aw|wg|r|antw)\s*:\s*)+", re.IGNORECASE)
+_LINES_SEARCHED = 3
 
 
 def find(word: str) -> Command | None:
@@ -26,17 +49,14 @@ def visible_to(is_secretariat: bool) -> list[Command]:
 
 
 def read_command(subject: str, text: str) -> tuple[Command, str] | None:
-    """The command in the subject, else in the first non-empty line of the body, with its args."""
-    for line in (_PREFIX.sub("", subject), _first_line(text)):
+    """The command in the subject, else in the first lines of the body, with its arguments."""
+    lines = [line for line in text.splitlines() if line.strip()][:_LINES_SEARCHED]
+    for line in (_PREFIX.sub("", subject), *lines):
         word, _, rest = line.strip().partition(" ")
         command = find(word.rstrip(":"))
         if command is not None:
             return command, rest.strip()
     return None
-
-
-def _first_line(text: str) -> str:
-    return next((line for line in text.splitlines() if line.strip()), "")
 
 
 def _plain(word: str) -> str:

@@ -1,4 +1,4 @@
-"""NEED and OFFER: a focal point submits a filled template; a pending record is created."""
+"""NEED and OFFER: a focal point submits a filled template; a record waits for a decision."""
 
 from __future__ import annotations
 
@@ -7,50 +7,118 @@ from dataclasses import replace
 
 from bot.commands.base import Command
 from bot.context import Context
-from bot.parser import Problem, parse_submission
+from bot.endorsement import ask_state
+from bot.ownership import is_owner
+from bot.parser import ParseResult, Problem, Submission, parse_submission
 from bot.records import create_record, owner_of, tell_secretariat, with_owner_country
+from bot.revisions import update_from_message
 from bot.views import RecordView
+from store.actors import Actor, find_actor
+from store.inbox import InboxItem
+from store.records import OPEN, Record
 
 
 def submit(ctx: Context, kind: str | None) -> str:
-    """Parse the message as a template of `kind` (or of the kind it names) and record it."""
+    """Parse the message as a template of `kind` (or of the kind it names) and record it.
+
+    A template sent in reply to our answer about a record corrects that record instead.
+    """
     if ctx.person is None:
-        ctx.reply("unregistered", sender=ctx.inbound.sender)
+        ctx.reply("unregistered", sender=ctx.inbound.sender, error_key="unregistered")
         return "unregistered sender: kept for the secretariat"
     result = parse_submission(ctx.inbound.text, ctx.inbound.subject)
-    submission, problems = result.submission, list(result.problems)
-    if kind is not None:
-        problems = [p for p in problems if not (p.field == "type" and p.code == "missing")]
-        if submission.kind not in (None, kind):
-            problems.insert(0, Problem("type", "conflict", submission.kind or "", (kind,)))
-        submission = replace(submission, kind=kind)
-    actor = None
+    corrected = _record_replied_to(ctx)
+    if corrected is not None and is_owner(ctx, corrected) and corrected.status in OPEN:
+        return update_from_message(ctx, corrected, result)
+    submission, problems = _with_kind(result, kind)
+    actor, on_behalf_of = None, None
     if ctx.person.actors:
-        actor, owner_problems = owner_of(ctx.person, submission)
-        problems += owner_problems
+        actor, more = owner_of(ctx.person, submission)
+        problems += more
     else:
         problems.append(Problem("actor", "not_a_focal_point"))
     if actor is not None:
-        submission, country_problems = with_owner_country(submission, actor)
-        problems += country_problems
+        on_behalf_of, more = _on_behalf_of(ctx, actor, submission)
+        problems += more
+        submission, more = with_owner_country(submission, on_behalf_of or actor)
+        problems += more
     if problems or actor is None:
+        fields = {"type": submission.kind or "", **submission.fields}
         ctx.reply(
             "parse_error",
             problems=problems,
-            fields=submission.fields,
+            fields=fields,
             kind=submission.kind,
             subject=ctx.inbound.subject,
+            public_id="",
+            error_key="parse:" + ",".join(sorted(f"{p.field}.{p.code}" for p in problems)),
         )
         return f"{len(problems)} problem(s) reported"
-    record = create_record(ctx, actor, submission)
+    record = create_record(ctx, actor, submission, on_behalf_of=on_behalf_of)
+    _remember(ctx, record)
+    asked = ask_state(ctx, record) if on_behalf_of is not None else 0
     ctx.reply(
         "receipt",
         view=RecordView.of_record(record, ctx.language),
+        about=("r", record.id),
         actor=actor.display_name(ctx.language),
         attachments=ctx.inbound.attachments,
+        on_behalf_of=on_behalf_of.display_name(ctx.language) if on_behalf_of else "",
+        asked=asked,
     )
-    tell_secretariat(ctx, record)
+    if on_behalf_of is None:
+        tell_secretariat(ctx, record)
     return f"{record.kind} {record.public_id} created"
+
+
+def _with_kind(result: ParseResult, kind: str | None) -> tuple[Submission, list[Problem]]:
+    submission, problems = result.submission, list(result.problems)
+    if kind is None:
+        return submission, problems
+    problems = [p for p in problems if not (p.field == "type" and p.code == "missing")]
+    if submission.kind not in (None, kind):
+        problems.insert(0, Problem("type", "conflict", submission.kind or "", (kind,)))
+    return replace(submission, kind=kind), problems
+
+
+def _on_behalf_of(
+    ctx: Context, actor: Actor, submission: Submission
+) -> tuple[Actor | None, list[Problem]]:
+    """The state an organisation's need speaks for, from the `On behalf of:` field."""
+    named = submission.on_behalf_of
+    if not named:
+        return None, []
+    state = find_actor(ctx.session, named)
+    if state is None or not state.is_state:
+        return None, [Problem("on_behalf_of", "unknown_value", named)]
+    if actor.is_state or submission.kind != "need":
+        return None, [Problem("on_behalf_of", "not_allowed", named)]
+    return state, []
+
+
+def _record_replied_to(ctx: Context) -> Record | None:
+    """The record our answer was about, when the sender replied to it."""
+    if ctx.about is None:
+        return None
+    if ctx.about.kind == "r":
+        return ctx.session.get(Record, ctx.about.id)
+    if ctx.about.kind == "i":
+        item = ctx.session.get(InboxItem, ctx.about.id)
+        record_id = item.meta.get("record_id") if item is not None else None
+        return ctx.session.get(Record, record_id) if record_id else None
+    return None
+
+
+def _remember(ctx: Context, record: Record) -> None:
+    """A later reply to the same error mail corrects this record instead of making another."""
+    if ctx.about is not None and ctx.about.kind == "i":
+        item = ctx.session.get(InboxItem, ctx.about.id)
+        if item is not None:
+            item.meta = {**item.meta, "record_id": record.id}
+    if ctx.inbox_item_id is not None:
+        item = ctx.session.get(InboxItem, ctx.inbox_item_id)
+        if item is not None:
+            item.meta = {**item.meta, "record_id": record.id}
 
 
 def _action(kind: str) -> Callable[[Context, str], str]:

@@ -1,0 +1,29 @@
+"""REGISTER: someone not yet registered asks to become a focal point."""
+
+from bot.commands.base import Command
+from bot.context import Context
+from bot.registration import already_waiting, request
+
+
+def run(ctx: Context, args: str) -> str:
+    if ctx.person is not None and ctx.person.actors:
+        ctx.reply(
+            "register_already", actors=[a.display_name(ctx.language) for a in ctx.person.actors]
+        )
+        return "register: already a focal point"
+    waiting = already_waiting(ctx)
+    if waiting is not None:
+        ctx.reply("register_received", request=waiting, again=True, error_key="register:waiting")
+        return f"register: {waiting.public_id} already waiting"
+    item = request(ctx)
+    ctx.reply("register_received", request=item, again=False)
+    return f"register: request {item.public_id} kept for the secretariat"
+
+
+COMMAND = Command(
+    name="REGISTER",
+    words=("REGISTER", "INSCRIPTION", "INSCRIRE", "REGISTRO", "REGISTRAR", "INSCRIBIR"),
+    usage="REGISTER",
+    summary="ask to become a focal point (with Name:, Actor: and Language: lines)",
+    action=run,
+)

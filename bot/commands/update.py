@@ -1,0 +1,28 @@
+"""UPDATE id: the owner sends only the fields that change."""
+
+from bot.commands.base import Command
+from bot.context import Context
+from bot.lifecycle import answer
+from bot.ownership import no_such_record, own_record
+from bot.parser import parse_submission
+from bot.revisions import update_from_message
+from store.records import OPEN
+
+
+def run(ctx: Context, args: str) -> str:
+    record, public_id = own_record(ctx, args)
+    if record is None:
+        return no_such_record(ctx, public_id)
+    if record.status not in OPEN:
+        answer(ctx, record, "cannot_change", change="updated")
+        return f"{record.public_id}: cannot be updated while {record.status}"
+    return update_from_message(ctx, record, parse_submission(ctx.inbound.text, ""))
+
+
+COMMAND = Command(
+    name="UPDATE",
+    words=("UPDATE", "MODIFIER", "ACTUALIZAR", "CORRECTION", "CORRECCION"),
+    usage="UPDATE id",
+    summary="change one of your records: send only the fields that change",
+    action=run,
+)

@@ -1,0 +1,83 @@
+"""Reply tokens: reply+TOKEN@DOMAIN, HMAC-signed, bound to a recipient and to what it answers.
+
+A token reads `{kind}{id}-{expiry}-{recipient mark}-{signature}`, all lower case (mail systems may
+fold the case of local parts). Kinds: `r` a record, `g` a registration request, `i` an inbox item
+(a reply to an answer that created nothing yet). The recipient mark lets us tell a forwarded token
+from an altered one; the signature covers everything.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+KINDS = {"r": "record", "g": "registration", "i": "inbox_item"}
+LIFETIME = {"r": timedelta(days=365), "g": timedelta(days=60), "i": timedelta(days=60)}
+EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+_SHAPE = re.compile(r"^([rgi])(\d{1,12})-([0-9a-z]{1,8})-([a-z2-7]{6})-([a-z2-7]{16})$")
+_ADDRESS = re.compile(r"^reply\+([^@]+)@(.+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "r" | "g" | "i"
+    id: int
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    """What a reply address told us: the token, or why it is refused."""
+
+    token: Token | None
+    problem: str | None = None  # "altered" | "expired" | "forwarded"
+
+
+def _mac(key: bytes, text: str, length: int) -> str:
+    digest = hmac.new(key, text.encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest).decode().lower()[:length]
+
+
+def _days(moment: datetime) -> int:
+    return (moment - EPOCH).days
+
+
+def make(key: bytes, kind: str, object_id: int, recipient: str, now: datetime) -> str:
+    expiry = format(_days(now + LIFETIME[kind]), "x")
+    mark = _mac(key, "to:" + recipient.strip().lower(), 6)
+    body = f"{kind}{object_id}-{expiry}-{mark}"
+    return f"{body}-{_mac(key, body, 16)}"
+
+
+def reply_address(
+    key: bytes, domain: str, kind: str, object_id: int, recipient: str, now: datetime
+) -> str:
+    return f"reply+{make(key, kind, object_id, recipient, now)}@{domain}"
+
+
+def check(key: bytes, token: str, sender: str, now: datetime) -> TokenCheck:
+    """Verify a token against the address that used it."""
+    shape = _SHAPE.match(token.strip().lower())
+    if shape is None:
+        return TokenCheck(None, "altered")
+    kind, object_id, expiry, mark, signature = shape.groups()
+    body = f"{kind}{object_id}-{expiry}-{mark}"
+    if not hmac.compare_digest(signature, _mac(key, body, 16)):
+        return TokenCheck(None, "altered")
+    if _days(now) > int(expiry, 16):
+        return TokenCheck(None, "expired")
+    if not hmac.compare_digest(mark, _mac(key, "to:" + sender.strip().lower(), 6)):
+        return TokenCheck(None, "forwarded")
+    return TokenCheck(Token(kind, int(object_id)))
+
+
+def from_recipients(recipients: tuple[str, ...], domain: str) -> str | None:
+    """The token in the first reply+TOKEN@DOMAIN recipient, if any."""
+    for recipient in recipients:
+        found = _ADDRESS.match(recipient.strip())
+        if found and found.group(2).lower() == domain.lower():
+            return found.group(1)
+    return None
