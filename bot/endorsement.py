@@ -9,10 +9,9 @@ from store.people import focal_points
 from store.records import ENDORSEMENT, PENDING, REJECTED, Record
 
 
-def ask_state(ctx: Context, record: Record) -> int:
-    """Ask each focal point of the state; returns how many were asked."""
+def ask_state(ctx: Context, record: Record) -> None:
+    """Ask each focal point of the state the need speaks for."""
     assert record.on_behalf_of is not None
-    asked = 0
     for person in focal_points(ctx.session, record.on_behalf_of):
         lang = person.language
         ctx.notify(
@@ -23,8 +22,6 @@ def ask_state(ctx: Context, record: Record) -> int:
             submitter=record.actor.display_name(lang),
             state=record.on_behalf_of.display_name(lang),
         )
-        asked += 1
-    return asked
 
 
 def may_endorse(ctx: Context, record: Record) -> bool:

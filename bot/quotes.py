@@ -37,7 +37,8 @@ _WROTE = re.compile(
 )
 _WROTE_START = re.compile(r"^[>\s]*(?:On|Le|El|Am)\s", re.I)
 _RULE = re.compile(
-    r"^\s*-{3,}\s*(?:Original Message|Message d'origine|Mensaje original|Ursprüngliche Nachricht)"
+    r"^\s*-{3,}\s*(?:Original Message|Message d'origine|Mail original|Mensaje original"
+    r"|Ursprüngliche Nachricht)"
     r"\s*-{3,}\s*$",
     re.I,
 )
@@ -46,6 +47,13 @@ _SENT_FROM = re.compile(
     r"|(?:Get|Obtenir|Obtener|Télécharger) Outlook (?:for|pour|para))\b.{0,40}$",
     re.I,
 )
+_CLOSING = re.compile(  # whole-line closings the library misses ("Bien cordialement")
+    r"^\s*(?:(?:Bien|Très) cordialement|(?:Meilleures|Sincères) salutations|Saludos cordiales"
+    r"|(?:Un )?cordial saludo|Cordiales saludos|Atentamente|(?:Yours )?sincerely"
+    r"|(?:Warm|Best|Kind) regards)[\s,.!]*$",
+    re.I,
+)
+_SIGNED = re.compile(f"{_SENT_FROM.pattern}|{_CLOSING.pattern}", re.I)
 _SEPARATOR = re.compile(r"^\s*[_-]{5,}\s*$")
 _LABEL = re.compile(r"^[\s*_•+-]*(?P<label>[^:：*_]{1,40}?)[\s*_]*[:：]")
 _TEMPLATE_LABELS = frozenset(fold(alias) for aliases in LABELS.values() for alias in aliases)
@@ -100,7 +108,7 @@ def _signature_start(lines: list[str]) -> int:
     """The first signature line ("-- ", "Sent from my iPhone", a closing) after which no template
     label comes."""
     flat = "\n".join(line.strip() for line in lines)
-    found = [i for i, line in enumerate(lines) if line.rstrip() == "--" or _SENT_FROM.match(line)]
+    found = [i for i, line in enumerate(lines) if line.rstrip() == "--" or _SIGNED.match(line)]
     pos = 0
     while match := _LIBRARY.SIGNATURE_REGEX.search(flat, pos):
         i = _line_of(flat, match.start() + len(match.group()) - len(match.group().lstrip()))

@@ -60,7 +60,7 @@ def _fields(text: str) -> dict[str, str]:
 
 
 def request(ctx: Context) -> RegistrationRequest:
-    """Keep the request and show it to the secretariat."""
+    """Keep the request (the secretariat is told by tell_secretariat)."""
     fields = _fields(ctx.inbound.text)
     language = fields.get("language", "").strip().lower()
     actor_text = fields.get("actor", "")
@@ -77,9 +77,12 @@ def request(ctx: Context) -> RegistrationRequest:
     )
     ctx.session.add(item)
     ctx.session.flush()
+    return item
+
+
+def tell_secretariat(ctx: Context, item: RegistrationRequest) -> None:
     for member in secretariat(ctx.session):
         ctx.notify(member, "registration_for_secretariat", about=("g", item.id), request=item)
-    return item
 
 
 def already_waiting(ctx: Context) -> RegistrationRequest | None:

@@ -1,16 +1,16 @@
 """CONFIRM id [id ...]: the secretariat publishes pending records."""
 
-import re
-
 from bot.commands.base import Command
 from bot.context import Context
+from bot.ownership import RECORD_ID, named_or_replied_to
 from bot.review import confirm
-
-RECORD_ID = re.compile(r"\b[NO]-\d{4}-\d{4,}\b", re.IGNORECASE)
 
 
 def run(ctx: Context, args: str) -> str:
     ids = list(dict.fromkeys(i.upper() for i in RECORD_ID.findall(args)))
+    if not ids:
+        _, replied_to = named_or_replied_to(ctx, "")
+        ids = [replied_to] if replied_to else []
     if not ids:
         ctx.reply("review_usage", verb="confirm")
         return "confirm without record ids"

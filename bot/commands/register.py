@@ -2,7 +2,7 @@
 
 from bot.commands.base import Command
 from bot.context import Context
-from bot.registration import already_waiting, request
+from bot.registration import already_waiting, request, tell_secretariat
 
 
 def run(ctx: Context, args: str) -> str:
@@ -17,6 +17,7 @@ def run(ctx: Context, args: str) -> str:
         return f"register: {waiting.public_id} already waiting"
     item = request(ctx)
     ctx.reply("register_received", request=item, again=False)
+    tell_secretariat(ctx, item)
     return f"register: request {item.public_id} kept for the secretariat"
 
 

@@ -1,20 +1,21 @@
 """REJECT id reason: the secretariat refuses a pending record, telling the focal point why."""
 
 from bot.commands.base import Command
-from bot.commands.confirm import RECORD_ID
 from bot.context import Context
+from bot.ownership import RECORD_ID, named_or_replied_to
 from bot.review import reject
 
 
 def run(ctx: Context, args: str) -> str:
     found = RECORD_ID.match(args.strip())
-    reason = args.strip()[found.end() :].strip(" :-–") if found else ""
-    if found and not reason:  # "REJECT id" as the subject, the reason in the body
-        reason = _first_paragraph(ctx.inbound.text, skip=found.group(0))
-    if found is None or not reason:
+    public_id = found.group(0).upper() if found else named_or_replied_to(ctx, "")[1]
+    reason = args.strip()[found.end() :].strip(" :-–") if found else args.strip()
+    if public_id and not reason:  # "REJECT id" as the subject, the reason in the body
+        reason = _first_paragraph(ctx.inbound.text, skip=public_id)
+    if not public_id or not reason:
         ctx.reply("review_usage", verb="reject")
         return "reject without record id or reason"
-    result = reject(ctx, found.group(0).upper(), reason)
+    result = reject(ctx, public_id, reason)
     ctx.reply("review_result", verb="rejected", results=[result])
     return f"reject: {result.public_id} {result.outcome}"
 

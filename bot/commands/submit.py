@@ -15,6 +15,7 @@ from bot.revisions import update_from_message
 from bot.views import RecordView
 from store.actors import Actor, find_actor
 from store.inbox import InboxItem
+from store.people import focal_points
 from store.records import OPEN, Record
 
 
@@ -56,7 +57,7 @@ def submit(ctx: Context, kind: str | None) -> str:
         return f"{len(problems)} problem(s) reported"
     record = create_record(ctx, actor, submission, on_behalf_of=on_behalf_of)
     _remember(ctx, record)
-    asked = ask_state(ctx, record) if on_behalf_of is not None else 0
+    asked = len(focal_points(ctx.session, on_behalf_of)) if on_behalf_of is not None else 0
     ctx.reply(
         "receipt",
         view=RecordView.of_record(record, ctx.language),
@@ -68,6 +69,8 @@ def submit(ctx: Context, kind: str | None) -> str:
     )
     if on_behalf_of is None:
         tell_secretariat(ctx, record)
+    else:
+        ask_state(ctx, record)
     return f"{record.kind} {record.public_id} created"
 
 

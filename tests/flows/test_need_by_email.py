@@ -7,9 +7,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from bot import registry
 from bot.cli import cli
-from store.db import transaction
 from store.inbox import InboxItem
 from store.records import Record, list_records
 from tests.harness import RunningPortal, email
@@ -37,17 +35,6 @@ Amount: EUR 1.2m
 Description:
 NPA can deploy accredited survey teams and train national staff.
 """
-
-
-@pytest.fixture
-def people(running: RunningPortal) -> RunningPortal:
-    with transaction(running.portal.sessions) as session:
-        registry.add_focal_point(session, actor_name="LAO", email="vong@nra.example",
-                                 name="Vong Saysana")
-        registry.add_focal_point(session, actor_name="NPA", email="kari@npaid.example",
-                                 name="Kari Nordmann")
-        registry.add_secretariat(session, email="isu@ccm.example", name="ISU desk")
-    return running
 
 
 def run_cli(running: RunningPortal, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
