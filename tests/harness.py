@@ -136,7 +136,7 @@ def reply(to: EmailMessage, sender: str, body: str, subject: str | None = None,
     """A reply to one of the portal's messages, as a mail client writes it: to its Reply-To,
     with the original quoted below. Returns the message and the envelope recipients."""
     quoted = "\n".join("> " + line for line in to.get_content().splitlines())
-    message = email(sender, subject or f"Re: {to['Subject']}",
-                    f"{body}\n\nOn Fri, 27 Nov 2026 at 10:00, Cooperation Portal wrote:\n{quoted}\n",
+    header = "On Fri, 27 Nov 2026 at 10:00, Cooperation Portal <submit@portal.test> wrote:"
+    message = email(sender, subject or f"Re: {to['Subject']}", f"{body}\n\n{header}\n{quoted}\n",
                     to=to["Reply-To"], In_Reply_To=to["Message-ID"], **headers)
     return message, [to["Reply-To"]]

@@ -41,7 +41,7 @@ def record(people: RunningPortal, public_id: str = "N-2026-0001") -> Record:
     with people.portal.sessions() as session:
         found = by_public_id(session, public_id)
         assert found is not None
-        found.revisions, found.actor  # load them before the session ends
+        assert found.revisions and found.actor  # loaded before the session ends
         return found
 
 
