@@ -30,6 +30,8 @@ class Settings:
     log_level: str = "INFO"
     secret_key: str = ""  # empty: generated once and kept in home/secret_key
     max_message_size: int = 10 * 1024 * 1024
+    public_url: str = ""  # https address of the bot's HTTP side (one-click unsubscribe)
+    http_listen: str = ""  # host:port of that HTTP side; empty: no HTTP server
     bot_name: str = "Cooperation Portal"
     secretariat_name: str = "Implementation Support Unit"
     extra: Mapping[str, str] = field(default_factory=dict)

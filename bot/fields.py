@@ -122,6 +122,10 @@ class Vocabulary:
         region = self.regions.get(code)
         return region.countries if region else frozenset()
 
+    def regions_of(self, country: str) -> tuple[str, ...]:
+        """The M49 codes of every region (region, sub-region, intermediate) a country is in."""
+        return tuple(code for code, region in self.regions.items() if country in region.countries)
+
 
 def _label(labels: Mapping[str, Mapping[str, str]], code: str, lang: str) -> str:
     label = labels.get(code)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot import commands, tokens
 from bot.commands.help import send_help
 from bot.commands.submit import submit
+from bot.commands.subscribe import confirm_subscription
 from bot.config import Settings
 from bot.context import Context
 from bot.envelope import Inbound
@@ -42,6 +43,12 @@ def handle(session: Session, settings: Settings, item: InboxItem) -> str:
     if refused:
         return refused
     found = commands.read_command(inbound.subject, inbound.text)
+    if (
+        ctx.about is not None
+        and ctx.about.kind == "s"
+        and (found is None or found[0].name in ("SUBSCRIBE", "CONFIRM"))
+    ):
+        return confirm_subscription(ctx, ctx.about.id)
     if found is None:
         if parse_submission(inbound.text, inbound.subject).submission.fields:
             return submit(ctx, None)

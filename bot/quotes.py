@@ -9,21 +9,23 @@ from mailparser_reply import EmailMessage, EmailReplyParser
 from bot.normalise import fold
 from bot.parser import LABELS
 
-# mail-parser-reply finds most "On … wrote:" headers, Outlook blocks and closings. We use its
-# patterns, not its splitter (which strips every line and loses positions), and we add what it
-# misses: Spanish and wrapped French attributions, the French and Spanish "Original Message"
-# rules, Outlook's "Enviado el:", bare ">" quotes and "Envoyé de mon iPhone". We also refuse its
-# Outlook-block matches that are not From + Sent/Date (with a time) + Subject, so that template
-# lines such as "Subject: …" or "Date: …" are never taken for a quote header, and its closings
-# ("Thanks,", "Cordialement") when a template label still follows them.
+# mail-parser-reply knows most attribution lines ("On … wrote:"), Outlook header blocks and
+# closings ("Best regards"). We use its patterns, not its splitter (which strips every line and
+# loses positions), and add what it misses: the Spanish attribution (and any wrapped over lines),
+# the French and Spanish "Original Message" rules, Outlook's "Enviado el:", Zimbra's blocks,
+# bare "> " quotes, "Envoyé de mon iPhone" and closings such as "Bien cordialement". We refuse
+# its Outlook-block matches that are not From + Sent/Date (with a time) + Subject, so that a
+# template's own lines ("Subject: …", "Date: …") are never a quote header, and any signature
+# that a template label still follows.
 _LIBRARY = EmailMessage(
-    text="", languages=EmailReplyParser(languages=["en", "fr", "es", "de"]).languages,
+    text="",
+    languages=EmailReplyParser(languages=["en", "fr", "es", "de"]).languages,
     keep_hyphen_lists=True,  # "- clearance" in a list is not a signature
 )
 _P = r"^[>*\s]*"  # quote marks, bold markers and indentation before a header line
 _FROM = re.compile(_P + r"(?:From|De|Von)\s*:\s*\S", re.I)
 _SENT = re.compile(
-    _P + r"(?:Sent|Date|Envoyé|Enviado(?:\s+el)?|Fecha|Gesendet|Datum)\s*:.*\d{1,2}[:h.]\d{2}", re.I
+    _P + r"(?:Sent|Date|Envoyé|Enviado(?:\s+el)?|Fecha|Gesendet|Datum)\s*:.*\d[:h.]\d\d", re.I
 )
 _SUBJECT = re.compile(_P + r"(?:Subject|Objet|Asunto|Betreff)\s*:", re.I)
 _BLOCK_LABEL = re.compile(
@@ -31,37 +33,28 @@ _BLOCK_LABEL = re.compile(
     r"|Para|Asunto|Fecha|Organización|Von|Gesendet|An|Betreff|Datum)\s*:",
     re.I,
 )
-_WROTE = re.compile(
-    r"^[>\s]*(?:(?:On|Le|El)\s.*\d.*\s(?:wrote|a\s+écrit|escribió)|Am\s.*\d.*\sschrieb\s.*)\s*:\s*$",
-    re.I,
-)
-_WROTE_START = re.compile(r"^[>\s]*(?:On|Le|El|Am)\s", re.I)
+_WROTE = re.compile(r"^[>\s]*(?:On|Le|El)\s\D*\d.*\s(?:wrote|a\s+écrit|escribió)\s*:\s*$", re.I)
 _RULE = re.compile(
     r"^\s*-{3,}\s*(?:Original Message|Message d'origine|Mail original|Mensaje original"
-    r"|Ursprüngliche Nachricht)"
-    r"\s*-{3,}\s*$",
+    r"|Ursprüngliche Nachricht)\s*-{3,}\s*$",
     re.I,
 )
-_SENT_FROM = re.compile(
-    r"^\s*(?:Sent from my|Envoyé de mon|Envoyé depuis mon|Enviado desde mi|Von meinem"
-    r"|(?:Get|Obtenir|Obtener|Télécharger) Outlook (?:for|pour|para))\b.{0,40}$",
-    re.I,
-)
-_CLOSING = re.compile(  # whole-line closings the library misses ("Bien cordialement")
-    r"^\s*(?:(?:Bien|Très) cordialement|(?:Meilleures|Sincères) salutations|Saludos cordiales"
+_SIGNED = re.compile(
+    r"^\s*(?:(?:Sent from my|Envoyé de mon|Envoyé depuis mon|Enviado desde mi|Von meinem"
+    r"|(?:Get|Obtenir|Obtener|Télécharger) Outlook (?:for|pour|para))\b.{0,40}"
+    r"|(?:Bien|Très) cordialement|(?:Meilleures|Sincères) salutations|Saludos cordiales"
     r"|(?:Un )?cordial saludo|Cordiales saludos|Atentamente|(?:Yours )?sincerely"
     r"|(?:Warm|Best|Kind) regards)[\s,.!]*$",
     re.I,
 )
-_SIGNED = re.compile(f"{_SENT_FROM.pattern}|{_CLOSING.pattern}", re.I)
 _SEPARATOR = re.compile(r"^\s*[_-]{5,}\s*$")
 _LABEL = re.compile(r"^[\s*_•+-]*(?P<label>[^:：*_]{1,40}?)[\s*_]*[:：]")
 _TEMPLATE_LABELS = frozenset(fold(alias) for aliases in LABELS.values() for alias in aliases)
 
 
 def strip_quoted(text: str) -> str:
-    """The new text of a message: everything before the first quote header or quoted line, less
-    the signature. A body with neither comes back unchanged."""
+    """What the sender wrote above the first quote (header line or "> " line), less the
+    signature. A body with neither comes back unchanged."""
     lines = text.splitlines()
     cut = min(_quote_start(lines), _library_quote_start(lines))
     cut = min(cut, _signature_start(lines[:cut]))
@@ -74,13 +67,12 @@ def strip_quoted(text: str) -> str:
 
 
 def _quote_start(lines: list[str]) -> int:
-    """The first line of a quote: "> …", an attribution line, an Outlook rule or header block."""
+    """The first line of a quote: "> …", an attribution, an Outlook rule or header block."""
     for i, line in enumerate(lines):
         if line.lstrip().startswith(">") or _RULE.match(line) or _outlook_block(lines, i):
             return i
-        if _WROTE_START.match(line) and any(
-            _WROTE.match(" ".join(lines[i : i + n])) for n in (1, 2, 3)  # may wrap over lines
-        ):
+        wrapped = (" ".join(lines[i : i + n]) for n in (1, 2, 3))  # clients wrap long ones
+        if line.lstrip()[:3].lower() in ("on ", "le ", "el ") and any(map(_WROTE.match, wrapped)):
             return i
     return len(lines)
 
@@ -90,30 +82,27 @@ def _outlook_block(lines: list[str], i: int) -> bool:
     if not _FROM.match(lines[i]):
         return False
     following = lines[i + 1 : i + 10]
-    return any(_SENT.match(line) for line in following) and any(
-        _SUBJECT.match(line) for line in following
-    )
+    return any(map(_SENT.match, following)) and any(map(_SUBJECT.match, following))
 
 
 def _library_quote_start(lines: list[str]) -> int:
     flat = "\n".join(line.strip() for line in lines)
     for match in _LIBRARY.HEADER_REGEX.finditer(flat):
-        i = _line_of(flat, match.start() + len(match.group()) - len(match.group().lstrip()))
+        i = _line_of(flat, match)
         if not _BLOCK_LABEL.match(lines[i]) or _outlook_block(lines, i):
             return i
     return len(lines)
 
 
 def _signature_start(lines: list[str]) -> int:
-    """The first signature line ("-- ", "Sent from my iPhone", a closing) after which no template
-    label comes."""
+    """The first signature line ("-- ", "Sent from my iPhone", a closing) that no template label
+    follows."""
     flat = "\n".join(line.strip() for line in lines)
     found = [i for i, line in enumerate(lines) if line.rstrip() == "--" or _SIGNED.match(line)]
     pos = 0
     while match := _LIBRARY.SIGNATURE_REGEX.search(flat, pos):
-        i = _line_of(flat, match.start() + len(match.group()) - len(match.group().lstrip()))
-        found.append(i)
-        pos = flat.find("\n", match.start() + len(match.group()) - len(match.group().lstrip()))
+        found.append(_line_of(flat, match))
+        pos = flat.find("\n", match.end() - len(match.group().lstrip()))
         if pos < 0:
             break
     for i in sorted(found):
@@ -124,8 +113,9 @@ def _signature_start(lines: list[str]) -> int:
 
 def _is_label(line: str) -> bool:
     match = _LABEL.match(line)
-    return bool(match) and fold(match["label"]) in _TEMPLATE_LABELS
+    return match is not None and fold(match["label"]) in _TEMPLATE_LABELS
 
 
-def _line_of(flat: str, offset: int) -> int:
-    return flat.count("\n", 0, offset)
+def _line_of(flat: str, match: re.Match[str]) -> int:
+    """The line where a match's first visible character is."""
+    return flat.count("\n", 0, match.end() - len(match.group().lstrip()))

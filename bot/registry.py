@@ -8,6 +8,7 @@ from email.headerregistry import Address
 from sqlalchemy.orm import Session
 
 from bot.errors import NotFound, UserError
+from bot.subscriptions import follow_own_records
 from store.actors import Actor, find_actor
 from store.audit import AuditEntry
 from store.people import (
@@ -82,6 +83,7 @@ def add_focal_point(
         raise UserError(f"{valid_address(email)} is already a focal point of {actor.code}")
     person.actors.append(actor)
     session.flush()
+    follow_own_records(session, person)
     session.add(
         AuditEntry(
             who=by,

@@ -6,7 +6,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    select_autoescape,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = ("en", "fr", "es")
@@ -17,7 +23,8 @@ def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         undefined=StrictUndefined,
-        autoescape=False,
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+        extensions=["jinja2.ext.do"],
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,

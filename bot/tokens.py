@@ -2,8 +2,9 @@
 
 A token reads `{kind}{id}-{expiry}-{recipient mark}-{signature}`, all lower case (mail systems may
 fold the case of local parts). Kinds: `r` a record, `g` a registration request, `i` an inbox item
-(a reply to an answer that created nothing yet). The recipient mark lets us tell a forwarded token
-from an altered one; the signature covers everything.
+(a reply to an answer that created nothing yet), `s` a subscription waiting for its confirmation,
+`d` a digest (a reply to it, or the List-Unsubscribe mailto, unsubscribes). The recipient mark lets
+us tell a forwarded token from an altered one; the signature covers everything.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-KINDS = {"r": "record", "g": "registration", "i": "inbox_item"}
-LIFETIME = {"r": timedelta(days=365), "g": timedelta(days=60), "i": timedelta(days=60)}
+KINDS = {"r": "record", "g": "registration", "i": "inbox_item", "s": "subscription",
+         "d": "digest"}
+LIFETIME = {"r": timedelta(days=365), "g": timedelta(days=60), "i": timedelta(days=60),
+            "s": timedelta(days=30), "d": timedelta(days=365)}
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
-_SHAPE = re.compile(r"^([rgi])(\d{1,12})-([0-9a-z]{1,8})-([a-z2-7]{6})-([a-z2-7]{16})$")
+_SHAPE = re.compile(r"^([rgisd])(\d{1,12})-([0-9a-z]{1,8})-([a-z2-7]{6})-([a-z2-7]{16})$")
 _ADDRESS = re.compile(r"^reply\+([^@]+)@(.+)$", re.IGNORECASE)
 
 

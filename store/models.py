@@ -3,22 +3,30 @@
 from store.actors import Actor
 from store.audit import AuditEntry
 from store.base import Base
+from store.digests import DigestEntry, DigestRun
 from store.inbox import InboxItem
+from store.matches import Match, RecordTag
 from store.outbox import OutboxItem
 from store.people import EmailAddress, Person
 from store.records import Record, RecordCounter, Revision
 from store.registrations import RegistrationRequest
+from store.subscriptions import Subscription
 
 __all__ = [
     "Actor",
     "AuditEntry",
     "Base",
+    "DigestEntry",
+    "DigestRun",
     "EmailAddress",
     "InboxItem",
+    "Match",
     "OutboxItem",
     "Person",
     "Record",
     "RecordCounter",
+    "RecordTag",
     "RegistrationRequest",
     "Revision",
+    "Subscription",
 ]

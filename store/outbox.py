@@ -29,6 +29,7 @@ class OutboxItem(Base):
     kind: Mapped[str] = mapped_column(String(40))  # receipt, parse_error, published, ...
     subject: Mapped[str] = mapped_column(String(998), default="")
     body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)  # an HTML alternative (digests)
     headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     message_id: Mapped[str] = mapped_column(String(998), unique=True)
     inbox_item_id: Mapped[int | None] = mapped_column(

@@ -62,6 +62,7 @@ class Record(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
     renewed_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]  # renewal reminder sent for the current twelve months
 
     actor: Mapped[Actor] = relationship(foreign_keys=[actor_id])
     on_behalf_of: Mapped[Actor | None] = relationship(foreign_keys=[on_behalf_of_id])

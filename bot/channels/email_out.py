@@ -25,7 +25,7 @@ def compose(item: OutboxItem, *, from_name: str, from_address: str) -> EmailMess
     message["Subject"] = item.subject
     message["Date"] = format_datetime(item.created_at)
     message["Message-ID"] = item.message_id
-    message["Auto-Submitted"] = "auto-replied"
+    message["Auto-Submitted"] = "auto-replied"  # digests say auto-generated in their headers
     message["Reply-To"] = from_address
     message["X-Portal-Outbox-Id"] = str(item.id)
     for name, value in item.headers.items():
@@ -33,6 +33,8 @@ def compose(item: OutboxItem, *, from_name: str, from_address: str) -> EmailMess
         message[name] = value
     readable = max(map(len, item.body.encode().splitlines() or [b""])) <= 900
     message.set_content(item.body, cte="8bit" if readable else "quoted-printable")
+    if item.html:
+        message.add_alternative(item.html, subtype="html")
     return message
 
 

@@ -14,6 +14,7 @@ from bot.commands.listing import LIST, PENDING, SHOW
 from bot.commands.register import COMMAND as REGISTER
 from bot.commands.reject import COMMAND as REJECT
 from bot.commands.submit import NEED, OFFER
+from bot.commands.subscribe import SUBSCRIBE, UNSUBSCRIBE
 from bot.commands.update import COMMAND as UPDATE
 
 COMMANDS: tuple[Command, ...] = (
@@ -26,6 +27,8 @@ COMMANDS: tuple[Command, ...] = (
     RENEW,
     LIST,
     SHOW,
+    SUBSCRIBE,
+    UNSUBSCRIBE,
     REGISTER,
     ENDORSE,
     DECLINE,

@@ -208,3 +208,22 @@ def test_a_focal_point_of_two_actors_must_name_one(people: RunningPortal) -> Non
     receipt, _ = new_mail(people, 1, 2)
     assert receipt["Subject"].startswith("Received: N-2026-0001")
     assert record(people).actor.code == "LAO"
+
+
+def test_replying_to_the_error_mail_twice_makes_one_record(people: RunningPortal) -> None:
+    people.send(email("vong@nra.example", "NEED", LAO_NEED.replace("250k USD", "lots")))
+    (error_mail,) = new_mail(people, 0, 1)
+    assert "Amount: lots" in error_mail.get_content().splitlines()
+    corrected = error_mail.get_content().split("reply to this mail.\n\n", 1)[1]
+    first, rcpt = reply(error_mail, "vong@nra.example",
+                        corrected.replace("Amount: lots", "Amount: 250000 USD"))
+    people.send(first, recipients=rcpt)
+    receipt, _ = new_mail(people, 1, 2)
+    assert receipt["Subject"].startswith("Received: N-2026-0001 ")
+    second, rcpt = reply(error_mail, "vong@nra.example", "Amount: 275000 USD")
+    people.send(second, recipients=rcpt)
+    update, _ = new_mail(people, 3, 2)
+    assert update["Subject"].startswith("Updated: N-2026-0001 ")
+    with people.portal.sessions() as session:
+        (only,) = list_records(session)
+        assert (only.public_id, only.amount) == ("N-2026-0001", 275000)

@@ -1,0 +1,79 @@
+"""SUBSCRIBE and UNSUBSCRIBE: the weekly digest, with optional filters."""
+
+from __future__ import annotations
+
+from bot import subscriptions
+from bot.commands.base import Command
+from bot.context import Context
+from bot.views import RecordView
+
+
+def subscribe(ctx: Context, args: str) -> str:
+    wanted = subscriptions.filters_from(ctx.inbound.text)
+    if wanted.problems:
+        ctx.reply(
+            "parse_error",
+            problems=list(wanted.problems),
+            fields={},
+            kind="subscription",
+            subject=ctx.inbound.subject,
+            public_id="",
+            error_key="subscribe:filters",
+        )
+        return f"subscribe: {len(wanted.problems)} problem(s)"
+    subscription = subscriptions.subscribe(ctx, wanted)
+    ctx.reply(
+        "subscribe_confirm",
+        about=("s", subscription.id),
+        filters=_described(wanted.filters, ctx.language),
+    )
+    return f"subscription {subscription.id} waits for its confirmation"
+
+
+def unsubscribe(ctx: Context, args: str) -> str:
+    ended = subscriptions.unsubscribe(ctx)
+    ctx.reply("unsubscribed", ended=ended, error_key="unsubscribed")
+    return f"unsubscribed ({ended} subscription(s))"
+
+
+def confirm_subscription(ctx: Context, subscription_id: int) -> str:
+    subscription = subscriptions.confirm(ctx, subscription_id)
+    if subscription is None or subscription.status != "active":
+        ctx.reply("subscribe_result", confirmed=False, filters={})
+        return "subscription not confirmed"
+    ctx.reply(
+        "subscribe_result", confirmed=True, filters=_described(subscription.filters, ctx.language)
+    )
+    return f"subscription {subscription.id} confirmed"
+
+
+def _described(filters: dict, lang: str) -> dict[str, str]:  # type: ignore[type-arg]
+    """The filters in words, for the confirmation mail."""
+    content = {
+        "areas": filters.get("areas", []),
+        "assistance": filters.get("assistance", []),
+        "countries": filters.get("places", []),
+    }
+    view = RecordView.of(content, filters.get("kind") or "", lang)
+    return {
+        "kind": filters.get("kind") or "",
+        "areas": view.areas,
+        "assistance": view.assistance,
+        "countries": view.countries,
+    }
+
+
+SUBSCRIBE = Command(
+    name="SUBSCRIBE",
+    words=("SUBSCRIBE", "ABONNER", "SUSCRIBIR", "SUSCRIBIRSE"),
+    usage="SUBSCRIBE [filters]",
+    summary="the weekly digest; optional Areas:, Assistance:, Country: and Type: lines",
+    action=subscribe,
+)
+UNSUBSCRIBE = Command(
+    name="UNSUBSCRIBE",
+    words=("UNSUBSCRIBE", "DESABONNER", "DESINSCRIRE", "DESUSCRIBIR", "DARSE DE BAJA", "BAJA"),
+    usage="UNSUBSCRIBE",
+    summary="stop every digest sent to you",
+    action=unsubscribe,
+)

@@ -1,0 +1,125 @@
+"""Subscribing to the weekly digest by email: filters, double opt-in, one-step unsubscribe."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.context import Context
+from bot.parser import Problem, parse_submission
+from store.base import utcnow
+from store.people import Person
+from store.subscriptions import (
+    ACTIVE,
+    OWN,
+    PENDING,
+    UNSUBSCRIBED,
+    Subscription,
+    of_address,
+    unsubscribe_address,
+)
+
+_KIND_LINE = re.compile(r"^\s*(type|kind|tipo)\s*:\s*(.*)$", re.IGNORECASE | re.MULTILINE)
+_KINDS = {
+    "need": "need",
+    "needs": "need",
+    "besoin": "need",
+    "besoins": "need",
+    "necesidad": "need",
+    "necesidades": "need",
+    "offer": "offer",
+    "offers": "offer",
+    "offre": "offer",
+    "offres": "offer",
+    "oferta": "offer",
+    "ofertas": "offer",
+}
+FILTER_FIELDS = ("areas", "assistance", "country")
+
+
+@dataclass(frozen=True)
+class Wanted:
+    filters: dict[str, Any]
+    problems: tuple[Problem, ...]
+
+
+def filters_from(text: str) -> Wanted:
+    """Subscription filters from `Areas:`, `Assistance:`, `Country:` and `Type:` lines."""
+    problems: list[Problem] = []
+    kind = None
+    found = _KIND_LINE.search(text)
+    if found:
+        word = found.group(2).strip().lower()
+        kind = _KINDS.get(word)
+        if kind is None and word:
+            problems.append(Problem("type", "unknown_value", word, ("need", "offer")))
+    result = parse_submission(_KIND_LINE.sub("", text), "")
+    sent = {name for name, value in result.submission.fields.items() if value.strip()}
+    problems += [p for p in result.problems if p.field in sent and p.field in FILTER_FIELDS]
+    places = [p for p in result.submission.countries if p != "any"]
+    filters = {
+        "kind": kind,
+        "areas": list(result.submission.areas),
+        "assistance": list(result.submission.assistance),
+        "places": places,
+    }
+    return Wanted({k: v for k, v in filters.items() if v}, tuple(problems))
+
+
+def subscribe(ctx: Context, wanted: Wanted) -> Subscription:
+    """A pending subscription, confirmed when its confirmation mail is answered."""
+    subscription = Subscription(
+        channel=ctx.inbound.channel,
+        address=ctx.inbound.sender.lower(),
+        filters=wanted.filters,
+        language=ctx.language,
+        status=PENDING,
+        created_at=ctx.now,
+        person_id=ctx.person.id if ctx.person else None,
+    )
+    ctx.session.add(subscription)
+    ctx.session.flush()
+    return subscription
+
+
+def confirm(ctx: Context, subscription_id: int) -> Subscription | None:
+    subscription = ctx.session.get(Subscription, subscription_id)
+    if subscription is None or subscription.address != ctx.inbound.sender.lower():
+        return None
+    if subscription.status == PENDING:
+        subscription.status, subscription.confirmed_at = ACTIVE, ctx.now
+    return subscription
+
+
+def unsubscribe(ctx: Context) -> int:
+    return unsubscribe_address(ctx.session, ctx.inbound.channel, ctx.inbound.sender, ctx.now)
+
+
+def follow_own_records(session: Session, person: Person) -> None:
+    """Focal points get the matches of their own records by default, unless they opted out."""
+    if person.email is None:
+        return
+    mine = [
+        s
+        for s in of_address(
+            session, "email", person.email, statuses=(PENDING, ACTIVE, UNSUBSCRIBED)
+        )
+        if s.kind == OWN
+    ]
+    if not mine:
+        now = utcnow()
+        session.add(
+            Subscription(
+                channel="email",
+                address=person.email,
+                kind=OWN,
+                person_id=person.id,
+                language=person.language,
+                status=ACTIVE,
+                created_at=now,
+                confirmed_at=now,
+            )
+        )

@@ -1,0 +1,175 @@
+"""What goes in one recipient's digest: pure, from values and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+GAP_AFTER = timedelta(weeks=8)
+RENEWAL_AFTER = timedelta(days=335)  # about eleven months
+
+MATCHES, NEW, GAPS, RENEWAL = "matches", "new", "gaps", "renewal"
+SECTIONS = (MATCHES, NEW, GAPS, RENEWAL)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A published record, as far as the digest needs to know it."""
+
+    id: int
+    kind: str
+    actor_id: int
+    countries: tuple[str, ...]
+    areas: tuple[str, ...]
+    assistance: tuple[str, ...]
+    published_at: datetime
+    renewed_at: datetime | None = None
+
+    @classmethod
+    def of(cls, record: Any) -> Facts:
+        return cls(
+            record.id,
+            record.kind,
+            record.actor_id,
+            tuple(record.countries),
+            tuple(record.areas),
+            tuple(record.assistance),
+            record.published_at,
+            record.renewed_at,
+        )
+
+
+@dataclass(frozen=True)
+class MatchFacts:
+    need_id: int
+    offer_id: int
+    score: int
+    reasons: tuple[tuple[str, tuple[str, ...]], ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A subscription's filters; an empty set admits everything."""
+
+    kind: str | None = None
+    areas: frozenset[str] = frozenset()
+    assistance: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()  # ISO3 codes and "region:<M49>" codes
+
+    def why(
+        self, record: Facts, region_countries: Callable[[str], frozenset[str]]
+    ) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
+        """The reasons this record is inside the filters, or None when it is not."""
+        if self.kind and record.kind != self.kind:
+            return None
+        reasons: list[tuple[str, tuple[str, ...]]] = []
+        for name, wanted, have in (
+            ("areas", self.areas, record.areas),
+            ("assistance", self.assistance, record.assistance),
+        ):
+            if wanted:
+                shared = tuple(code for code in have if code in wanted)
+                if not shared:
+                    return None
+                reasons.append((name, shared))
+        if self.places:
+            places = tuple(p for p in sorted(self.places) if _covers(p, record, region_countries))
+            if not places:
+                return None
+            reasons.append(("places", places))
+        return tuple(reasons) or (("everything", ()),)
+
+
+def _covers(place: str, record: Facts, region_countries: Callable[[str], frozenset[str]]) -> bool:
+    if place.startswith("region:"):
+        members = region_countries(place.removeprefix("region:"))
+        return any(c in members or c == place or c == "any" for c in record.countries)
+    return place in record.countries or "any" in record.countries
+
+
+@dataclass(frozen=True)
+class Recipient:
+    channel: str
+    address: str
+    language: str
+    since: datetime
+    actor_ids: frozenset[int] = frozenset()  # a focal point's actors (own subscription)
+    filters: tuple[Filters, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    section: str
+    record_id: int  # the record the entry is about
+    other_id: int | None = None  # for a match: the recipient's own record
+    score: int | None = None
+    why: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class News:
+    """Everything that may go in this period's digests, gathered once for all recipients, so
+    that building one digest costs what that digest holds, not what the portal holds."""
+
+    matches: tuple[MatchFacts, ...] = ()  # matches made in the window
+    published: tuple[Facts, ...] = ()  # records published in the window
+    gaps: tuple[Facts, ...] = ()  # needs whose eighth week without a match ended in the window
+    records: dict[int, Facts] = field(default_factory=dict)  # every record named above
+    by_actor: dict[int, tuple[Facts, ...]] = field(default_factory=dict)  # published, per owner
+    offer_actors: frozenset[int] = frozenset()  # actors with a published offer
+
+
+def build(
+    recipient: Recipient,
+    news: News,
+    now: datetime,
+    region_countries: Callable[[str], frozenset[str]],
+) -> list[Entry]:
+    """The recipient's entries, section by section; empty when nothing is new for them."""
+    entries: list[Entry] = []
+    mine = recipient.actor_ids
+    for found in news.matches:
+        if found.created_at <= recipient.since:
+            continue
+        need, offer = news.records.get(found.need_id), news.records.get(found.offer_id)
+        if need is None or offer is None:
+            continue
+        for own, other in ((need, offer), (offer, need)):
+            if own.actor_id in mine:
+                entries.append(Entry(MATCHES, other.id, own.id, found.score, found.reasons))
+    shown = {e.record_id for e in entries}
+    for record in news.published:
+        if record.published_at <= recipient.since or record.id in shown or record.actor_id in mine:
+            continue
+        why = _inside(recipient.filters, record, region_countries)
+        if why is not None:
+            entries.append(Entry(NEW, record.id, why=why))
+            shown.add(record.id)
+    gives = bool(mine & news.offer_actors)
+    for record in news.gaps:
+        if (
+            record.id in shown
+            or record.actor_id in mine
+            or not recipient.since < record.published_at + GAP_AFTER <= now
+        ):
+            continue
+        if gives or _inside(recipient.filters, record, region_countries) is not None:
+            entries.append(Entry(GAPS, record.id, why=(("unmatched_weeks", ("8",)),)))
+    for actor_id in sorted(mine):
+        for record in news.by_actor.get(actor_id, ()):
+            if now - (record.renewed_at or record.published_at) >= RENEWAL_AFTER:
+                entries.append(Entry(RENEWAL, record.id, why=(("renew_by", ()),)))
+    return entries
+
+
+def _inside(
+    filters: tuple[Filters, ...], record: Facts, region_countries: Callable[[str], frozenset[str]]
+) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
+    for wanted in filters:
+        why = wanted.why(record, region_countries)
+        if why is not None:
+            return why
+    return None

@@ -1,0 +1,125 @@
+"""Gather, once per run, who gets a digest and everything that may go in one."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from digests.build import GAP_AFTER, RENEWAL_AFTER, Facts, Filters, MatchFacts, News, Recipient
+from store.digests import last_sent
+from store.matches import OPEN, Match
+from store.people import Person
+from store.records import PUBLISHED, Record
+from store.subscriptions import OWN, active
+
+FIRST_DIGEST_LOOKBACK = timedelta(days=7)
+
+
+def recipients(session: Session, period: str, now: datetime) -> list[Recipient]:
+    """One recipient per address, with the filters and actors of all its subscriptions."""
+    grouped: dict[tuple[str, str], list] = defaultdict(list)  # type: ignore[type-arg]
+    for subscription in active(session):
+        grouped[(subscription.channel, subscription.address)].append(subscription)
+    found = []
+    for (channel, address), subscriptions in grouped.items():
+        actor_ids: set[int] = set()
+        filters = []
+        for subscription in subscriptions:
+            if subscription.kind == OWN:
+                person = session.get(Person, subscription.person_id)
+                actor_ids |= {a.id for a in person.actors} if person else set()
+            else:
+                filters.append(filters_of(subscription.filters))
+        start = min(s.confirmed_at or s.created_at for s in subscriptions)
+        since = last_sent(session, channel, address, period) or start - FIRST_DIGEST_LOOKBACK
+        found.append(
+            Recipient(
+                channel,
+                address,
+                subscriptions[0].language,
+                since,
+                frozenset(actor_ids),
+                tuple(filters),
+            )
+        )
+    return found
+
+
+def filters_of(stored: dict) -> Filters:  # type: ignore[type-arg]
+    return Filters(
+        kind=stored.get("kind") or None,
+        areas=frozenset(stored.get("areas", ())),
+        assistance=frozenset(stored.get("assistance", ())),
+        places=frozenset(stored.get("places", ())),
+    )
+
+
+def news(session: Session, since: datetime, now: datetime, actor_ids: set[int]) -> News:
+    """What happened after `since` (the earliest of all recipients), and the renewals due."""
+    matches = list(
+        session.scalars(select(Match).where(Match.status == OPEN, Match.created_at > since))
+    )
+    published = list(
+        session.scalars(
+            select(Record)
+            .where(Record.status == PUBLISHED, Record.published_at > since)
+            .order_by(Record.published_at.desc())
+        )
+    )
+    matched = select(Match.need_id).where(Match.status == OPEN)
+    gaps = list(
+        session.scalars(
+            select(Record).where(
+                Record.status == PUBLISHED,
+                Record.kind == "need",
+                Record.published_at > since - GAP_AFTER,
+                Record.published_at <= now - GAP_AFTER,
+                Record.id.not_in(matched),
+            )
+        )
+    )
+    due = list(
+        session.scalars(
+            select(Record).where(
+                Record.status == PUBLISHED,
+                Record.actor_id.in_(actor_ids),
+                func.coalesce(Record.renewed_at, Record.published_at) <= now - RENEWAL_AFTER,
+            )
+        )
+    )
+    needed = {m.need_id for m in matches} | {m.offer_id for m in matches}
+    records = {r.id: Facts.of(r) for r in (*published, *gaps, *due)}
+    missing = needed - set(records)
+    if missing:
+        for record in session.scalars(select(Record).where(Record.id.in_(missing))):
+            records[record.id] = Facts.of(record)
+    by_actor: dict[int, list[Facts]] = defaultdict(list)
+    for record in due:
+        by_actor[record.actor_id].append(records[record.id])
+    offer_actors = frozenset(
+        session.scalars(
+            select(Record.actor_id)
+            .where(Record.status == PUBLISHED, Record.kind == "offer")
+            .distinct()
+        )
+    )
+    return News(
+        matches=tuple(
+            MatchFacts(
+                m.need_id,
+                m.offer_id,
+                m.score,
+                tuple((code, tuple(values)) for code, values in m.reasons),
+                m.created_at,
+            )
+            for m in matches
+        ),
+        published=tuple(records[r.id] for r in published),
+        gaps=tuple(records[r.id] for r in gaps),
+        records=records,
+        by_actor={k: tuple(v) for k, v in by_actor.items()},
+        offer_actors=offer_actors,
+    )

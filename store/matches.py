@@ -1,0 +1,103 @@
+"""Matches between needs and offers, and the tags that find candidates without a full scan."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, delete, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from store.base import Base, utcnow
+from store.records import Record
+
+OPEN, CLOSED = "open", "closed"
+AREA, ASSISTANCE, PLACE = "area", "assistance", "place"
+
+
+class RecordTag(Base):
+    """One searchable fact of a published record: an area, a form of assistance, or a place
+    (a need's country; an offer's eligible country, `region:<M49>` or `any`)."""
+
+    __tablename__ = "record_tags"
+    __table_args__ = (Index("ix_record_tags_lookup", "facet", "code", "kind"),)
+
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    )
+    facet: Mapped[str] = mapped_column(String(12), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+
+
+class Match(Base):
+    __tablename__ = "matches"
+    __table_args__ = (
+        UniqueConstraint("need_id", "offer_id"),
+        Index("ix_matches_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    score: Mapped[int]
+    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[code, [values]], ...]
+    status: Mapped[str] = mapped_column(String(8), default=OPEN)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+
+    need: Mapped[Record] = relationship(foreign_keys=[need_id])
+    offer: Mapped[Record] = relationship(foreign_keys=[offer_id])
+
+
+def set_tags(session: Session, record: Record, tags: dict[str, set[str]]) -> None:
+    """Replace a record's tags (none: it is no longer searchable)."""
+    session.execute(delete(RecordTag).where(RecordTag.record_id == record.id))
+    for facet, codes in tags.items():
+        for code in sorted(codes):
+            session.add(RecordTag(record_id=record.id, facet=facet, code=code, kind=record.kind))
+
+
+def candidates(
+    session: Session, kind: str, areas: set[str], assistance: set[str], places: set[str] | None
+) -> list[int]:
+    """Ids of published records of `kind` sharing an area and a form of assistance, and (when
+    `places` is given) tagged with one of those places; answered from the tag index."""
+    query = (
+        select(RecordTag.record_id)
+        .where(RecordTag.kind == kind, RecordTag.facet == AREA, RecordTag.code.in_(areas))
+        .intersect(
+            select(RecordTag.record_id).where(
+                RecordTag.kind == kind,
+                RecordTag.facet == ASSISTANCE,
+                RecordTag.code.in_(assistance),
+            )
+        )
+    )
+    if places is not None:
+        query = query.intersect(
+            select(RecordTag.record_id).where(
+                RecordTag.kind == kind, RecordTag.facet == PLACE, RecordTag.code.in_(places)
+            )
+        )
+    return sorted(session.scalars(query))
+
+
+def matches_of(session: Session, record: Record, status: str | None = OPEN) -> list[Match]:
+    column = Match.need_id if record.kind == "need" else Match.offer_id
+    query = select(Match).where(column == record.id)
+    if status:
+        query = query.where(Match.status == status)
+    return list(session.scalars(query.order_by(Match.score.desc(), Match.id)))
+
+
+def list_matches(
+    session: Session, *, status: str | None = OPEN, since: datetime | None = None
+) -> list[Match]:
+    query = select(Match).order_by(Match.score.desc(), Match.id)
+    if status:
+        query = query.where(Match.status == status)
+    if since is not None:
+        query = query.where(Match.created_at >= since)
+    return list(session.scalars(query))

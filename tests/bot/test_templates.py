@@ -1,0 +1,483 @@
+"""Every message template, in English, French and Spanish, renders with what its callers pass.
+
+The contexts below mirror the callers (grep `ctx.reply(`, `ctx.notify(` in bot/): a template that
+needs a variable no caller gives fails here under StrictUndefined, in every language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from jinja2 import meta
+
+from bot import commands
+from bot.parser import MONEY_EXAMPLES, PERIOD_EXAMPLES, Problem, parse_submission
+from bot.render import LANGUAGES, TEMPLATES, environment, render_text
+from bot.review import Decision
+from bot.views import RecordView, vocabulary
+from store.actors import Actor
+
+HELPERS = ("fields", "blank_template", "refill", "problem", "footer")
+TWINS = tuple(lang for lang in LANGUAGES if lang != "en")
+
+LAO = Actor(
+    code="LAO",
+    type="state_party",
+    name="Lao People's Democratic Republic",
+    name_fr="République démocratique populaire lao",
+    name_es="República Democrática Popular Lao",
+)
+NPA = Actor(
+    code="NPA",
+    type="ngo_international",
+    name="Norwegian People's Aid",
+    name_fr="Aide populaire norvégienne",
+    name_es="Ayuda Popular Noruega",
+)
+COL = Actor(code="COL", type="state_party", name="Colombia", name_fr="Colombie", name_es="Colombia")
+
+NEED = {
+    "title": "Technical survey teams for two districts of Savannakhet",
+    "countries": ["LAO"],
+    "areas": ["art4.survey.technical", "art4.clearance"],
+    "assistance": ["financial", "technical_expertise"],
+    "amount": Decimal("250000"),
+    "currency": "USD",
+    "period_start": date(2027, 1, 1),
+    "period_end": date(2027, 12, 31),
+    "languages": ["en", "lo"],
+    "reference": "National Strategic Plan 2021-2030",
+    "description": "Two technical survey teams for Sepon and Vilabouly.\n"
+    "Suspected hazardous areas from the 2024 non-technical survey.",
+}
+OFFER = {
+    "title": "Rehabilitation training for physiotherapists",
+    "countries": ["region:035", "COL"],
+    "areas": ["art5.rehabilitation", "art5.psychosocial_support"],
+    "assistance": ["training_capacity_development", "technical_expertise"],
+    "amount": Decimal("1200000"),
+    "currency": "EUR",
+    "period_start": date(2027, 3, 1),
+    "period_end": date(2028, 2, 29),
+    "languages": ["en", "fr", "es"],
+    "reference": "",
+    "description": "Six-week courses in Vientiane and Bogotá, with follow-up visits.",
+}
+
+
+def view(lang: str, kind: str = "need", status: str = "pending", **extra: str) -> RecordView:
+    owner = LAO if kind == "need" else NPA
+    return RecordView.of(
+        NEED if kind == "need" else OFFER,
+        kind,
+        lang,
+        public_id="N-2026-0001" if kind == "need" else "O-2026-0003",
+        status=status,
+        actor=owner.display_name(lang),
+        **extra,
+    )
+
+
+def request(actor: Actor | None = COL, language: str = "es") -> SimpleNamespace:
+    return SimpleNamespace(
+        public_id="R-7",
+        email="ana.perez@cancilleria.example",
+        name="Ana Pérez",
+        actor=actor,
+        actor_text="Colombia" if actor else "Ministerio de Defensa",
+        language=language,
+        message="Name: Ana Pérez\nCountry: Colombia\nLanguage: español\n\n"
+        "I am the new focal point of Colombia.",
+    )
+
+
+ALL_PROBLEMS = (
+    Problem("type", "missing", "", ("need", "offer")),
+    Problem("type", "unknown_value", "demande", ("need", "offer")),
+    Problem("type", "conflict", "offer", ("need",)),
+    Problem("actor", "missing", "", ("LAO", "NPA")),
+    Problem("actor", "not_a_focal_point"),
+    Problem("actor", "not_yours", "GICHD", ("LAO", "NPA")),
+    Problem("title", "missing"),
+    Problem("title", "too_long", "x" * 250),
+    Problem("country", "not_own", "Thailand", ("Lao People's Democratic Republic",)),
+    Problem("country", "invalid", "South-eastern Asia"),
+    Problem("areas", "missing", "", ("clearance", "risk education", "technical survey")),
+    Problem("areas", "unknown_value", "gardening", ("clearance", "risk education")),
+    Problem("amount", "ambiguous", "100 to 200 USD", MONEY_EXAMPLES),
+    Problem("amount", "invalid", "lots of money", MONEY_EXAMPLES),
+    Problem("period", "invalid", "soon", PERIOD_EXAMPLES),
+    Problem("languages", "invalid", "Klingon"),
+    Problem("on_behalf_of", "not_allowed", "Lao PDR"),
+    Problem("on_behalf_of", "unknown_value", "Atlantis"),
+    Problem("template", "no_changes"),
+    Problem("template", "no_fields"),
+)
+SENT_FIELDS = {
+    "type": "need",
+    "actor": "LAO",
+    "title": "Technical survey teams",
+    "country": "Lao PDR",
+    "areas": "technical survey, gardening",
+    "assistance": "financial",
+    "amount": "lots of money",
+    "period": "2027-01 to 2027-12",
+    "languages": "English",
+    "reference": "",
+    "description": "Two teams.\nSecond line.",
+}
+
+
+def help_context(lang: str, secretariat: bool) -> dict[str, Any]:
+    words = vocabulary()
+    return {
+        "commands": commands.visible_to(secretariat),
+        "areas": [words.area_label(code, lang) for code in words.area_codes],
+        "assistance": [words.assistance_label(code, lang) for code in words.assistance_codes],
+    }
+
+
+Context = Callable[[str], dict[str, Any]]
+# (case id, template, context in a language): every branch a caller can reach.
+CASES: list[tuple[str, str, Context]] = [
+    ("cannot_change-withdrawn", "cannot_change",
+     lambda l: {"view": view(l, status="fulfilled"), "change": "withdrawn"}),
+    ("cannot_change-renewed-offer", "cannot_change",
+     lambda l: {"view": view(l, "offer", status="awaiting_endorsement"), "change": "renewed"}),
+    ("cannot_change-updated", "cannot_change",
+     lambda l: {"view": view(l, "offer", status="expired"), "change": "updated"}),
+    ("endorse_result-endorsed", "endorse_result",
+     lambda l: {"outcome": "endorsed", "public_id": "N-2026-0001"}),
+    ("endorse_result-declined", "endorse_result",
+     lambda l: {"outcome": "declined", "public_id": "N-2026-0001"}),
+    ("endorsed", "endorsed",
+     lambda l: {"view": view(l), "state": LAO.display_name(l), "reason": ""}),
+    ("endorsement_declined", "endorsement_declined",
+     lambda l: {"view": view(l, status="rejected"), "state": LAO.display_name(l),
+                "reason": "This survey is already funded by the national budget."}),
+    ("endorsement_declined-no-reason", "endorsement_declined",
+     lambda l: {"view": view(l, status="rejected"), "state": LAO.display_name(l), "reason": ""}),
+    ("endorsement_request", "endorsement_request",
+     lambda l: {"view": view(l, status="awaiting_endorsement"),
+                "submitter": NPA.display_name(l), "state": LAO.display_name(l)}),
+    ("fulfilled", "fulfilled",
+     lambda l: {"view": view(l, status="fulfilled"), "note": "funded by Norway"}),
+    ("fulfilled-no-note", "fulfilled",
+     lambda l: {"view": view(l, status="fulfilled"), "note": ""}),
+    ("help", "help", lambda l: help_context(l, secretariat=False)),
+    ("help-secretariat", "help", lambda l: help_context(l, secretariat=True)),
+    ("list-not-registered", "list", lambda l: {"records": [], "actors": []}),
+    ("list-empty", "list", lambda l: {"records": [], "actors": [LAO.display_name(l)]}),
+    ("list", "list",
+     lambda l: {"records": [view(l, status=s) for s in ("awaiting_endorsement", "published")]
+                + [view(l, "offer", status=s) for s in ("pending", "withdrawn", "expired")],
+                "actors": [LAO.display_name(l), NPA.display_name(l)]}),
+    ("no_such_record", "no_such_record", lambda l: {"public_id": "N-2026-0042"}),
+    ("no_such_record-unnamed", "no_such_record", lambda l: {"public_id": ""}),
+    ("parse_error", "parse_error",
+     lambda l: {"problems": list(ALL_PROBLEMS), "fields": SENT_FIELDS, "kind": "need",
+                "subject": "NEED", "public_id": ""}),
+    ("parse_error-one", "parse_error",
+     lambda l: {"problems": [ALL_PROBLEMS[0]], "fields": {"title": "Survey"}, "kind": None,
+                "subject": "", "public_id": ""}),
+    ("parse_error-update", "parse_error",
+     lambda l: {"problems": [ALL_PROBLEMS[13], ALL_PROBLEMS[14]],
+                "fields": {**view(l).as_fields(), "amount": "lots of money"}, "kind": "need",
+                "subject": "Re: Received: N-2026-0001", "public_id": "N-2026-0001"}),
+    ("pending_for_secretariat", "pending_for_secretariat",
+     lambda l: {"view": view(l), "actor": LAO.display_name(l), "on_behalf_of": "",
+                "revision": False, "submitter": "vong@nra.example (person 1)"}),
+    ("pending_for_secretariat-on-behalf", "pending_for_secretariat",
+     lambda l: {"view": view(l), "actor": NPA.display_name(l),
+                "on_behalf_of": LAO.display_name(l), "revision": False,
+                "submitter": "vong@nra.example (person 1)"}),
+    ("pending_for_secretariat-revision", "pending_for_secretariat",
+     lambda l: {"view": view(l, "offer", status="published"), "actor": NPA.display_name(l),
+                "on_behalf_of": "", "revision": True,
+                "submitter": "kari@npaid.example (person 3)"}),
+    ("pending_list-empty", "pending_list",
+     lambda l: {"records": [], "changes": [], "requests": []}),
+    ("pending_list", "pending_list",
+     lambda l: {"records": [view(l)], "changes": [view(l, "offer", status="published")],
+                "requests": [request(), request(actor=None)]}),
+    ("processing_failed", "processing_failed", lambda l: {"subject": "NEED"}),
+    ("processing_failed-no-subject", "processing_failed", lambda l: {"subject": ""}),
+    ("published", "published",
+     lambda l: {"view": view(l, status="published"), "actor": LAO.display_name(l),
+                "reason": ""}),
+    ("published-offer", "published",
+     lambda l: {"view": view(l, "offer", status="published"), "actor": NPA.display_name(l),
+                "reason": ""}),
+    ("receipt", "receipt",
+     lambda l: {"view": view(l), "actor": LAO.display_name(l), "attachments": [],
+                "on_behalf_of": "", "asked": 0}),
+    ("receipt-offer-attachments", "receipt",
+     lambda l: {"view": view(l, "offer"), "actor": NPA.display_name(l),
+                "attachments": ["budget.xlsx", "map.pdf"], "on_behalf_of": "", "asked": 0}),
+    ("receipt-on-behalf-asked", "receipt",
+     lambda l: {"view": view(l, status="awaiting_endorsement"), "actor": NPA.display_name(l),
+                "attachments": [], "on_behalf_of": LAO.display_name(l), "asked": 2}),
+    ("receipt-on-behalf-nobody", "receipt",
+     lambda l: {"view": view(l, status="awaiting_endorsement"), "actor": NPA.display_name(l),
+                "attachments": [], "on_behalf_of": LAO.display_name(l), "asked": 0}),
+    ("register_already", "register_already",
+     lambda l: {"actors": [LAO.display_name(l)]}),
+    ("register_received", "register_received",
+     lambda l: {"request": request(), "again": False}),
+    ("register_received-again-no-actor", "register_received",
+     lambda l: {"request": request(actor=None, language="fr"), "again": True}),
+    ("registration_approved", "registration_approved",
+     lambda l: {"actor": COL.display_name(l)}),
+    ("registration_for_secretariat", "registration_for_secretariat",
+     lambda l: {"request": request()}),
+    ("registration_for_secretariat-no-actor", "registration_for_secretariat",
+     lambda l: {"request": request(actor=None)}),
+    ("registration_result-approved", "registration_result",
+     lambda l: {"outcome": "approved", "request": request()}),
+    ("registration_result-declined", "registration_result",
+     lambda l: {"outcome": "declined", "request": request()}),
+    ("registration_result-needs_actor", "registration_result",
+     lambda l: {"outcome": "needs_actor", "request": request(actor=None),
+                "detail": "name the actor: APPROVE R-7 LAO"}),
+    ("registration_result-not_found", "registration_result",
+     lambda l: {"outcome": "not_found", "request": None}),
+    ("rejected", "rejected",
+     lambda l: {"view": view(l, status="rejected"), "actor": LAO.display_name(l),
+                "reason": "The amount is missing its currency."}),
+    ("renewed", "renewed", lambda l: {"view": view(l, status="published"), "note": ""}),
+    ("review_result-confirmed", "review_result",
+     lambda l: {"verb": "confirmed", "results": [
+         Decision("N-2026-0001", "published", "published"),
+         Decision("O-2026-0003", "nothing_pending", "awaiting_endorsement"),
+         Decision("N-2026-0099", "not_found")]}),
+    ("review_result-rejected", "review_result",
+     lambda l: {"verb": "rejected", "results": [Decision("N-2026-0001", "rejected", "rejected")]}),
+    ("review_usage-confirm", "review_usage", lambda l: {"verb": "confirm"}),
+    ("review_usage-reject", "review_usage", lambda l: {"verb": "reject"}),
+    ("show", "show", lambda l: {"view": view(l, status="published"), "pending_change": True}),
+    ("show-pending", "show",
+     lambda l: {"view": view(l, "offer", status="awaiting_endorsement"),
+                "pending_change": False}),
+    ("token_refused-forwarded", "token_refused", lambda l: {"problem": "forwarded"}),
+    ("token_refused-expired", "token_refused", lambda l: {"problem": "expired"}),
+    ("token_refused-altered", "token_refused", lambda l: {"problem": "altered"}),
+    ("unregistered", "unregistered", lambda l: {"sender": "someone@ministry.example"}),
+    ("update_receipt-published", "update_receipt",
+     lambda l: {"view": view(l, status="published"), "status": "published",
+                "changed": ["title", "period_start", "period_end"]}),
+    ("update_receipt-endorsement", "update_receipt",
+     lambda l: {"view": view(l, status="awaiting_endorsement"),
+                "status": "awaiting_endorsement", "changed": ["amount", "currency"]}),
+    ("update_receipt-pending", "update_receipt",
+     lambda l: {"view": view(l, "offer"), "status": "pending", "changed": ["countries"]}),
+    ("update_receipt-nothing", "update_receipt",
+     lambda l: {"view": view(l), "status": "pending", "changed": []}),
+    ("withdrawn", "withdrawn",
+     lambda l: {"view": view(l, status="withdrawn"), "note": "the survey was cancelled"}),
+    ("withdrawn-no-note", "withdrawn", lambda l: {"view": view(l, status="withdrawn"), "note": ""}),
+]
+
+
+def common(lang: str) -> dict[str, Any]:
+    """What Context.common() gives every template."""
+    return {
+        "bot_name": "Cooperation Portal",
+        "submit_address": "submit@portal.test",
+        "secretariat_name": "Implementation Support Unit",
+        "person": SimpleNamespace(name="Vong Saysana", language=lang),
+    }
+
+
+def text_of(template: str, lang: str, context: Context) -> str:
+    """The whole message as render() reads it (subject line, blank line, body)."""
+    return render_text(f"{template}.txt.j2", lang, **common(lang), **context(lang))
+
+
+def split(text: str) -> tuple[str, str]:
+    subject, _, body = text.partition("\n\n")
+    return subject, body
+
+
+def english_templates() -> list[str]:
+    return sorted(p.name.removesuffix(".en.txt.j2") for p in TEMPLATES.glob("*.en.txt.j2"))
+
+
+def message_templates() -> list[str]:
+    return [name for name in english_templates() if name not in HELPERS]
+
+
+# ---- every template has its twins, with the same variables --------------------------------
+
+
+def test_every_english_template_has_a_french_and_a_spanish_twin() -> None:
+    missing = [
+        f"{name}.{lang}.txt.j2"
+        for name in english_templates()
+        for lang in TWINS
+        if not (TEMPLATES / f"{name}.{lang}.txt.j2").is_file()
+    ]
+    assert not missing, f"templates without their translation: {missing}"
+    assert len(message_templates()) > 20
+
+
+def test_no_translation_without_its_english_template() -> None:
+    english = set(english_templates())
+    orphans = [p.name for p in TEMPLATES.glob("*.txt.j2") if p.name.split(".")[0] not in english]
+    assert not orphans
+
+
+@pytest.mark.parametrize("lang", TWINS)
+@pytest.mark.parametrize("name", english_templates())
+def test_a_translation_uses_the_variables_of_its_english_template(name: str, lang: str) -> None:
+    def variables(language: str) -> set[str]:
+        source = (TEMPLATES / f"{name}.{language}.txt.j2").read_text(encoding="utf-8")
+        return meta.find_undeclared_variables(environment().parse(source))
+
+    assert variables(lang) == variables("en")
+
+
+def test_every_message_template_has_a_case_here() -> None:
+    """A new English template needs a context below, so that its translations are tried too."""
+    assert sorted({template for _, template, _ in CASES}) == message_templates()
+
+
+# ---- every message renders in every language ----------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(("case", "template", "context"), CASES, ids=[c[0] for c in CASES])
+def test_a_message_renders(case: str, template: str, context: Context, lang: str) -> None:
+    assert (TEMPLATES / f"{template}.{lang}.txt.j2").is_file()
+    text = text_of(template, lang, context)
+    subject, body = split(text)
+    assert subject.strip() and "\n" not in subject.strip("\n"), subject
+    assert body.strip()
+    assert "{{" not in text and "{%" not in text and "}}" not in text
+    assert "\n-- \nCooperation Portal · submit@portal.test · " in body  # the footer, once
+    assert body.count("\n-- \n") == 1
+    if lang != "en":
+        english = text_of(template, "en", context)
+        assert split(english)[1] != body
+        # The same layout: the same lines, blank where the English one is blank.
+        assert [bool(line.strip()) for line in text.splitlines()] == [
+            bool(line.strip()) for line in english.splitlines()
+        ]
+
+
+@pytest.mark.parametrize("lang", TWINS)
+def test_status_and_kind_words_are_translated(lang: str) -> None:
+    context = next(c for case, _, c in CASES if case == "list")
+    body = split(text_of("list", lang, context))[1]
+    for english in ("awaiting endorsement", " pending ", " published ", " withdrawn ", "expired"):
+        assert english not in body
+    shown = split(text_of("show", lang, lambda l: {"view": view(l, status="awaiting_endorsement"),
+                                                    "pending_change": False}))[1]
+    assert "awaiting" not in shown
+    assert "Type: need" not in shown and "Tipo: need" not in shown
+
+
+# ---- what people send back must parse -------------------------------------------------------
+
+ALL_FIELDS = {
+    "type", "actor", "title", "country", "areas", "assistance", "amount", "period",
+    "languages", "reference", "description",
+}
+
+
+@pytest.mark.parametrize("kind", ["need", "offer"])
+def test_a_records_fields_parse_back_to_the_same_record_in_every_language(kind: str) -> None:
+    content = NEED if kind == "need" else OFFER
+    found = {}
+    for lang in LANGUAGES:
+        shown = render_text("fields.txt.j2", lang, view=view(lang, kind))
+        result = parse_submission(shown)
+        assert result.ok, (lang, result.problems)
+        submission = result.submission
+        found[lang] = set(submission.fields)
+        assert submission.kind == kind
+        assert submission.title == content["title"]
+        assert submission.countries == tuple(content["countries"])
+        assert submission.areas == tuple(content["areas"])
+        assert submission.assistance == tuple(content["assistance"])
+        assert (submission.amount, submission.currency) == (content["amount"], content["currency"])
+        assert (submission.period_start, submission.period_end) == (
+            content["period_start"], content["period_end"])
+        assert submission.languages == tuple(content["languages"])
+        assert submission.description == content["description"]
+    assert found["en"] == ALL_FIELDS
+    assert found["fr"] == found["en"] == found["es"]
+
+
+@pytest.mark.parametrize("kind", ["need", "offer"])
+def test_the_blank_template_has_the_same_labels_in_every_language(kind: str) -> None:
+    found = {}
+    for lang in LANGUAGES:
+        blank = render_text("blank_template.txt.j2", lang, kind=kind)
+        submission = parse_submission(blank).submission
+        assert submission.kind == kind
+        found[lang] = set(submission.fields)
+    assert found["en"] == ALL_FIELDS - {"actor"}
+    assert found["fr"] == found["en"] == found["es"]
+
+
+def test_the_refilled_template_parses_back_with_the_same_fields_in_every_language() -> None:
+    sent = {**SENT_FIELDS, "on_behalf_of": "Lao PDR"}
+    found = {}
+    for lang in LANGUAGES:
+        refill = render_text("refill.txt.j2", lang, fields=sent)
+        submission = parse_submission(refill).submission
+        found[lang] = submission.fields
+        assert submission.kind == "need"
+    assert set(found["en"]) == ALL_FIELDS | {"on_behalf_of"}
+    for lang in TWINS:
+        assert found[lang] == {**found["en"], "type": found[lang]["type"]}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_template_in_a_parse_error_reply_parses_back(lang: str) -> None:
+    context = next(c for case, _, c in CASES if case == "parse_error-update")
+    body = split(text_of("parse_error", lang, context))[1]
+    refilled = body[body.index("\n\n", body.index("\n- ")):]  # after the problems
+    submission = parse_submission(refilled).submission
+    assert set(submission.fields) == ALL_FIELDS - {"actor"}
+    assert submission.fields["amount"] == "lots of money"
+
+
+# ---- the command words a message mentions are words the bot reads ------------------------
+
+_MENTIONED = re.compile(
+    r"\((?:ou|o|u) «?\s*([A-ZÀ-Ý]{3,})"  # "(ou AIDE)", "(o «ACTUALIZAR N-…»)"
+    r"|\b(?:mot|palabra) ([A-ZÀ-Ý]{3,}) (?:ou|o|u) ([A-ZÀ-Ý]{3,})"
+    r"|^\s*([A-Z]{3,}) [A-Z]-"  # an example line: "    CONFIRM N-2026-0001"
+    r"|(?:envoyez|Envoyez|envíe|Envíe|Écrivez|Escriba|répondez|responda) ([A-Z]{3,})\b",
+    re.MULTILINE,
+)
+
+
+@pytest.mark.parametrize("lang", TWINS)
+def test_the_command_words_in_the_translations_are_commands(lang: str) -> None:
+    seen = set()
+    for _, template, context in CASES:
+        for words in _MENTIONED.findall(text_of(template, lang, context)):
+            for word in filter(None, words):
+                assert commands.find(word) is not None, (template, word)
+                seen.add(word)
+    assert len(seen) > 10
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_help_lists_the_commands_with_words_that_call_them(lang: str) -> None:
+    body = split(text_of("help", lang, lambda l: help_context(l, secretariat=True)))[1]
+    for command in commands.COMMANDS:
+        (line,) = [ln for ln in body.splitlines() if ln.startswith(f"  {command.name} ")]
+        usage = line[2:].split("  ")[0]
+        for word in re.findall(r"\b[A-ZÀ-Ý]{3,}\b", usage):
+            assert commands.find(word) is command, (line, word)
+    public = split(text_of("help", lang, lambda l: help_context(l, secretariat=False)))[1]
+    assert "CONFIRM" not in public and "APPROVE" not in public
