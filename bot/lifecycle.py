@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.context import Context
+from bot.matches import refresh as refresh_matches
 from bot.views import RecordView
 from store.records import FULFILLED, OPEN, PUBLISHED, REJECTED, WITHDRAWN, Record
 
@@ -27,6 +28,7 @@ def close(ctx: Context, record: Record, status: str, note: str) -> None:
         pending.status = REJECTED
         pending.reason = f"record {status}"
         pending.decided_at = ctx.now
+    refresh_matches(ctx.session, record, ctx.now)
     ctx.audit(
         status,
         record_id=record.id,

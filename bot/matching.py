@@ -98,7 +98,7 @@ class Reason:
     code: areas | assistance | open_to_country | open_to_region | open_to_any | languages |
     period | amount_covers | amount_partial | recent. values: area or assistance codes (areas,
     assistance), (ISO3,) (open_to_country, open_to_any), (M49 code, ISO3) (open_to_region),
-    language codes, overlap years ("2026", "2027"), a percentage ("60", amount_partial).
+    language codes, overlap years ("2026", "2027"), a percentage rounded down (amount_partial).
     """
 
     code: str

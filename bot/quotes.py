@@ -22,6 +22,7 @@ _LIBRARY = EmailMessage(
     languages=EmailReplyParser(languages=["en", "fr", "es", "de"]).languages,
     keep_hyphen_lists=True,  # "- clearance" in a list is not a signature
 )
+_LIBRARY_LINES, _LIBRARY_WIDTH = 1000, 200  # what the library reads: its patterns are slow
 _P = r"^[>*\s]*"  # quote marks, bold markers and indentation before a header line
 _FROM = re.compile(_P + r"(?:From|De|Von)\s*:\s*\S", re.I)
 _SENT = re.compile(
@@ -72,7 +73,8 @@ def _quote_start(lines: list[str]) -> int:
         if line.lstrip().startswith(">") or _RULE.match(line) or _outlook_block(lines, i):
             return i
         wrapped = (" ".join(lines[i : i + n]) for n in (1, 2, 3))  # clients wrap long ones
-        if line.lstrip()[:3].lower() in ("on ", "le ", "el ") and any(map(_WROTE.match, wrapped)):
+        opening = line.lstrip()[:3].lower() in ("on ", "le ", "el ") and len(line) < _LIBRARY_WIDTH
+        if opening and any(map(_WROTE.match, wrapped)):
             return i
     return len(lines)
 
@@ -86,7 +88,7 @@ def _outlook_block(lines: list[str], i: int) -> bool:
 
 
 def _library_quote_start(lines: list[str]) -> int:
-    flat = "\n".join(line.strip() for line in lines)
+    flat = _flat(lines)
     for match in _LIBRARY.HEADER_REGEX.finditer(flat):
         i = _line_of(flat, match)
         if not _BLOCK_LABEL.match(lines[i]) or _outlook_block(lines, i):
@@ -95,25 +97,27 @@ def _library_quote_start(lines: list[str]) -> int:
 
 
 def _signature_start(lines: list[str]) -> int:
-    """The first signature line ("-- ", "Sent from my iPhone", a closing) that no template label
-    follows."""
-    flat = "\n".join(line.strip() for line in lines)
-    found = [i for i, line in enumerate(lines) if line.rstrip() == "--" or _SIGNED.match(line)]
-    pos = 0
-    while match := _LIBRARY.SIGNATURE_REGEX.search(flat, pos):
-        found.append(_line_of(flat, match))
-        pos = flat.find("\n", match.end() - len(match.group().lstrip()))
-        if pos < 0:
-            break
-    for i in sorted(found):
-        if not any(_is_label(line) for line in lines[i + 1 :]):
-            return i
-    return len(lines)
+    """The first signature line ("-- ", "Sent from my iPhone", a closing) below the last template
+    label."""
+    last_label = max((i for i, line in enumerate(lines) if _is_label(line)), default=-1)
+    below = range(last_label + 1, len(lines))
+    own = next((i for i in below if lines[i].rstrip() == "--" or _SIGNED.match(lines[i])), None)
+    flat = _flat(lines)
+    start = len(_flat(lines[: last_label + 1])) + 1 if last_label >= 0 else 0
+    match = _LIBRARY.SIGNATURE_REGEX.search(flat, start)
+    library = _line_of(flat, match) if match else None
+    return min((i for i in (own, library) if i is not None), default=len(lines))
 
 
 def _is_label(line: str) -> bool:
     match = _LABEL.match(line)
     return match is not None and fold(match["label"]) in _TEMPLATE_LABELS
+
+
+def _flat(lines: list[str]) -> str:
+    """The lines as the library reads them: stripped and bounded, since its patterns take time in
+    the square of a line's length (a header line is short; our own checks read every line)."""
+    return "\n".join(line.strip()[:_LIBRARY_WIDTH] for line in lines[:_LIBRARY_LINES])
 
 
 def _line_of(flat: str, match: re.Match[str]) -> int:

@@ -101,6 +101,7 @@ def approve(ctx: Context, item: RegistrationRequest, actor_name: str) -> None:
         name=item.name,
         language=item.language,
         by=ctx.who,
+        now=ctx.now,
     )
     item.status, item.actor, item.decided_at = APPROVED, actor, ctx.now
     item.decided_by = ctx.person.id if ctx.person else None

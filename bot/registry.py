@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import NotFound, UserError
 from bot.subscriptions import follow_own_records
+from store.base import utcnow
 from store.actors import Actor, find_actor
 from store.audit import AuditEntry
 from store.people import (
@@ -76,6 +78,7 @@ def add_focal_point(
     language: str = "en",
     telegram_id: int | None = None,
     by: str = "cli",
+    now: datetime | None = None,
 ) -> Person:
     actor = actor_named(session, actor_name)
     person, _ = _person_for(session, email, name=name, language=language, telegram_id=telegram_id)
@@ -83,7 +86,7 @@ def add_focal_point(
         raise UserError(f"{valid_address(email)} is already a focal point of {actor.code}")
     person.actors.append(actor)
     session.flush()
-    follow_own_records(session, person)
+    follow_own_records(session, person, now or utcnow())
     session.add(
         AuditEntry(
             who=by,

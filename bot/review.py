@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.context import Context
+from bot.matches import refresh as refresh_matches
 from bot.records import from_json, to_json
 from bot.views import RecordView
 from store.people import focal_points
@@ -36,12 +37,14 @@ def confirm(ctx: Context, public_id: str) -> Decision:
     record.updated_at = ctx.now
     record.published_at = record.published_at or ctx.now
     record.renewed_at = ctx.now
+    ctx.session.flush()
+    opened, closed = refresh_matches(ctx.session, record, ctx.now)
     ctx.audit(
         "published",
         record_id=record.id,
         before=before,
         after=to_json(record.content()),
-        note=f"revision {revision.number}",
+        note=f"revision {revision.number}; matches opened {opened}, closed {closed}",
     )
     _tell_owners(ctx, record, "published")
     return Decision(record.public_id, "published", record.status)

@@ -17,6 +17,12 @@ from bot.channels.email_out import EmailSender, MaildirSender, RelaySender
 from bot.delivery import Delivery
 from bot.intake import keeper
 from bot.processor import Processor
+from bot.renewal import remind_and_expire
+from digests import schedule
+from digests.period import period_of
+from digests.schedule import overdue_period
+from digests.send import ensure_period
+from store.base import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +83,41 @@ async def delivery_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -
         await nap(wake.outbox, stop)
 
 
+async def scheduler_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
+    """Weekly digests and daily renewals; a period missed while stopped is caught up first."""
+    settings = portal.settings
+
+    async def digests_now(period: str | None = None) -> None:
+        now = utcnow()
+        await asyncio.to_thread(
+            ensure_period,
+            portal.sessions,
+            settings,
+            period or period_of(now, settings.timezone),
+            now,
+        )
+        wake.outbox.set()
+
+    async def renewal_now() -> None:
+        await asyncio.to_thread(remind_and_expire, portal.sessions, settings, utcnow())
+        wake.outbox.set()
+
+    overdue = await asyncio.to_thread(
+        overdue_period, portal.sessions, settings.digest_schedule, settings.timezone, utcnow()
+    )
+    if overdue is not None:
+        log.info("catching up the digests of %s, due while the portal was stopped", overdue)
+        await digests_now(overdue)
+    await renewal_now()
+    scheduler = schedule.start(
+        settings.digest_schedule, settings.timezone, digests_now, renewal_now
+    )
+    try:
+        await stop.wait()
+    finally:
+        scheduler.shutdown(wait=False)
+
+
 def senders_for(portal: Portal) -> dict[str, Sender]:
     settings = portal.settings
     transport = RelaySender(settings.relay) if settings.relay else MaildirSender(settings.maildir)
@@ -88,7 +129,7 @@ def senders_for(portal: Portal) -> dict[str, Sender]:
 
 def services_for(portal: Portal) -> list[Service]:
     """The services `portal run` starts for these settings."""
-    return [smtp_service, processing_service, delivery_service]
+    return [smtp_service, processing_service, delivery_service, scheduler_service]
 
 
 async def run_services(portal: Portal, services: list[Service], stop: asyncio.Event) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.context import Context
 from bot.parser import Problem, parse_submission
-from store.base import utcnow
 from store.people import Person
 from store.subscriptions import (
     ACTIVE,
@@ -98,7 +98,7 @@ def unsubscribe(ctx: Context) -> int:
     return unsubscribe_address(ctx.session, ctx.inbound.channel, ctx.inbound.sender, ctx.now)
 
 
-def follow_own_records(session: Session, person: Person) -> None:
+def follow_own_records(session: Session, person: Person, now: datetime) -> None:
     """Focal points get the matches of their own records by default, unless they opted out."""
     if person.email is None:
         return
@@ -110,7 +110,6 @@ def follow_own_records(session: Session, person: Person) -> None:
         if s.kind == OWN
     ]
     if not mine:
-        now = utcnow()
         session.add(
             Subscription(
                 channel="email",

@@ -53,11 +53,11 @@ def ensure_period(
     report = RunReport(period)
     with sessions() as session:
         people = recipients(session, period, now)
-        if not people:
-            _finish(sessions, period, now, dry_run)
-            return report
         all_actor_ids = {a for r in people for a in r.actor_ids}
-        gathered = news(session, min(r.since for r in people), now, all_actor_ids)
+        gathered = news(session, min((r.since for r in people), default=now), now, all_actor_ids)
+    if not people:
+        _finish(sessions, period, now, dry_run)
+        return report
     if not dry_run:
         with transaction(sessions) as session:
             if session.get(DigestRun, period) is None:

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
+WRITE = "portal_write"  # execution option: this transaction will write
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for SQLite (WAL, synchronous=FULL, foreign keys) or PostgreSQL."""
@@ -41,8 +43,10 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Take the write lock up front: no deadlock when two writers upgrade a read lock.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A unit of work takes the write lock up front, so two writers never deadlock
+        # upgrading read locks; a read stays deferred and, with WAL, blocks no writer.
+        immediate = connection.get_execution_options().get(WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -53,6 +57,7 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit when the block ends, roll back on any exception."""
     with sessions() as session, session.begin():
+        session.connection(execution_options={WRITE: True})
         yield session
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, delete, select
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    delete,
+    intersect,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from store.base import Base, utcnow
@@ -64,24 +73,16 @@ def candidates(
 ) -> list[int]:
     """Ids of published records of `kind` sharing an area and a form of assistance, and (when
     `places` is given) tagged with one of those places; answered from the tag index."""
-    query = (
-        select(RecordTag.record_id)
-        .where(RecordTag.kind == kind, RecordTag.facet == AREA, RecordTag.code.in_(areas))
-        .intersect(
-            select(RecordTag.record_id).where(
-                RecordTag.kind == kind,
-                RecordTag.facet == ASSISTANCE,
-                RecordTag.code.in_(assistance),
-            )
-        )
-    )
+    wanted = [(AREA, areas), (ASSISTANCE, assistance)]
     if places is not None:
-        query = query.intersect(
-            select(RecordTag.record_id).where(
-                RecordTag.kind == kind, RecordTag.facet == PLACE, RecordTag.code.in_(places)
-            )
+        wanted.append((PLACE, places))
+    parts = [
+        select(RecordTag.record_id).where(
+            RecordTag.kind == kind, RecordTag.facet == facet, RecordTag.code.in_(codes)
         )
-    return sorted(session.scalars(query))
+        for facet, codes in wanted
+    ]
+    return sorted(session.scalars(intersect(*parts)))
 
 
 def matches_of(session: Session, record: Record, status: str | None = OPEN) -> list[Match]:

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from bot.cli.actors import actors
 from bot.cli.base import cli
+from bot.cli.digests import digest, matches
 from bot.cli.inbox import inbox
 from bot.cli.people import focal_point, secretariat
 from bot.cli.records import confirm, records, reject
 from bot.cli.run import init, run
 
-for command in (init, run, actors, focal_point, secretariat, records, confirm, reject, inbox):
+for command in (
+    init,
+    run,
+    actors,
+    focal_point,
+    secretariat,
+    records,
+    confirm,
+    reject,
+    inbox,
+    digest,
+    matches,
+):
     cli.add_command(command)
 
 

@@ -145,6 +145,8 @@ UNCHANGED = {
     "a greeting with a closing word before the template": (
         "Dear colleagues,\n\nThank you, please find our need below.\n\n" + EN),
     "thanks before the template": "Hello,\nThanks,\n\n" + EN,
+    "an on-behalf-of line": "On behalf of: Ministry of Foreign Affairs, 3 March 2025\n" + EN,
+    "a sentence about a letter": FR + "Le 3 mars 2025, le CNAMS a écrit au ministère :\n- x\n",
     "a rule inside the description": EN + "----------\nA second part.\n",
     "an indented description": EN + "    - 6 teams\n    - 12 months\n",
     "a greater-than sign inside a line": EN.replace("250k USD", "> 200k USD"),

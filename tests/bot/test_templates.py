@@ -20,7 +20,7 @@ from bot import commands
 from bot.parser import MONEY_EXAMPLES, PERIOD_EXAMPLES, Problem, parse_submission
 from bot.render import LANGUAGES, TEMPLATES, environment, render_text
 from bot.review import Decision
-from bot.views import RecordView, vocabulary
+from bot.views import RecordView, language_name, place_name, vocabulary
 from store.actors import Actor
 
 HELPERS = ("fields", "blank_template", "refill", "problem", "footer")
@@ -42,7 +42,7 @@ NPA = Actor(
 )
 COL = Actor(code="COL", type="state_party", name="Colombia", name_fr="Colombie", name_es="Colombia")
 
-NEED = {
+NEED: dict[str, Any] = {
     "title": "Technical survey teams for two districts of Savannakhet",
     "countries": ["LAO"],
     "areas": ["art4.survey.technical", "art4.clearance"],
@@ -56,7 +56,7 @@ NEED = {
     "description": "Two technical survey teams for Sepon and Vilabouly.\n"
     "Suspected hazardous areas from the 2024 non-technical survey.",
 }
-OFFER = {
+OFFER: dict[str, Any] = {
     "title": "Rehabilitation training for physiotherapists",
     "countries": ["region:035", "COL"],
     "areas": ["art5.rehabilitation", "art5.psychosocial_support"],
@@ -143,144 +143,215 @@ def help_context(lang: str, secretariat: bool) -> dict[str, Any]:
     }
 
 
+def digest_context(lang: str, empty: bool = False) -> dict[str, Any]:
+    """What digests.render.digest_context gives the digest templates."""
+    words = vocabulary()
+    namers = {
+        "area": lambda code: words.area_label(code, lang),
+        "assistance": lambda code: words.assistance_label(code, lang),
+        "region": lambda code: words.region_label(code, lang),
+        "language": lambda code: language_name(code, lang),
+        "place": lambda code: place_name(code, lang),
+    }
+    need, offer = view(lang, status="published"), view(lang, "offer", status="published")
+    why_match = (
+        ("areas", ("art4.survey.technical",)), ("assistance", ("technical_expertise",)),
+        ("open_to_region", ("035", "LAO")), ("languages", ("en",)), ("period", ("2027",)),
+        ("amount_partial", ("40",)), ("recent", ()),
+    )
+    sections: dict[str, list[dict[str, Any]]] = {
+        "matches": [{"record": offer, "own": need, "score": 72, "why": why_match},
+                    {"record": offer, "own": need, "score": 55, "why": (
+                        ("open_to_country", ("LAO",)), ("amount_covers", ()))},
+                    {"record": offer, "own": need, "score": 41, "why": (
+                        ("open_to_any", ("LAO",)),)}],
+        "new": [{"record": need, "own": None, "score": 0,
+                 "why": (("areas", ("art4.clearance",)), ("places", ("LAO", "region:035")))},
+                {"record": offer, "own": None, "score": 0, "why": (("everything", ()),)}],
+        "gaps": [{"record": need, "own": None, "score": 0, "why": (("unmatched_weeks", ("8",)),)}],
+        "renewal": [{"record": need, "own": None, "score": 0, "why": (("renew_by", ()),)}],
+    }
+    if empty:
+        sections = {name: [] for name in sections}
+    return {
+        "period": "2026-W48",
+        "sections": sections,
+        "count": sum(len(items) for items in sections.values()),
+        "names": lambda kind, codes: ", ".join(namers[kind](code) for code in codes),
+        "public_url": "https://portal.test",
+    }
+
+
+def filters(lang: str, kind: str = "") -> dict[str, str]:
+    """The filters in words, as bot.commands.subscribe._described gives them."""
+    if not kind:
+        return {"kind": "", "areas": "", "assistance": "", "countries": ""}
+    shown = RecordView.of({"areas": ["art4.clearance"], "assistance": ["financial"],
+                           "countries": ["LAO", "region:035"]}, kind, lang)
+    return {"kind": kind, "areas": shown.areas, "assistance": shown.assistance,
+            "countries": shown.countries}
+
+
 Context = Callable[[str], dict[str, Any]]
 # (case id, template, context in a language): every branch a caller can reach.
 CASES: list[tuple[str, str, Context]] = [
     ("cannot_change-withdrawn", "cannot_change",
-     lambda l: {"view": view(l, status="fulfilled"), "change": "withdrawn"}),
+     lambda lg: {"view": view(lg, status="fulfilled"), "change": "withdrawn"}),
     ("cannot_change-renewed-offer", "cannot_change",
-     lambda l: {"view": view(l, "offer", status="awaiting_endorsement"), "change": "renewed"}),
+     lambda lg: {"view": view(lg, "offer", status="awaiting_endorsement"), "change": "renewed"}),
     ("cannot_change-updated", "cannot_change",
-     lambda l: {"view": view(l, "offer", status="expired"), "change": "updated"}),
+     lambda lg: {"view": view(lg, "offer", status="expired"), "change": "updated"}),
+    ("digest", "digest", digest_context),
+    ("digest-empty", "digest", lambda lg: digest_context(lg, empty=True)),
     ("endorse_result-endorsed", "endorse_result",
-     lambda l: {"outcome": "endorsed", "public_id": "N-2026-0001"}),
+     lambda lg: {"outcome": "endorsed", "public_id": "N-2026-0001"}),
     ("endorse_result-declined", "endorse_result",
-     lambda l: {"outcome": "declined", "public_id": "N-2026-0001"}),
+     lambda lg: {"outcome": "declined", "public_id": "N-2026-0001"}),
     ("endorsed", "endorsed",
-     lambda l: {"view": view(l), "state": LAO.display_name(l), "reason": ""}),
+     lambda lg: {"view": view(lg), "state": LAO.display_name(lg), "reason": ""}),
     ("endorsement_declined", "endorsement_declined",
-     lambda l: {"view": view(l, status="rejected"), "state": LAO.display_name(l),
+     lambda lg: {"view": view(lg, status="rejected"), "state": LAO.display_name(lg),
                 "reason": "This survey is already funded by the national budget."}),
     ("endorsement_declined-no-reason", "endorsement_declined",
-     lambda l: {"view": view(l, status="rejected"), "state": LAO.display_name(l), "reason": ""}),
+     lambda lg: {"view": view(lg, status="rejected"), "state": LAO.display_name(lg), "reason": ""}),
     ("endorsement_request", "endorsement_request",
-     lambda l: {"view": view(l, status="awaiting_endorsement"),
-                "submitter": NPA.display_name(l), "state": LAO.display_name(l)}),
+     lambda lg: {"view": view(lg, status="awaiting_endorsement"),
+                "submitter": NPA.display_name(lg), "state": LAO.display_name(lg)}),
+    ("expired", "expired",
+     lambda lg: {"view": view(lg, status="expired"), "expires": "2026-11-27"}),
+    ("expired-offer", "expired",
+     lambda lg: {"view": view(lg, "offer", status="expired"), "expires": "2026-11-27"}),
     ("fulfilled", "fulfilled",
-     lambda l: {"view": view(l, status="fulfilled"), "note": "funded by Norway"}),
+     lambda lg: {"view": view(lg, status="fulfilled"), "note": "funded by Norway"}),
     ("fulfilled-no-note", "fulfilled",
-     lambda l: {"view": view(l, status="fulfilled"), "note": ""}),
-    ("help", "help", lambda l: help_context(l, secretariat=False)),
-    ("help-secretariat", "help", lambda l: help_context(l, secretariat=True)),
-    ("list-not-registered", "list", lambda l: {"records": [], "actors": []}),
-    ("list-empty", "list", lambda l: {"records": [], "actors": [LAO.display_name(l)]}),
+     lambda lg: {"view": view(lg, status="fulfilled"), "note": ""}),
+    ("help", "help", lambda lg: help_context(lg, secretariat=False)),
+    ("help-secretariat", "help", lambda lg: help_context(lg, secretariat=True)),
+    ("list-not-registered", "list", lambda lg: {"records": [], "actors": []}),
+    ("list-empty", "list", lambda lg: {"records": [], "actors": [LAO.display_name(lg)]}),
     ("list", "list",
-     lambda l: {"records": [view(l, status=s) for s in ("awaiting_endorsement", "published")]
-                + [view(l, "offer", status=s) for s in ("pending", "withdrawn", "expired")],
-                "actors": [LAO.display_name(l), NPA.display_name(l)]}),
-    ("no_such_record", "no_such_record", lambda l: {"public_id": "N-2026-0042"}),
-    ("no_such_record-unnamed", "no_such_record", lambda l: {"public_id": ""}),
+     lambda lg: {"records": [view(lg, status=s) for s in ("awaiting_endorsement", "published")]
+                + [view(lg, "offer", status=s) for s in ("pending", "withdrawn", "expired")],
+                "actors": [LAO.display_name(lg), NPA.display_name(lg)]}),
+    ("no_such_record", "no_such_record", lambda lg: {"public_id": "N-2026-0042"}),
+    ("no_such_record-unnamed", "no_such_record", lambda lg: {"public_id": ""}),
     ("parse_error", "parse_error",
-     lambda l: {"problems": list(ALL_PROBLEMS), "fields": SENT_FIELDS, "kind": "need",
+     lambda lg: {"problems": list(ALL_PROBLEMS), "fields": SENT_FIELDS, "kind": "need",
                 "subject": "NEED", "public_id": ""}),
     ("parse_error-one", "parse_error",
-     lambda l: {"problems": [ALL_PROBLEMS[0]], "fields": {"title": "Survey"}, "kind": None,
+     lambda lg: {"problems": [ALL_PROBLEMS[0]], "fields": {"title": "Survey"}, "kind": None,
                 "subject": "", "public_id": ""}),
     ("parse_error-update", "parse_error",
-     lambda l: {"problems": [ALL_PROBLEMS[13], ALL_PROBLEMS[14]],
-                "fields": {**view(l).as_fields(), "amount": "lots of money"}, "kind": "need",
+     lambda lg: {"problems": [ALL_PROBLEMS[13], ALL_PROBLEMS[14]],
+                "fields": {**view(lg).as_fields(), "amount": "lots of money"}, "kind": "need",
                 "subject": "Re: Received: N-2026-0001", "public_id": "N-2026-0001"}),
     ("pending_for_secretariat", "pending_for_secretariat",
-     lambda l: {"view": view(l), "actor": LAO.display_name(l), "on_behalf_of": "",
+     lambda lg: {"view": view(lg), "actor": LAO.display_name(lg), "on_behalf_of": "",
                 "revision": False, "submitter": "vong@nra.example (person 1)"}),
     ("pending_for_secretariat-on-behalf", "pending_for_secretariat",
-     lambda l: {"view": view(l), "actor": NPA.display_name(l),
-                "on_behalf_of": LAO.display_name(l), "revision": False,
+     lambda lg: {"view": view(lg), "actor": NPA.display_name(lg),
+                "on_behalf_of": LAO.display_name(lg), "revision": False,
                 "submitter": "vong@nra.example (person 1)"}),
     ("pending_for_secretariat-revision", "pending_for_secretariat",
-     lambda l: {"view": view(l, "offer", status="published"), "actor": NPA.display_name(l),
+     lambda lg: {"view": view(lg, "offer", status="published"), "actor": NPA.display_name(lg),
                 "on_behalf_of": "", "revision": True,
                 "submitter": "kari@npaid.example (person 3)"}),
     ("pending_list-empty", "pending_list",
-     lambda l: {"records": [], "changes": [], "requests": []}),
+     lambda lg: {"records": [], "changes": [], "requests": []}),
     ("pending_list", "pending_list",
-     lambda l: {"records": [view(l)], "changes": [view(l, "offer", status="published")],
+     lambda lg: {"records": [view(lg)], "changes": [view(lg, "offer", status="published")],
                 "requests": [request(), request(actor=None)]}),
-    ("processing_failed", "processing_failed", lambda l: {"subject": "NEED"}),
-    ("processing_failed-no-subject", "processing_failed", lambda l: {"subject": ""}),
+    ("processing_failed", "processing_failed", lambda lg: {"subject": "NEED"}),
+    ("processing_failed-no-subject", "processing_failed", lambda lg: {"subject": ""}),
     ("published", "published",
-     lambda l: {"view": view(l, status="published"), "actor": LAO.display_name(l),
+     lambda lg: {"view": view(lg, status="published"), "actor": LAO.display_name(lg),
                 "reason": ""}),
     ("published-offer", "published",
-     lambda l: {"view": view(l, "offer", status="published"), "actor": NPA.display_name(l),
+     lambda lg: {"view": view(lg, "offer", status="published"), "actor": NPA.display_name(lg),
                 "reason": ""}),
     ("receipt", "receipt",
-     lambda l: {"view": view(l), "actor": LAO.display_name(l), "attachments": [],
+     lambda lg: {"view": view(lg), "actor": LAO.display_name(lg), "attachments": [],
                 "on_behalf_of": "", "asked": 0}),
     ("receipt-offer-attachments", "receipt",
-     lambda l: {"view": view(l, "offer"), "actor": NPA.display_name(l),
+     lambda lg: {"view": view(lg, "offer"), "actor": NPA.display_name(lg),
                 "attachments": ["budget.xlsx", "map.pdf"], "on_behalf_of": "", "asked": 0}),
     ("receipt-on-behalf-asked", "receipt",
-     lambda l: {"view": view(l, status="awaiting_endorsement"), "actor": NPA.display_name(l),
-                "attachments": [], "on_behalf_of": LAO.display_name(l), "asked": 2}),
+     lambda lg: {"view": view(lg, status="awaiting_endorsement"), "actor": NPA.display_name(lg),
+                "attachments": [], "on_behalf_of": LAO.display_name(lg), "asked": 2}),
     ("receipt-on-behalf-nobody", "receipt",
-     lambda l: {"view": view(l, status="awaiting_endorsement"), "actor": NPA.display_name(l),
-                "attachments": [], "on_behalf_of": LAO.display_name(l), "asked": 0}),
+     lambda lg: {"view": view(lg, status="awaiting_endorsement"), "actor": NPA.display_name(lg),
+                "attachments": [], "on_behalf_of": LAO.display_name(lg), "asked": 0}),
     ("register_already", "register_already",
-     lambda l: {"actors": [LAO.display_name(l)]}),
+     lambda lg: {"actors": [LAO.display_name(lg)]}),
     ("register_received", "register_received",
-     lambda l: {"request": request(), "again": False}),
+     lambda lg: {"request": request(), "again": False}),
     ("register_received-again-no-actor", "register_received",
-     lambda l: {"request": request(actor=None, language="fr"), "again": True}),
+     lambda lg: {"request": request(actor=None, language="fr"), "again": True}),
     ("registration_approved", "registration_approved",
-     lambda l: {"actor": COL.display_name(l)}),
+     lambda lg: {"actor": COL.display_name(lg)}),
     ("registration_for_secretariat", "registration_for_secretariat",
-     lambda l: {"request": request()}),
+     lambda lg: {"request": request()}),
     ("registration_for_secretariat-no-actor", "registration_for_secretariat",
-     lambda l: {"request": request(actor=None)}),
+     lambda lg: {"request": request(actor=None)}),
     ("registration_result-approved", "registration_result",
-     lambda l: {"outcome": "approved", "request": request()}),
+     lambda lg: {"outcome": "approved", "request": request()}),
     ("registration_result-declined", "registration_result",
-     lambda l: {"outcome": "declined", "request": request()}),
+     lambda lg: {"outcome": "declined", "request": request()}),
     ("registration_result-needs_actor", "registration_result",
-     lambda l: {"outcome": "needs_actor", "request": request(actor=None),
+     lambda lg: {"outcome": "needs_actor", "request": request(actor=None),
                 "detail": "name the actor: APPROVE R-7 LAO"}),
     ("registration_result-not_found", "registration_result",
-     lambda l: {"outcome": "not_found", "request": None}),
+     lambda lg: {"outcome": "not_found", "request": None}),
     ("rejected", "rejected",
-     lambda l: {"view": view(l, status="rejected"), "actor": LAO.display_name(l),
+     lambda lg: {"view": view(lg, status="rejected"), "actor": LAO.display_name(lg),
                 "reason": "The amount is missing its currency."}),
-    ("renewed", "renewed", lambda l: {"view": view(l, status="published"), "note": ""}),
+    ("renewed", "renewed", lambda lg: {"view": view(lg, status="published"), "note": ""}),
+    ("renewal_reminder", "renewal_reminder",
+     lambda lg: {"view": view(lg, status="published"), "expires": "2026-12-27"}),
     ("review_result-confirmed", "review_result",
-     lambda l: {"verb": "confirmed", "results": [
+     lambda lg: {"verb": "confirmed", "results": [
          Decision("N-2026-0001", "published", "published"),
          Decision("O-2026-0003", "nothing_pending", "awaiting_endorsement"),
          Decision("N-2026-0099", "not_found")]}),
     ("review_result-rejected", "review_result",
-     lambda l: {"verb": "rejected", "results": [Decision("N-2026-0001", "rejected", "rejected")]}),
-    ("review_usage-confirm", "review_usage", lambda l: {"verb": "confirm"}),
-    ("review_usage-reject", "review_usage", lambda l: {"verb": "reject"}),
-    ("show", "show", lambda l: {"view": view(l, status="published"), "pending_change": True}),
+     lambda lg: {"verb": "rejected", "results": [Decision("N-2026-0001", "rejected", "rejected")]}),
+    ("review_usage-confirm", "review_usage", lambda lg: {"verb": "confirm"}),
+    ("review_usage-reject", "review_usage", lambda lg: {"verb": "reject"}),
+    ("show", "show", lambda lg: {"view": view(lg, status="published"), "pending_change": True}),
     ("show-pending", "show",
-     lambda l: {"view": view(l, "offer", status="awaiting_endorsement"),
+     lambda lg: {"view": view(lg, "offer", status="awaiting_endorsement"),
                 "pending_change": False}),
-    ("token_refused-forwarded", "token_refused", lambda l: {"problem": "forwarded"}),
-    ("token_refused-expired", "token_refused", lambda l: {"problem": "expired"}),
-    ("token_refused-altered", "token_refused", lambda l: {"problem": "altered"}),
-    ("unregistered", "unregistered", lambda l: {"sender": "someone@ministry.example"}),
+    ("parse_error-subscription", "parse_error",
+     lambda lg: {"problems": [Problem("areas", "unknown_value", "gardening", ("clearance",))],
+                "fields": {}, "kind": "subscription", "subject": "SUBSCRIBE", "public_id": ""}),
+    ("subscribe_confirm", "subscribe_confirm", lambda lg: {"filters": filters(lg, "need")}),
+    ("subscribe_confirm-everything", "subscribe_confirm", lambda lg: {"filters": filters(lg)}),
+    ("subscribe_result", "subscribe_result",
+     lambda lg: {"confirmed": True, "filters": filters(lg, "offer")}),
+    ("subscribe_result-everything", "subscribe_result",
+     lambda lg: {"confirmed": True, "filters": filters(lg)}),
+    ("subscribe_result-not-confirmed", "subscribe_result",
+     lambda lg: {"confirmed": False, "filters": {}}),
+    ("token_refused-forwarded", "token_refused", lambda lg: {"problem": "forwarded"}),
+    ("token_refused-expired", "token_refused", lambda lg: {"problem": "expired"}),
+    ("token_refused-altered", "token_refused", lambda lg: {"problem": "altered"}),
+    ("unregistered", "unregistered", lambda lg: {"sender": "someone@ministry.example"}),
+    ("unsubscribed", "unsubscribed", lambda lg: {"ended": 1}),
+    ("unsubscribed-nothing", "unsubscribed", lambda lg: {"ended": 0}),
     ("update_receipt-published", "update_receipt",
-     lambda l: {"view": view(l, status="published"), "status": "published",
+     lambda lg: {"view": view(lg, status="published"), "status": "published",
                 "changed": ["title", "period_start", "period_end"]}),
     ("update_receipt-endorsement", "update_receipt",
-     lambda l: {"view": view(l, status="awaiting_endorsement"),
+     lambda lg: {"view": view(lg, status="awaiting_endorsement"),
                 "status": "awaiting_endorsement", "changed": ["amount", "currency"]}),
     ("update_receipt-pending", "update_receipt",
-     lambda l: {"view": view(l, "offer"), "status": "pending", "changed": ["countries"]}),
+     lambda lg: {"view": view(lg, "offer"), "status": "pending", "changed": ["countries"]}),
     ("update_receipt-nothing", "update_receipt",
-     lambda l: {"view": view(l), "status": "pending", "changed": []}),
+     lambda lg: {"view": view(lg), "status": "pending", "changed": []}),
     ("withdrawn", "withdrawn",
-     lambda l: {"view": view(l, status="withdrawn"), "note": "the survey was cancelled"}),
-    ("withdrawn-no-note", "withdrawn", lambda l: {"view": view(l, status="withdrawn"), "note": ""}),
+     lambda lg: {"view": view(lg, status="withdrawn"), "note": "the survey was cancelled"}),
+    ("withdrawn-no-note", "withdrawn",
+     lambda lg: {"view": view(lg, status="withdrawn"), "note": ""}),
 ]
 
 
@@ -376,7 +447,7 @@ def test_status_and_kind_words_are_translated(lang: str) -> None:
     body = split(text_of("list", lang, context))[1]
     for english in ("awaiting endorsement", " pending ", " published ", " withdrawn ", "expired"):
         assert english not in body
-    shown = split(text_of("show", lang, lambda l: {"view": view(l, status="awaiting_endorsement"),
+    shown = split(text_of("show", lang, lambda lg: {"view": view(lg, status="awaiting_endorsement"),
                                                     "pending_change": False}))[1]
     assert "awaiting" not in shown
     assert "Type: need" not in shown and "Tipo: need" not in shown
@@ -473,11 +544,11 @@ def test_the_command_words_in_the_translations_are_commands(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_help_lists_the_commands_with_words_that_call_them(lang: str) -> None:
-    body = split(text_of("help", lang, lambda l: help_context(l, secretariat=True)))[1]
+    body = split(text_of("help", lang, lambda lg: help_context(lg, secretariat=True)))[1]
     for command in commands.COMMANDS:
         (line,) = [ln for ln in body.splitlines() if ln.startswith(f"  {command.name} ")]
         usage = line[2:].split("  ")[0]
         for word in re.findall(r"\b[A-ZÀ-Ý]{3,}\b", usage):
             assert commands.find(word) is command, (line, word)
-    public = split(text_of("help", lang, lambda l: help_context(l, secretariat=False)))[1]
+    public = split(text_of("help", lang, lambda lg: help_context(lg, secretariat=False)))[1]
     assert "CONFIRM" not in public and "APPROVE" not in public

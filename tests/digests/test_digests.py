@@ -1,0 +1,175 @@
+"""Weekly digests with a frozen clock: the right items, exactly once, caught up after a stop."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import Portal
+from digests import send as send_module
+from digests.schedule import overdue_period
+from digests.send import ensure_period
+from store.digests import DigestEntry
+from store.outbox import OutboxItem
+from tests.factories import focal_point, publish, subscribe
+
+MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 2026-W48
+BEFORE = MONDAY - timedelta(days=3)
+
+LAO_NEED = """Type: need
+Title: Technical survey teams for Savannakhet
+Areas: technical survey, clearance
+Assistance: financial, equipment
+Languages: English, Lao
+Period: 2027-01 to 2027-12
+Description: Six survey teams for 18 months.
+"""
+NOR_OFFER = """Type: offer
+Title: Grant window for survey and clearance
+Country: South-eastern Asia, Lebanon
+Areas: technical survey, clearance, land release
+Assistance: financial
+Languages: English
+Period: 2026-06 to 2028-12
+Description: Multi-year grants through accredited operators.
+"""
+LBN_NEED = """Type: need
+Title: Risk education in the South
+Areas: risk education
+Assistance: training, equipment
+Description: Sessions in schools of the South.
+"""
+
+
+@pytest.fixture
+def published(portal: Portal) -> Portal:
+    focal_point(portal, "LAO", "vong@nra.example")
+    focal_point(portal, "NOR", "ingrid@mfa.example")
+    focal_point(portal, "LBN", "rana@lmac.example", language="fr")
+    publish(portal, "vong@nra.example", LAO_NEED, BEFORE)
+    publish(portal, "ingrid@mfa.example", NOR_OFFER, BEFORE + timedelta(hours=1))
+    publish(portal, "rana@lmac.example", LBN_NEED, BEFORE + timedelta(hours=2))
+    return portal
+
+
+def digests(portal: Portal) -> dict[str, OutboxItem]:
+    with portal.sessions() as session:
+        items = session.scalars(select(OutboxItem).where(OutboxItem.kind == "digest")).all()
+        return {item.recipient: item for item in items}
+
+
+def test_each_subscriber_gets_what_their_filters_and_records_say(published: Portal) -> None:
+    subscribe(
+        published,
+        "clearance.watch@donor.example",
+        BEFORE - timedelta(days=30),
+        areas=["art4.clearance"],
+        places=["region:035"],
+    )
+    subscribe(published, "offers@ngo.example", BEFORE - timedelta(days=30), kind="offer")
+    subscribe(
+        published, "veille@ong.example", BEFORE - timedelta(days=30), language="fr", kind="need"
+    )
+    report = ensure_period(published.sessions, published.settings, "2026-W48", MONDAY)
+    assert (report.recipients, report.sent, report.empty, report.already) == (6, 5, 1, 0)
+    sent = digests(published)
+    assert sorted(sent) == [
+        "clearance.watch@donor.example",
+        "ingrid@mfa.example",
+        "offers@ngo.example",
+        "veille@ong.example",
+        "vong@nra.example",
+    ]
+    # Lebanon's need matched nothing and Rana follows nothing else: no mail for her.
+
+    lao = sent["vong@nra.example"].body
+    assert "MATCHES FOR YOUR RECORDS" in lao
+    assert "* O-2026-0001 Grant window for survey and clearance" in lao
+    assert "for your N-2026-0001 (Technical survey teams for Savannakhet)" in lao
+    assert "both: technical survey, clearance" in lao and "offer open to South-eastern Asia" in lao
+    assert "N-2026-0002" not in lao  # Lebanon's need is neither theirs nor followed
+
+    norway = sent["ingrid@mfa.example"].body
+    assert "* N-2026-0001 Technical survey teams for Savannakhet" in norway
+
+    watcher = sent["clearance.watch@donor.example"].body
+    assert "NEW NEEDS AND OFFERS YOU FOLLOW" in watcher
+    assert "why: both: clearance · in your countries and regions: South-eastern Asia" in watcher
+    assert "N-2026-0001" in watcher and "O-2026-0001" in watcher and "N-2026-0002" not in watcher
+
+    offers_only = sent["offers@ngo.example"].body
+    assert "O-2026-0001" in offers_only and "N-2026-0001" not in offers_only
+
+    french = sent["veille@ong.example"]
+    assert french.subject.startswith("Votre")  # in the subscriber's language
+    assert "N-2026-0001" in french.body and "N-2026-0002" in french.body
+    assert "O-2026-0001" not in french.body
+
+    headers = sent["vong@nra.example"].headers
+    assert headers["List-Id"] == "Cooperation Portal digest <digest.portal.test>"
+    assert headers["List-Unsubscribe"].startswith("<mailto:reply+d")
+    assert headers["Auto-Submitted"] == "auto-generated"
+    assert "<li><strong>O-2026-0001</strong>" in (sent["vong@nra.example"].html or "")
+
+
+def test_a_second_run_of_the_same_period_sends_nothing(published: Portal) -> None:
+    first = ensure_period(published.sessions, published.settings, "2026-W48", MONDAY)
+    second = ensure_period(
+        published.sessions, published.settings, "2026-W48", MONDAY + timedelta(hours=2)
+    )
+    assert (first.sent, first.empty, second.sent, second.already) == (2, 1, 0, 3)
+    assert len(digests(published)) == 2
+
+
+def test_a_run_killed_half_way_and_run_again_gives_each_one_digest(
+    published: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_write = send_module._write
+    calls = []
+
+    def dies_on_the_second(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise SystemExit("killed")
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(send_module, "_write", dies_on_the_second)
+    with pytest.raises(SystemExit):
+        ensure_period(published.sessions, published.settings, "2026-W48", MONDAY)
+    assert list(digests(published)) == ["vong@nra.example"]
+    assert (
+        overdue_period(published.sessions, "0 8 * * mon", "UTC", MONDAY + timedelta(hours=1))
+        == "2026-W48"
+    )
+    monkeypatch.setattr(send_module, "_write", real_write)
+    again = ensure_period(published.sessions, published.settings, "2026-W48", MONDAY)
+    assert (again.sent, again.empty, again.already) == (1, 1, 1)
+    assert sorted(digests(published)) == ["ingrid@mfa.example", "vong@nra.example"]
+    with published.sessions() as session:
+        assert session.query(DigestEntry).count() == 3
+    assert (
+        overdue_period(published.sessions, "0 8 * * mon", "UTC", MONDAY + timedelta(hours=1))
+        is None
+    )
+
+
+def test_nothing_new_means_no_mail(published: Portal) -> None:
+    ensure_period(published.sessions, published.settings, "2026-W48", MONDAY)
+    next_week = ensure_period(
+        published.sessions, published.settings, "2026-W49", MONDAY + timedelta(days=7)
+    )
+    assert (next_week.sent, next_week.empty) == (0, 3)
+    assert len(digests(published)) == 2
+
+
+def test_a_need_without_offers_for_eight_weeks_reaches_donors(portal: Portal) -> None:
+    focal_point(portal, "LBN", "rana@lmac.example")
+    focal_point(portal, "NOR", "ingrid@mfa.example")
+    publish(portal, "rana@lmac.example", LBN_NEED, MONDAY - timedelta(weeks=8, days=2))
+    publish(portal, "ingrid@mfa.example", NOR_OFFER, MONDAY - timedelta(weeks=20))
+    ensure_period(portal.sessions, portal.settings, "2026-W48", MONDAY)
+    norway = digests(portal)["ingrid@mfa.example"].body
+    assert "NEEDS STILL WITHOUT AN OFFER" in norway
+    assert "no offer has matched it for 8 weeks" in norway
