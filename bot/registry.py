@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from bot.errors import NotFound, UserError
 from bot.subscriptions import follow_own_records
-from store.base import utcnow
 from store.actors import Actor, find_actor
 from store.audit import AuditEntry
+from store.base import utcnow
 from store.people import (
     EmailAddress,
     Person,

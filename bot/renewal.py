@@ -1,4 +1,4 @@
-"""Renewal: a record not renewed for eleven months is recalled to its owners; at twelve it expires."""
+"""Renewal: a record unrenewed for eleven months is recalled; at twelve it expires."""
 
 from __future__ import annotations
 
