@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.app import Portal
+from bot.channels import http
 from bot.channels.base import Sender
 from bot.channels.email import SubmissionHandler, start_server
 from bot.channels.email_out import EmailSender, MaildirSender, RelaySender
@@ -18,6 +19,7 @@ from bot.delivery import Delivery
 from bot.intake import keeper
 from bot.processor import Processor
 from bot.renewal import remind_and_expire
+from bot.subscriptions import unsubscribe_by_digest_token
 from digests import schedule
 from digests.period import period_of
 from digests.schedule import overdue_period
@@ -40,10 +42,10 @@ class Wakeups:
 Service = Callable[[Portal, asyncio.Event, Wakeups], Coroutine[Any, Any, None]]
 
 
-async def nap(event: asyncio.Event, stop: asyncio.Event, seconds: float = POLL_SECONDS) -> None:
-    """Wait until `event` (or `stop`) is set, or `seconds` pass; then clear `event`."""
+async def nap(event: asyncio.Event, stop: asyncio.Event) -> None:
+    """Wait until `event` (or `stop`) is set, or POLL_SECONDS pass; then clear `event`."""
     waiters = [asyncio.ensure_future(event.wait()), asyncio.ensure_future(stop.wait())]
-    await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait(waiters, timeout=POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
     for waiter in waiters:
         waiter.cancel()
     event.clear()
@@ -118,6 +120,26 @@ async def scheduler_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) 
         scheduler.shutdown(wait=False)
 
 
+async def http_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
+    """One-click unsubscribe for digests (the links need PORTAL_PUBLIC_URL to point here)."""
+    settings = portal.settings
+
+    def unsubscribe(token: str) -> str | None:
+        return unsubscribe_by_digest_token(
+            portal.sessions, settings.secret_key.encode(), token, utcnow()
+        )
+
+    host, _, port = settings.http_listen.rpartition(":")
+    runner = await http.start_server(
+        http.application(unsubscribe, settings.bot_name), host or "127.0.0.1", int(port)
+    )
+    log.info("HTTP listening on %s", settings.http_listen)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
 def senders_for(portal: Portal) -> dict[str, Sender]:
     settings = portal.settings
     transport = RelaySender(settings.relay) if settings.relay else MaildirSender(settings.maildir)
@@ -129,7 +151,15 @@ def senders_for(portal: Portal) -> dict[str, Sender]:
 
 def services_for(portal: Portal) -> list[Service]:
     """The services `portal run` starts for these settings."""
-    return [smtp_service, processing_service, delivery_service, scheduler_service]
+    services: list[Service] = [
+        smtp_service,
+        processing_service,
+        delivery_service,
+        scheduler_service,
+    ]
+    if portal.settings.http_listen:
+        services.append(http_service)
+    return services
 
 
 async def run_services(portal: Portal, services: list[Service], stop: asyncio.Event) -> None:

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot import tokens
 from bot.context import Context
 from bot.parser import Problem, parse_submission
+from store.db import transaction
+from store.digests import DigestEntry
 from store.people import Person
 from store.subscriptions import (
     ACTIVE,
@@ -122,3 +125,21 @@ def follow_own_records(session: Session, person: Person, now: datetime) -> None:
                 confirmed_at=now,
             )
         )
+
+
+def unsubscribe_by_digest_token(
+    sessions: sessionmaker[Session], key: bytes, token: str, now: datetime
+) -> str | None:
+    """One click on a digest's link: end every subscription of the address it was sent to."""
+    found = tokens.SHAPE.match(token.strip().lower())
+    if found is None or found.group(1) != "d":
+        return None
+    with transaction(sessions) as session:
+        row = session.get(DigestEntry, int(found.group(2)))
+        if row is None:
+            return None
+        check = tokens.check(key, token, row.address, now)
+        if check.token is None:
+            return None
+        unsubscribe_address(session, row.channel, row.address, now)
+        return row.address

@@ -16,12 +16,16 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-KINDS = {"r": "record", "g": "registration", "i": "inbox_item", "s": "subscription",
-         "d": "digest"}
-LIFETIME = {"r": timedelta(days=365), "g": timedelta(days=60), "i": timedelta(days=60),
-            "s": timedelta(days=30), "d": timedelta(days=365)}
+KINDS = {"r": "record", "g": "registration", "i": "inbox_item", "s": "subscription", "d": "digest"}
+LIFETIME = {
+    "r": timedelta(days=365),
+    "g": timedelta(days=60),
+    "i": timedelta(days=60),
+    "s": timedelta(days=30),
+    "d": timedelta(days=365),
+}
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
-_SHAPE = re.compile(r"^([rgisd])(\d{1,12})-([0-9a-z]{1,8})-([a-z2-7]{6})-([a-z2-7]{16})$")
+SHAPE = re.compile(r"^([rgisd])(\d{1,12})-([0-9a-z]{1,8})-([a-z2-7]{6})-([a-z2-7]{16})$")
 _ADDRESS = re.compile(r"^reply\+([^@]+)@(.+)$", re.IGNORECASE)
 
 
@@ -63,7 +67,7 @@ def reply_address(
 
 def check(key: bytes, token: str, sender: str, now: datetime) -> TokenCheck:
     """Verify a token against the address that used it."""
-    shape = _SHAPE.match(token.strip().lower())
+    shape = SHAPE.match(token.strip().lower())
     if shape is None:
         return TokenCheck(None, "altered")
     kind, object_id, expiry, mark, signature = shape.groups()

@@ -104,8 +104,14 @@ def portal(settings: Settings) -> Iterator[Portal]:
 
 
 @pytest.fixture
-def running(settings: Settings, portal: Portal) -> Iterator[RunningPortal]:
-    """The whole portal running: SMTP on a free loopback port, processor, outbox to a maildir."""
+def running(
+    settings: Settings, portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[RunningPortal]:
+    """The whole portal running: SMTP on a free loopback port, processor, outbox to a maildir.
+
+    Its workers poll often, as changes made outside (the CLI, the tests) only show by polling.
+    """
+    monkeypatch.setattr("bot.runner.POLL_SECONDS", 0.1)
     live = Portal.open(settings.with_changes(smtp_listen=f"127.0.0.1:{free_port()}"))
     server = RunningPortal(live).start()
     yield server

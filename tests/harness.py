@@ -70,8 +70,13 @@ class RunningPortal:
             raise self.error
 
     # ---- talking to it ----------------------------------------------------------------------
-    def send(self, message: EmailMessage, *, sender: str | None = None,
-             recipients: list[str] | None = None) -> dict[str, Any]:
+    def send(
+        self,
+        message: EmailMessage,
+        *,
+        sender: str | None = None,
+        recipients: list[str] | None = None,
+    ) -> dict[str, Any]:
         with smtplib.SMTP(self.host, self.port, timeout=30) as client:
             return client.send_message(message, from_addr=sender, to_addrs=recipients)
 
@@ -95,10 +100,12 @@ class RunningPortal:
         while time.monotonic() < deadline:
             with self.portal.sessions() as session:
                 waiting = session.scalar(
-                    select(func.count()).select_from(InboxItem)
+                    select(func.count())
+                    .select_from(InboxItem)
                     .where(InboxItem.status.in_((NEW, PROCESSING)))
                 ) + session.scalar(
-                    select(func.count()).select_from(OutboxItem)
+                    select(func.count())
+                    .select_from(OutboxItem)
                     .where(OutboxItem.status.in_((PENDING, SENDING)))
                 )
             if waiting == 0:
@@ -118,8 +125,9 @@ def read_maildir(path: Path) -> list[EmailMessage]:
     return sorted(messages, key=lambda m: int(m["X-Portal-Outbox-Id"]))
 
 
-def email(sender: str, subject: str, body: str, to: str = "submit@portal.test",
-          **headers: str) -> EmailMessage:
+def email(
+    sender: str, subject: str, body: str, to: str = "submit@portal.test", **headers: str
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
@@ -131,12 +139,21 @@ def email(sender: str, subject: str, body: str, to: str = "submit@portal.test",
     return message
 
 
-def reply(to: EmailMessage, sender: str, body: str, subject: str | None = None,
-          **headers: str) -> tuple[EmailMessage, list[str]]:
+def reply(
+    to: EmailMessage, sender: str, body: str, subject: str | None = None, **headers: str
+) -> tuple[EmailMessage, list[str]]:
     """A reply to one of the portal's messages, as a mail client writes it: to its Reply-To,
     with the original quoted below. Returns the message and the envelope recipients."""
-    quoted = "\n".join("> " + line for line in to.get_content().splitlines())
+    text = to.get_body(preferencelist=("plain",))
+    assert text is not None
+    quoted = "\n".join("> " + line for line in text.get_content().splitlines())
     header = "On Fri, 27 Nov 2026 at 10:00, Cooperation Portal <submit@portal.test> wrote:"
-    message = email(sender, subject or f"Re: {to['Subject']}", f"{body}\n\n{header}\n{quoted}\n",
-                    to=to["Reply-To"], In_Reply_To=to["Message-ID"], **headers)
+    message = email(
+        sender,
+        subject or f"Re: {to['Subject']}",
+        f"{body}\n\n{header}\n{quoted}\n",
+        to=to["Reply-To"],
+        In_Reply_To=to["Message-ID"],
+        **headers,
+    )
     return message, [to["Reply-To"]]

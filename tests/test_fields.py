@@ -84,14 +84,20 @@ def test_vocabulary_is_loaded_once() -> None:
         ("victim assistance", VICTIM_ASSISTANCE),
         ("assistance aux victimes", VICTIM_ASSISTANCE),
         ("asistencia a víctimas", VICTIM_ASSISTANCE),
-        ("Stockpile destruction", (
-            "art3.stockpile_destruction.planning",
-            "art3.stockpile_destruction.operations",
-        )),
-        ("destruction des stocks", (
-            "art3.stockpile_destruction.planning",
-            "art3.stockpile_destruction.operations",
-        )),
+        (
+            "Stockpile destruction",
+            (
+                "art3.stockpile_destruction.planning",
+                "art3.stockpile_destruction.operations",
+            ),
+        ),
+        (
+            "destruction des stocks",
+            (
+                "art3.stockpile_destruction.planning",
+                "art3.stockpile_destruction.operations",
+            ),
+        ),
     ],
 )
 def test_area_words_in_three_languages(text: str, codes: tuple[str, ...]) -> None:

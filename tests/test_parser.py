@@ -145,14 +145,17 @@ Acteur : LBN
         "Éducation aux risques pour les familles déplacées",
         ("LBN",),
     )
-    assert submission.areas == ("art4.risk_reduction_education", *(
-        "art5.data_needs_assessment",
-        "art5.medical_care",
-        "art5.rehabilitation",
-        "art5.psychosocial_support",
-        "art5.socio_economic_inclusion",
-        "art5.laws_policies_coordination",
-    ))
+    assert submission.areas == (
+        "art4.risk_reduction_education",
+        *(
+            "art5.data_needs_assessment",
+            "art5.medical_care",
+            "art5.rehabilitation",
+            "art5.psychosocial_support",
+            "art5.socio_economic_inclusion",
+            "art5.laws_policies_coordination",
+        ),
+    )
     assert submission.assistance == ("training_capacity_development", "material_equipment")
     assert (submission.amount, submission.currency) == (Decimal("2500000"), "EUR")
     assert (submission.period_start, submission.period_end) == (
@@ -420,8 +423,10 @@ Description: d
     ],
 )
 def test_offer_countries_regions_and_any(countries: str, expected: tuple[str, ...]) -> None:
-    result = parse_submission(f"Type: offer\nTitle: t\nCountry: {countries}\n"
-                              "Areas: gis\nAssistance: grant\nDescription: d")
+    result = parse_submission(
+        f"Type: offer\nTitle: t\nCountry: {countries}\n"
+        "Areas: gis\nAssistance: grant\nDescription: d"
+    )
     assert (result.submission.countries, result.problems) == (expected, ())
 
 
@@ -441,14 +446,16 @@ def test_need_country_is_optional_but_not_a_region() -> None:
     ],
 )
 def test_amount_problems(amount: str, problem: Problem) -> None:
-    result = parse_submission(f"Type: need\nTitle: t\nAreas: gis\nAssistance: grant\n"
-                              f"Amount: {amount}\nDescription: d")
+    result = parse_submission(
+        f"Type: need\nTitle: t\nAreas: gis\nAssistance: grant\nAmount: {amount}\nDescription: d"
+    )
     assert result.problems == (problem,)
 
 
 def test_period_start_after_end() -> None:
-    result = parse_submission("Type: need\nTitle: t\nAreas: gis\nAssistance: grant\n"
-                              "Period: 2028 to 2027\nDescription: d")
+    result = parse_submission(
+        "Type: need\nTitle: t\nAreas: gis\nAssistance: grant\nPeriod: 2028 to 2027\nDescription: d"
+    )
     assert result.problems == (Problem("period", "invalid", "2028 to 2027", PERIOD_EXAMPLES),)
 
 

@@ -18,8 +18,11 @@ from tests.harness import free_port
 def enqueue(portal: Portal) -> int:
     with transaction(portal.sessions) as session:
         item = outbox.OutboxItem(
-            channel="email", recipient="vong@nra.example", kind="receipt",
-            subject="Received: N-2026-0001 Survey", body="Thank you.\n",
+            channel="email",
+            recipient="vong@nra.example",
+            kind="receipt",
+            subject="Received: N-2026-0001 Survey",
+            body="Thank you.\n",
             headers={"In-Reply-To": "<m1@nra.example>", "References": "<m1@nra.example>"},
             message_id="<r1@portal.test>",
         )
@@ -29,8 +32,11 @@ def enqueue(portal: Portal) -> int:
 
 
 def delivery(portal: Portal, relay_url: str) -> Delivery:
-    sender = EmailSender(RelaySender(relay_url, timeout=5), from_name="Cooperation Portal",
-                         from_address="submit@portal.test")
+    sender = EmailSender(
+        RelaySender(relay_url, timeout=5),
+        from_name="Cooperation Portal",
+        from_address="submit@portal.test",
+    )
     return Delivery(portal.sessions, {"email": sender})
 
 
@@ -68,8 +74,16 @@ def test_a_relay_that_is_down_means_a_later_try(portal: Portal) -> None:
 
 def test_an_item_for_a_channel_not_configured_stays_visible(portal: Portal) -> None:
     with transaction(portal.sessions) as session:
-        session.add(outbox.OutboxItem(channel="telegram", recipient="42", kind="receipt",
-                                      subject="", body="hi", message_id="<t1@portal.test>"))
+        session.add(
+            outbox.OutboxItem(
+                channel="telegram",
+                recipient="42",
+                kind="receipt",
+                subject="",
+                body="hi",
+                message_id="<t1@portal.test>",
+            )
+        )
     assert asyncio.run(Delivery(portal.sessions, {}).deliver_due()) == 0
     with portal.sessions() as session:
         (item,) = outbox.list_items(session)

@@ -18,8 +18,20 @@ EXPECTED: dict[str, dict[str, object]] = json.loads(
 )
 ENVELOPE_SENDER = "bounces@relay.example"  # not the From: address, so From is what is tested
 FIELDS = (
-    "sender", "kind", "title", "countries", "areas", "assistance", "amount", "currency",
-    "period", "languages", "description_starts", "description_ends", "attachments", "problems",
+    "sender",
+    "kind",
+    "title",
+    "countries",
+    "areas",
+    "assistance",
+    "amount",
+    "currency",
+    "period",
+    "languages",
+    "description_starts",
+    "description_ends",
+    "attachments",
+    "problems",
 )
 
 
@@ -45,7 +57,8 @@ def actual(name: str, field: str) -> object:
         "assistance": list(sub.assistance),
         "amount": None if sub.amount is None else str(sub.amount),
         "currency": sub.currency,
-        "period": None if sub.period_start is None or sub.period_end is None
+        "period": None
+        if sub.period_start is None or sub.period_end is None
         else [sub.period_start.isoformat(), sub.period_end.isoformat()],
         "languages": list(sub.languages),
         "attachments": list(inbound.attachments),

@@ -14,8 +14,10 @@ from store.base import utcnow
 from store.db import transaction
 from store.outbox import OutboxItem
 
-RAW = (b"From: vong@nra.example\r\nTo: submit@portal.test\r\nSubject: NEED\r\n"
-       b"Message-ID: <p1@nra.example>\r\n\r\nTitle: x\r\n")
+RAW = (
+    b"From: vong@nra.example\r\nTo: submit@portal.test\r\nSubject: NEED\r\n"
+    b"Message-ID: <p1@nra.example>\r\n\r\nTitle: x\r\n"
+)
 
 
 def test_three_failures_quarantine_and_one_reply(
@@ -26,9 +28,14 @@ def test_three_failures_quarantine_and_one_reply(
 
     monkeypatch.setattr(processor_module, "handle", broken)
     with transaction(portal.sessions) as session:
-        item, _ = inbox.store_message(session, channel="email", sender="vong@nra.example",
-                                      recipients=["submit@portal.test"],
-                                      message_id="<p1@nra.example>", raw=RAW)
+        item, _ = inbox.store_message(
+            session,
+            channel="email",
+            sender="vong@nra.example",
+            recipients=["submit@portal.test"],
+            message_id="<p1@nra.example>",
+            raw=RAW,
+        )
         item_id = item.id
     processor = Processor(portal.sessions, portal.settings)
     statuses = []

@@ -34,24 +34,31 @@ HEADERS = {
     "gmail en-GB": (EN, "On Mon, 3 Mar 2025 at 10:15, Ana Pérez <ana@x.example> wrote:\n"),
     "gmail en-US": (EN, "On Mon, Mar 3, 2025 at 10:15 AM Ana Pérez <ana@x.example> wrote:\n"),
     "gmail en wrapped": (
-        EN, "On Mon, 3 Mar 2025 at 10:15, Cooperation Portal of the CCM <\n"
-            "submit@portal.test> wrote:\n"),
+        EN,
+        "On Mon, 3 Mar 2025 at 10:15, Cooperation Portal of the CCM <\n"
+        "submit@portal.test> wrote:\n",
+    ),
     "gmail en wrapped before wrote": (
-        EN, "On Mon, 3 Mar 2025 at 10:15, Cooperation Portal of the CCM <submit@portal.test>\n"
-            "wrote:\n"),
+        EN,
+        "On Mon, 3 Mar 2025 at 10:15, Cooperation Portal of the CCM <submit@portal.test>\nwrote:\n",
+    ),
     "gmail fr": (FR, "Le lun. 3 mars 2025 à 10:15, Nom <a@b.example> a écrit :\n"),
     "gmail fr wrapped": (
-        FR, "Le lun. 3 mars 2025 à 10:15, Marie Dupont <marie.dupont@diplomatie.example> a\n"
-            "écrit :\n"),
-    "gmail es": (
-        ES, "El lun, 3 mar 2025 a las 10:15, Ana Pérez (<ana@x.example>) escribió:\n"),
+        FR,
+        "Le lun. 3 mars 2025 à 10:15, Marie Dupont <marie.dupont@diplomatie.example> a\nécrit :\n",
+    ),
+    "gmail es": (ES, "El lun, 3 mar 2025 a las 10:15, Ana Pérez (<ana@x.example>) escribió:\n"),
     "gmail es wrapped": (
-        ES, "El lun, 3 mar 2025 a las 10:15, Ana Pérez (<\nana@x.example>) escribió:\n"),
+        ES,
+        "El lun, 3 mar 2025 a las 10:15, Ana Pérez (<\nana@x.example>) escribió:\n",
+    ),
     "apple mail en": (EN, "On 3 Mar 2025, at 10:15, Name <a@b.example> wrote:\n\n"),
     "apple mail fr": (FR, "Le 3 mars 2025 à 10:15, Nom <a@b.example> a écrit :\n\n"),
     "apple mail es": (ES, "El 3 mar 2025, a las 10:15, Nombre <a@b.example> escribió:\n\n"),
     "iphone quoted attribution": (
-        EN, "> On 3 Mar 2025, at 10:15, Name <a@b.example> wrote:\n> \n> \ufeffHello\n"),
+        EN,
+        "> On 3 Mar 2025, at 10:15, Name <a@b.example> wrote:\n> \n> \ufeffHello\n",
+    ),
     "thunderbird en": (EN, "On 03/03/2025 10:15, Name wrote:\n"),
     "thunderbird fr": (FR, "Le 03/03/2025 à 10:15, Nom a écrit :\n"),
     "thunderbird es": (ES, "El 3/3/25 a las 10:15, Nombre escribió:\n"),
@@ -60,28 +67,42 @@ HEADERS = {
     "outlook rule fr": (FR, "-----Message d'origine-----\nDe : Portail <submit@portal.test>\n"),
     "outlook rule es": (ES, "-----Mensaje original-----\nDe: Portal <submit@portal.test>\n"),
     "zimbra fr": (
-        FR, "----- Mail original -----\nDe: \"ISU\" <isu@ccm.example>\nÀ: \"jc\" <jc@x.example>\n"
-            "Envoyé: Lundi 3 Mars 2025 10:15:00\nObjet: Appel 2027\n\n"),
+        FR,
+        '----- Mail original -----\nDe: "ISU" <isu@ccm.example>\nÀ: "jc" <jc@x.example>\n'
+        "Envoyé: Lundi 3 Mars 2025 10:15:00\nObjet: Appel 2027\n\n",
+    ),
     "outlook block en": (
-        EN, "From: Cooperation Portal <submit@portal.test>\nSent: Monday, March 3, 2025 10:15 AM\n"
-            "To: Vong Saysana <vong@nra.example>\nSubject: Received: N-2026-0001\n\n"),
+        EN,
+        "From: Cooperation Portal <submit@portal.test>\nSent: Monday, March 3, 2025 10:15 AM\n"
+        "To: Vong Saysana <vong@nra.example>\nSubject: Received: N-2026-0001\n\n",
+    ),
     "outlook block en after a rule": (
-        EN, "________________________________\nFrom: Cooperation Portal <submit@portal.test>\n"
-            "Sent: Monday, March 3, 2025 10:15 AM\nTo: Vong <vong@nra.example>\n"
-            "Cc: ISU <isu@ccm.example>\nSubject: Received: N-2026-0001\n\n"),
+        EN,
+        "________________________________\nFrom: Cooperation Portal <submit@portal.test>\n"
+        "Sent: Monday, March 3, 2025 10:15 AM\nTo: Vong <vong@nra.example>\n"
+        "Cc: ISU <isu@ccm.example>\nSubject: Received: N-2026-0001\n\n",
+    ),
     "outlook block fr": (
-        FR, "De : Portail <submit@portal.test>\nEnvoyé : lundi 3 mars 2025 10:15\n"
-            "À : Joseph Ndiaye <j.ndiaye@cnams.example>\nObjet : Reçu : N-2026-0001\n\n"),
+        FR,
+        "De : Portail <submit@portal.test>\nEnvoyé : lundi 3 mars 2025 10:15\n"
+        "À : Joseph Ndiaye <j.ndiaye@cnams.example>\nObjet : Reçu : N-2026-0001\n\n",
+    ),
     "outlook block fr with no-break spaces": (
-        FR, "De\u00a0: Portail <submit@portal.test>\nEnvoyé\u00a0: lundi 3 mars 2025 10:15\n"
-            "À\u00a0: Joseph Ndiaye <j.ndiaye@cnams.example>\nObjet\u00a0: Reçu\n\n"),
+        FR,
+        "De\u00a0: Portail <submit@portal.test>\nEnvoyé\u00a0: lundi 3 mars 2025 10:15\n"
+        "À\u00a0: Joseph Ndiaye <j.ndiaye@cnams.example>\nObjet\u00a0: Reçu\n\n",
+    ),
     "outlook block es": (
-        ES, "De: Portal <submit@portal.test>\nEnviado el: lunes, 3 de marzo de 2025 10:15\n"
-            "Para: Ana Pérez <ana.perez@cancilleria.example>\nAsunto: Recibido: N-2026-0001\n\n"),
+        ES,
+        "De: Portal <submit@portal.test>\nEnviado el: lunes, 3 de marzo de 2025 10:15\n"
+        "Para: Ana Pérez <ana.perez@cancilleria.example>\nAsunto: Recibido: N-2026-0001\n\n",
+    ),
     "new outlook block": (
-        EN, "From: Cooperation Portal <submit@portal.test>\n"
-            "Date: Monday, 3 March 2025 at 10:15\nTo: Vong <vong@nra.example>\n"
-            "Subject: Received: N-2026-0001\n\n"),
+        EN,
+        "From: Cooperation Portal <submit@portal.test>\n"
+        "Date: Monday, 3 March 2025 at 10:15\nTo: Vong <vong@nra.example>\n"
+        "Subject: Received: N-2026-0001\n\n",
+    ),
     "bare quote": (EN, ""),
 }
 
@@ -139,11 +160,14 @@ UNCHANGED = {
     "a bulleted list": "Type: offer\nAreas:\n- technical survey\n- clearance\nDescription:\nx\n",
     "header-like words in the description": (
         EN + "Subject: land release in two districts.\nDate: 2027-01-15 08:30 at the NRA.\n"
-        "To: the provincial teams.\nCc: the UNDP office.\n"),
+        "To: the provincial teams.\nCc: the UNDP office.\n"
+    ),
     "a memo heading without a sent time": (
-        "From: Lao NRA\nDate: 3 March 2025\nSubject: Survey teams\n\n" + EN),
+        "From: Lao NRA\nDate: 3 March 2025\nSubject: Survey teams\n\n" + EN
+    ),
     "a greeting with a closing word before the template": (
-        "Dear colleagues,\n\nThank you, please find our need below.\n\n" + EN),
+        "Dear colleagues,\n\nThank you, please find our need below.\n\n" + EN
+    ),
     "thanks before the template": "Hello,\nThanks,\n\n" + EN,
     "an on-behalf-of line": "On behalf of: Ministry of Foreign Affairs, 3 March 2025\n" + EN,
     "a sentence about a letter": FR + "Le 3 mars 2025, le CNAMS a écrit au ministère :\n- x\n",

@@ -155,19 +155,34 @@ def digest_context(lang: str, empty: bool = False) -> dict[str, Any]:
     }
     need, offer = view(lang, status="published"), view(lang, "offer", status="published")
     why_match = (
-        ("areas", ("art4.survey.technical",)), ("assistance", ("technical_expertise",)),
-        ("open_to_region", ("035", "LAO")), ("languages", ("en",)), ("period", ("2027",)),
-        ("amount_partial", ("40",)), ("recent", ()),
+        ("areas", ("art4.survey.technical",)),
+        ("assistance", ("technical_expertise",)),
+        ("open_to_region", ("035", "LAO")),
+        ("languages", ("en",)),
+        ("period", ("2027",)),
+        ("amount_partial", ("40",)),
+        ("recent", ()),
     )
     sections: dict[str, list[dict[str, Any]]] = {
-        "matches": [{"record": offer, "own": need, "score": 72, "why": why_match},
-                    {"record": offer, "own": need, "score": 55, "why": (
-                        ("open_to_country", ("LAO",)), ("amount_covers", ()))},
-                    {"record": offer, "own": need, "score": 41, "why": (
-                        ("open_to_any", ("LAO",)),)}],
-        "new": [{"record": need, "own": None, "score": 0,
-                 "why": (("areas", ("art4.clearance",)), ("places", ("LAO", "region:035")))},
-                {"record": offer, "own": None, "score": 0, "why": (("everything", ()),)}],
+        "matches": [
+            {"record": offer, "own": need, "score": 72, "why": why_match},
+            {
+                "record": offer,
+                "own": need,
+                "score": 55,
+                "why": (("open_to_country", ("LAO",)), ("amount_covers", ())),
+            },
+            {"record": offer, "own": need, "score": 41, "why": (("open_to_any", ("LAO",)),)},
+        ],
+        "new": [
+            {
+                "record": need,
+                "own": None,
+                "score": 0,
+                "why": (("areas", ("art4.clearance",)), ("places", ("LAO", "region:035"))),
+            },
+            {"record": offer, "own": None, "score": 0, "why": (("everything", ()),)},
+        ],
         "gaps": [{"record": need, "own": None, "score": 0, "why": (("unmatched_weeks", ("8",)),)}],
         "renewal": [{"record": need, "own": None, "score": 0, "why": (("renew_by", ()),)}],
     }
@@ -186,172 +201,424 @@ def filters(lang: str, kind: str = "") -> dict[str, str]:
     """The filters in words, as bot.commands.subscribe._described gives them."""
     if not kind:
         return {"kind": "", "areas": "", "assistance": "", "countries": ""}
-    shown = RecordView.of({"areas": ["art4.clearance"], "assistance": ["financial"],
-                           "countries": ["LAO", "region:035"]}, kind, lang)
-    return {"kind": kind, "areas": shown.areas, "assistance": shown.assistance,
-            "countries": shown.countries}
+    shown = RecordView.of(
+        {
+            "areas": ["art4.clearance"],
+            "assistance": ["financial"],
+            "countries": ["LAO", "region:035"],
+        },
+        kind,
+        lang,
+    )
+    return {
+        "kind": kind,
+        "areas": shown.areas,
+        "assistance": shown.assistance,
+        "countries": shown.countries,
+    }
 
 
 Context = Callable[[str], dict[str, Any]]
 # (case id, template, context in a language): every branch a caller can reach.
 CASES: list[tuple[str, str, Context]] = [
-    ("cannot_change-withdrawn", "cannot_change",
-     lambda lg: {"view": view(lg, status="fulfilled"), "change": "withdrawn"}),
-    ("cannot_change-renewed-offer", "cannot_change",
-     lambda lg: {"view": view(lg, "offer", status="awaiting_endorsement"), "change": "renewed"}),
-    ("cannot_change-updated", "cannot_change",
-     lambda lg: {"view": view(lg, "offer", status="expired"), "change": "updated"}),
+    (
+        "cannot_change-withdrawn",
+        "cannot_change",
+        lambda lg: {"view": view(lg, status="fulfilled"), "change": "withdrawn"},
+    ),
+    (
+        "cannot_change-renewed-offer",
+        "cannot_change",
+        lambda lg: {"view": view(lg, "offer", status="awaiting_endorsement"), "change": "renewed"},
+    ),
+    (
+        "cannot_change-updated",
+        "cannot_change",
+        lambda lg: {"view": view(lg, "offer", status="expired"), "change": "updated"},
+    ),
     ("digest", "digest", digest_context),
     ("digest-empty", "digest", lambda lg: digest_context(lg, empty=True)),
-    ("endorse_result-endorsed", "endorse_result",
-     lambda lg: {"outcome": "endorsed", "public_id": "N-2026-0001"}),
-    ("endorse_result-declined", "endorse_result",
-     lambda lg: {"outcome": "declined", "public_id": "N-2026-0001"}),
-    ("endorsed", "endorsed",
-     lambda lg: {"view": view(lg), "state": LAO.display_name(lg), "reason": ""}),
-    ("endorsement_declined", "endorsement_declined",
-     lambda lg: {"view": view(lg, status="rejected"), "state": LAO.display_name(lg),
-                "reason": "This survey is already funded by the national budget."}),
-    ("endorsement_declined-no-reason", "endorsement_declined",
-     lambda lg: {"view": view(lg, status="rejected"), "state": LAO.display_name(lg), "reason": ""}),
-    ("endorsement_request", "endorsement_request",
-     lambda lg: {"view": view(lg, status="awaiting_endorsement"),
-                "submitter": NPA.display_name(lg), "state": LAO.display_name(lg)}),
-    ("expired", "expired",
-     lambda lg: {"view": view(lg, status="expired"), "expires": "2026-11-27"}),
-    ("expired-offer", "expired",
-     lambda lg: {"view": view(lg, "offer", status="expired"), "expires": "2026-11-27"}),
-    ("fulfilled", "fulfilled",
-     lambda lg: {"view": view(lg, status="fulfilled"), "note": "funded by Norway"}),
-    ("fulfilled-no-note", "fulfilled",
-     lambda lg: {"view": view(lg, status="fulfilled"), "note": ""}),
+    (
+        "endorse_result-endorsed",
+        "endorse_result",
+        lambda lg: {"outcome": "endorsed", "public_id": "N-2026-0001"},
+    ),
+    (
+        "endorse_result-declined",
+        "endorse_result",
+        lambda lg: {"outcome": "declined", "public_id": "N-2026-0001"},
+    ),
+    (
+        "endorsed",
+        "endorsed",
+        lambda lg: {"view": view(lg), "state": LAO.display_name(lg), "reason": ""},
+    ),
+    (
+        "endorsement_declined",
+        "endorsement_declined",
+        lambda lg: {
+            "view": view(lg, status="rejected"),
+            "state": LAO.display_name(lg),
+            "reason": "This survey is already funded by the national budget.",
+        },
+    ),
+    (
+        "endorsement_declined-no-reason",
+        "endorsement_declined",
+        lambda lg: {
+            "view": view(lg, status="rejected"),
+            "state": LAO.display_name(lg),
+            "reason": "",
+        },
+    ),
+    (
+        "endorsement_request",
+        "endorsement_request",
+        lambda lg: {
+            "view": view(lg, status="awaiting_endorsement"),
+            "submitter": NPA.display_name(lg),
+            "state": LAO.display_name(lg),
+        },
+    ),
+    (
+        "expired",
+        "expired",
+        lambda lg: {"view": view(lg, status="expired"), "expires": "2026-11-27"},
+    ),
+    (
+        "expired-offer",
+        "expired",
+        lambda lg: {"view": view(lg, "offer", status="expired"), "expires": "2026-11-27"},
+    ),
+    (
+        "fulfilled",
+        "fulfilled",
+        lambda lg: {"view": view(lg, status="fulfilled"), "note": "funded by Norway"},
+    ),
+    (
+        "fulfilled-no-note",
+        "fulfilled",
+        lambda lg: {"view": view(lg, status="fulfilled"), "note": ""},
+    ),
     ("help", "help", lambda lg: help_context(lg, secretariat=False)),
     ("help-secretariat", "help", lambda lg: help_context(lg, secretariat=True)),
     ("list-not-registered", "list", lambda lg: {"records": [], "actors": []}),
     ("list-empty", "list", lambda lg: {"records": [], "actors": [LAO.display_name(lg)]}),
-    ("list", "list",
-     lambda lg: {"records": [view(lg, status=s) for s in ("awaiting_endorsement", "published")]
-                + [view(lg, "offer", status=s) for s in ("pending", "withdrawn", "expired")],
-                "actors": [LAO.display_name(lg), NPA.display_name(lg)]}),
+    (
+        "list",
+        "list",
+        lambda lg: {
+            "records": [view(lg, status=s) for s in ("awaiting_endorsement", "published")]
+            + [view(lg, "offer", status=s) for s in ("pending", "withdrawn", "expired")],
+            "actors": [LAO.display_name(lg), NPA.display_name(lg)],
+        },
+    ),
     ("no_such_record", "no_such_record", lambda lg: {"public_id": "N-2026-0042"}),
     ("no_such_record-unnamed", "no_such_record", lambda lg: {"public_id": ""}),
-    ("parse_error", "parse_error",
-     lambda lg: {"problems": list(ALL_PROBLEMS), "fields": SENT_FIELDS, "kind": "need",
-                "subject": "NEED", "public_id": ""}),
-    ("parse_error-one", "parse_error",
-     lambda lg: {"problems": [ALL_PROBLEMS[0]], "fields": {"title": "Survey"}, "kind": None,
-                "subject": "", "public_id": ""}),
-    ("parse_error-update", "parse_error",
-     lambda lg: {"problems": [ALL_PROBLEMS[13], ALL_PROBLEMS[14]],
-                "fields": {**view(lg).as_fields(), "amount": "lots of money"}, "kind": "need",
-                "subject": "Re: Received: N-2026-0001", "public_id": "N-2026-0001"}),
-    ("pending_for_secretariat", "pending_for_secretariat",
-     lambda lg: {"view": view(lg), "actor": LAO.display_name(lg), "on_behalf_of": "",
-                "revision": False, "submitter": "vong@nra.example (person 1)"}),
-    ("pending_for_secretariat-on-behalf", "pending_for_secretariat",
-     lambda lg: {"view": view(lg), "actor": NPA.display_name(lg),
-                "on_behalf_of": LAO.display_name(lg), "revision": False,
-                "submitter": "vong@nra.example (person 1)"}),
-    ("pending_for_secretariat-revision", "pending_for_secretariat",
-     lambda lg: {"view": view(lg, "offer", status="published"), "actor": NPA.display_name(lg),
-                "on_behalf_of": "", "revision": True,
-                "submitter": "kari@npaid.example (person 3)"}),
-    ("pending_list-empty", "pending_list",
-     lambda lg: {"records": [], "changes": [], "requests": []}),
-    ("pending_list", "pending_list",
-     lambda lg: {"records": [view(lg)], "changes": [view(lg, "offer", status="published")],
-                "requests": [request(), request(actor=None)]}),
+    (
+        "parse_error",
+        "parse_error",
+        lambda lg: {
+            "problems": list(ALL_PROBLEMS),
+            "fields": SENT_FIELDS,
+            "kind": "need",
+            "subject": "NEED",
+            "public_id": "",
+        },
+    ),
+    (
+        "parse_error-one",
+        "parse_error",
+        lambda lg: {
+            "problems": [ALL_PROBLEMS[0]],
+            "fields": {"title": "Survey"},
+            "kind": None,
+            "subject": "",
+            "public_id": "",
+        },
+    ),
+    (
+        "parse_error-update",
+        "parse_error",
+        lambda lg: {
+            "problems": [ALL_PROBLEMS[13], ALL_PROBLEMS[14]],
+            "fields": {**view(lg).as_fields(), "amount": "lots of money"},
+            "kind": "need",
+            "subject": "Re: Received: N-2026-0001",
+            "public_id": "N-2026-0001",
+        },
+    ),
+    (
+        "pending_for_secretariat",
+        "pending_for_secretariat",
+        lambda lg: {
+            "view": view(lg),
+            "actor": LAO.display_name(lg),
+            "on_behalf_of": "",
+            "revision": False,
+            "submitter": "vong@nra.example (person 1)",
+        },
+    ),
+    (
+        "pending_for_secretariat-on-behalf",
+        "pending_for_secretariat",
+        lambda lg: {
+            "view": view(lg),
+            "actor": NPA.display_name(lg),
+            "on_behalf_of": LAO.display_name(lg),
+            "revision": False,
+            "submitter": "vong@nra.example (person 1)",
+        },
+    ),
+    (
+        "pending_for_secretariat-revision",
+        "pending_for_secretariat",
+        lambda lg: {
+            "view": view(lg, "offer", status="published"),
+            "actor": NPA.display_name(lg),
+            "on_behalf_of": "",
+            "revision": True,
+            "submitter": "kari@npaid.example (person 3)",
+        },
+    ),
+    (
+        "pending_list-empty",
+        "pending_list",
+        lambda lg: {"records": [], "changes": [], "requests": []},
+    ),
+    (
+        "pending_list",
+        "pending_list",
+        lambda lg: {
+            "records": [view(lg)],
+            "changes": [view(lg, "offer", status="published")],
+            "requests": [request(), request(actor=None)],
+        },
+    ),
     ("processing_failed", "processing_failed", lambda lg: {"subject": "NEED"}),
     ("processing_failed-no-subject", "processing_failed", lambda lg: {"subject": ""}),
-    ("published", "published",
-     lambda lg: {"view": view(lg, status="published"), "actor": LAO.display_name(lg),
-                "reason": ""}),
-    ("published-offer", "published",
-     lambda lg: {"view": view(lg, "offer", status="published"), "actor": NPA.display_name(lg),
-                "reason": ""}),
-    ("receipt", "receipt",
-     lambda lg: {"view": view(lg), "actor": LAO.display_name(lg), "attachments": [],
-                "on_behalf_of": "", "asked": 0}),
-    ("receipt-offer-attachments", "receipt",
-     lambda lg: {"view": view(lg, "offer"), "actor": NPA.display_name(lg),
-                "attachments": ["budget.xlsx", "map.pdf"], "on_behalf_of": "", "asked": 0}),
-    ("receipt-on-behalf-asked", "receipt",
-     lambda lg: {"view": view(lg, status="awaiting_endorsement"), "actor": NPA.display_name(lg),
-                "attachments": [], "on_behalf_of": LAO.display_name(lg), "asked": 2}),
-    ("receipt-on-behalf-nobody", "receipt",
-     lambda lg: {"view": view(lg, status="awaiting_endorsement"), "actor": NPA.display_name(lg),
-                "attachments": [], "on_behalf_of": LAO.display_name(lg), "asked": 0}),
-    ("register_already", "register_already",
-     lambda lg: {"actors": [LAO.display_name(lg)]}),
-    ("register_received", "register_received",
-     lambda lg: {"request": request(), "again": False}),
-    ("register_received-again-no-actor", "register_received",
-     lambda lg: {"request": request(actor=None, language="fr"), "again": True}),
-    ("registration_approved", "registration_approved",
-     lambda lg: {"actor": COL.display_name(lg)}),
-    ("registration_for_secretariat", "registration_for_secretariat",
-     lambda lg: {"request": request()}),
-    ("registration_for_secretariat-no-actor", "registration_for_secretariat",
-     lambda lg: {"request": request(actor=None)}),
-    ("registration_result-approved", "registration_result",
-     lambda lg: {"outcome": "approved", "request": request()}),
-    ("registration_result-declined", "registration_result",
-     lambda lg: {"outcome": "declined", "request": request()}),
-    ("registration_result-needs_actor", "registration_result",
-     lambda lg: {"outcome": "needs_actor", "request": request(actor=None),
-                "detail": "name the actor: APPROVE R-7 LAO"}),
-    ("registration_result-not_found", "registration_result",
-     lambda lg: {"outcome": "not_found", "request": None}),
-    ("rejected", "rejected",
-     lambda lg: {"view": view(lg, status="rejected"), "actor": LAO.display_name(lg),
-                "reason": "The amount is missing its currency."}),
+    (
+        "published",
+        "published",
+        lambda lg: {
+            "view": view(lg, status="published"),
+            "actor": LAO.display_name(lg),
+            "reason": "",
+        },
+    ),
+    (
+        "published-offer",
+        "published",
+        lambda lg: {
+            "view": view(lg, "offer", status="published"),
+            "actor": NPA.display_name(lg),
+            "reason": "",
+        },
+    ),
+    (
+        "receipt",
+        "receipt",
+        lambda lg: {
+            "view": view(lg),
+            "actor": LAO.display_name(lg),
+            "attachments": [],
+            "on_behalf_of": "",
+            "asked": 0,
+        },
+    ),
+    (
+        "receipt-offer-attachments",
+        "receipt",
+        lambda lg: {
+            "view": view(lg, "offer"),
+            "actor": NPA.display_name(lg),
+            "attachments": ["budget.xlsx", "map.pdf"],
+            "on_behalf_of": "",
+            "asked": 0,
+        },
+    ),
+    (
+        "receipt-on-behalf-asked",
+        "receipt",
+        lambda lg: {
+            "view": view(lg, status="awaiting_endorsement"),
+            "actor": NPA.display_name(lg),
+            "attachments": [],
+            "on_behalf_of": LAO.display_name(lg),
+            "asked": 2,
+        },
+    ),
+    (
+        "receipt-on-behalf-nobody",
+        "receipt",
+        lambda lg: {
+            "view": view(lg, status="awaiting_endorsement"),
+            "actor": NPA.display_name(lg),
+            "attachments": [],
+            "on_behalf_of": LAO.display_name(lg),
+            "asked": 0,
+        },
+    ),
+    ("register_already", "register_already", lambda lg: {"actors": [LAO.display_name(lg)]}),
+    ("register_received", "register_received", lambda lg: {"request": request(), "again": False}),
+    (
+        "register_received-again-no-actor",
+        "register_received",
+        lambda lg: {"request": request(actor=None, language="fr"), "again": True},
+    ),
+    ("registration_approved", "registration_approved", lambda lg: {"actor": COL.display_name(lg)}),
+    (
+        "registration_for_secretariat",
+        "registration_for_secretariat",
+        lambda lg: {"request": request()},
+    ),
+    (
+        "registration_for_secretariat-no-actor",
+        "registration_for_secretariat",
+        lambda lg: {"request": request(actor=None)},
+    ),
+    (
+        "registration_result-approved",
+        "registration_result",
+        lambda lg: {"outcome": "approved", "request": request()},
+    ),
+    (
+        "registration_result-declined",
+        "registration_result",
+        lambda lg: {"outcome": "declined", "request": request()},
+    ),
+    (
+        "registration_result-needs_actor",
+        "registration_result",
+        lambda lg: {
+            "outcome": "needs_actor",
+            "request": request(actor=None),
+            "detail": "name the actor: APPROVE R-7 LAO",
+        },
+    ),
+    (
+        "registration_result-not_found",
+        "registration_result",
+        lambda lg: {"outcome": "not_found", "request": None},
+    ),
+    (
+        "rejected",
+        "rejected",
+        lambda lg: {
+            "view": view(lg, status="rejected"),
+            "actor": LAO.display_name(lg),
+            "reason": "The amount is missing its currency.",
+        },
+    ),
     ("renewed", "renewed", lambda lg: {"view": view(lg, status="published"), "note": ""}),
-    ("renewal_reminder", "renewal_reminder",
-     lambda lg: {"view": view(lg, status="published"), "expires": "2026-12-27"}),
-    ("review_result-confirmed", "review_result",
-     lambda lg: {"verb": "confirmed", "results": [
-         Decision("N-2026-0001", "published", "published"),
-         Decision("O-2026-0003", "nothing_pending", "awaiting_endorsement"),
-         Decision("N-2026-0099", "not_found")]}),
-    ("review_result-rejected", "review_result",
-     lambda lg: {"verb": "rejected", "results": [Decision("N-2026-0001", "rejected", "rejected")]}),
+    (
+        "renewal_reminder",
+        "renewal_reminder",
+        lambda lg: {"view": view(lg, status="published"), "expires": "2026-12-27"},
+    ),
+    (
+        "review_result-confirmed",
+        "review_result",
+        lambda lg: {
+            "verb": "confirmed",
+            "results": [
+                Decision("N-2026-0001", "published", "published"),
+                Decision("O-2026-0003", "nothing_pending", "awaiting_endorsement"),
+                Decision("N-2026-0099", "not_found"),
+            ],
+        },
+    ),
+    (
+        "review_result-rejected",
+        "review_result",
+        lambda lg: {
+            "verb": "rejected",
+            "results": [Decision("N-2026-0001", "rejected", "rejected")],
+        },
+    ),
     ("review_usage-confirm", "review_usage", lambda lg: {"verb": "confirm"}),
     ("review_usage-reject", "review_usage", lambda lg: {"verb": "reject"}),
     ("show", "show", lambda lg: {"view": view(lg, status="published"), "pending_change": True}),
-    ("show-pending", "show",
-     lambda lg: {"view": view(lg, "offer", status="awaiting_endorsement"),
-                "pending_change": False}),
-    ("parse_error-subscription", "parse_error",
-     lambda lg: {"problems": [Problem("areas", "unknown_value", "gardening", ("clearance",))],
-                "fields": {}, "kind": "subscription", "subject": "SUBSCRIBE", "public_id": ""}),
+    (
+        "show-pending",
+        "show",
+        lambda lg: {
+            "view": view(lg, "offer", status="awaiting_endorsement"),
+            "pending_change": False,
+        },
+    ),
+    (
+        "parse_error-subscription",
+        "parse_error",
+        lambda lg: {
+            "problems": [Problem("areas", "unknown_value", "gardening", ("clearance",))],
+            "fields": {},
+            "kind": "subscription",
+            "subject": "SUBSCRIBE",
+            "public_id": "",
+        },
+    ),
     ("subscribe_confirm", "subscribe_confirm", lambda lg: {"filters": filters(lg, "need")}),
     ("subscribe_confirm-everything", "subscribe_confirm", lambda lg: {"filters": filters(lg)}),
-    ("subscribe_result", "subscribe_result",
-     lambda lg: {"confirmed": True, "filters": filters(lg, "offer")}),
-    ("subscribe_result-everything", "subscribe_result",
-     lambda lg: {"confirmed": True, "filters": filters(lg)}),
-    ("subscribe_result-not-confirmed", "subscribe_result",
-     lambda lg: {"confirmed": False, "filters": {}}),
+    (
+        "subscribe_result",
+        "subscribe_result",
+        lambda lg: {"confirmed": True, "filters": filters(lg, "offer")},
+    ),
+    (
+        "subscribe_result-everything",
+        "subscribe_result",
+        lambda lg: {"confirmed": True, "filters": filters(lg)},
+    ),
+    (
+        "subscribe_result-not-confirmed",
+        "subscribe_result",
+        lambda lg: {"confirmed": False, "filters": {}},
+    ),
     ("token_refused-forwarded", "token_refused", lambda lg: {"problem": "forwarded"}),
     ("token_refused-expired", "token_refused", lambda lg: {"problem": "expired"}),
     ("token_refused-altered", "token_refused", lambda lg: {"problem": "altered"}),
     ("unregistered", "unregistered", lambda lg: {"sender": "someone@ministry.example"}),
     ("unsubscribed", "unsubscribed", lambda lg: {"ended": 1}),
     ("unsubscribed-nothing", "unsubscribed", lambda lg: {"ended": 0}),
-    ("update_receipt-published", "update_receipt",
-     lambda lg: {"view": view(lg, status="published"), "status": "published",
-                "changed": ["title", "period_start", "period_end"]}),
-    ("update_receipt-endorsement", "update_receipt",
-     lambda lg: {"view": view(lg, status="awaiting_endorsement"),
-                "status": "awaiting_endorsement", "changed": ["amount", "currency"]}),
-    ("update_receipt-pending", "update_receipt",
-     lambda lg: {"view": view(lg, "offer"), "status": "pending", "changed": ["countries"]}),
-    ("update_receipt-nothing", "update_receipt",
-     lambda lg: {"view": view(lg), "status": "pending", "changed": []}),
-    ("withdrawn", "withdrawn",
-     lambda lg: {"view": view(lg, status="withdrawn"), "note": "the survey was cancelled"}),
-    ("withdrawn-no-note", "withdrawn",
-     lambda lg: {"view": view(lg, status="withdrawn"), "note": ""}),
+    (
+        "update_receipt-published",
+        "update_receipt",
+        lambda lg: {
+            "view": view(lg, status="published"),
+            "status": "published",
+            "changed": ["title", "period_start", "period_end"],
+        },
+    ),
+    (
+        "update_receipt-endorsement",
+        "update_receipt",
+        lambda lg: {
+            "view": view(lg, status="awaiting_endorsement"),
+            "status": "awaiting_endorsement",
+            "changed": ["amount", "currency"],
+        },
+    ),
+    (
+        "update_receipt-pending",
+        "update_receipt",
+        lambda lg: {"view": view(lg, "offer"), "status": "pending", "changed": ["countries"]},
+    ),
+    (
+        "update_receipt-nothing",
+        "update_receipt",
+        lambda lg: {"view": view(lg), "status": "pending", "changed": []},
+    ),
+    (
+        "withdrawn",
+        "withdrawn",
+        lambda lg: {"view": view(lg, status="withdrawn"), "note": "the survey was cancelled"},
+    ),
+    (
+        "withdrawn-no-note",
+        "withdrawn",
+        lambda lg: {"view": view(lg, status="withdrawn"), "note": ""},
+    ),
 ]
 
 
@@ -447,8 +714,13 @@ def test_status_and_kind_words_are_translated(lang: str) -> None:
     body = split(text_of("list", lang, context))[1]
     for english in ("awaiting endorsement", " pending ", " published ", " withdrawn ", "expired"):
         assert english not in body
-    shown = split(text_of("show", lang, lambda lg: {"view": view(lg, status="awaiting_endorsement"),
-                                                    "pending_change": False}))[1]
+    shown = split(
+        text_of(
+            "show",
+            lang,
+            lambda lg: {"view": view(lg, status="awaiting_endorsement"), "pending_change": False},
+        )
+    )[1]
     assert "awaiting" not in shown
     assert "Type: need" not in shown and "Tipo: need" not in shown
 
@@ -456,8 +728,17 @@ def test_status_and_kind_words_are_translated(lang: str) -> None:
 # ---- what people send back must parse -------------------------------------------------------
 
 ALL_FIELDS = {
-    "type", "actor", "title", "country", "areas", "assistance", "amount", "period",
-    "languages", "reference", "description",
+    "type",
+    "actor",
+    "title",
+    "country",
+    "areas",
+    "assistance",
+    "amount",
+    "period",
+    "languages",
+    "reference",
+    "description",
 }
 
 
@@ -478,7 +759,9 @@ def test_a_records_fields_parse_back_to_the_same_record_in_every_language(kind: 
         assert submission.assistance == tuple(content["assistance"])
         assert (submission.amount, submission.currency) == (content["amount"], content["currency"])
         assert (submission.period_start, submission.period_end) == (
-            content["period_start"], content["period_end"])
+            content["period_start"],
+            content["period_end"],
+        )
         assert submission.languages == tuple(content["languages"])
         assert submission.description == content["description"]
     assert found["en"] == ALL_FIELDS
@@ -514,7 +797,7 @@ def test_the_refilled_template_parses_back_with_the_same_fields_in_every_languag
 def test_the_template_in_a_parse_error_reply_parses_back(lang: str) -> None:
     context = next(c for case, _, c in CASES if case == "parse_error-update")
     body = split(text_of("parse_error", lang, context))[1]
-    refilled = body[body.index("\n\n", body.index("\n- ")):]  # after the problems
+    refilled = body[body.index("\n\n", body.index("\n- ")) :]  # after the problems
     submission = parse_submission(refilled).submission
     assert set(submission.fields) == ALL_FIELDS - {"actor"}
     assert submission.fields["amount"] == "lots of money"

@@ -25,15 +25,20 @@ def test_init_twice_then_list_state_parties(tmp_path: Path) -> None:
     assert second.stdout.endswith("164 actors (0 added, 0 updated)\n")
     listing = subprocess.run(
         [PORTAL, "actors", "list", "--type", "state_party"],
-        env=env, capture_output=True, text=True, check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert listing.stdout.splitlines()[-1] == "112 actor(s)"
 
 
 def test_a_command_before_init_says_what_to_do(tmp_path: Path) -> None:
     result = subprocess.run(
-        [PORTAL, "records", "list"], env=environment(tmp_path / "var"),
-        capture_output=True, text=True,
+        [PORTAL, "records", "list"],
+        env=environment(tmp_path / "var"),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -43,8 +48,10 @@ def test_a_command_before_init_says_what_to_do(tmp_path: Path) -> None:
 
 def test_run_starts_stays_up_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     process = subprocess.Popen(
-        [PORTAL, "run"], env=environment(tmp_path / "var"),
-        stderr=subprocess.PIPE, text=True,
+        [PORTAL, "run"],
+        env=environment(tmp_path / "var"),
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert process.stderr is not None
     try:

@@ -22,8 +22,12 @@ def submitted(people: RunningPortal, *, publish: bool = False):  # type: ignore[
     receipt, _ = people.mail(2)
     if publish:
         with transaction(people.portal.sessions) as session:
-            ctx = Context(session, people.portal.settings,
-                          Inbound(channel="cli", sender="cli:test", subject="", text=""), None)
+            ctx = Context(
+                session,
+                people.portal.settings,
+                Inbound(channel="cli", sender="cli:test", subject="", text=""),
+                None,
+            )
             assert confirm(ctx, "N-2026-0001").outcome == "published"
         people.mail(3)
     people.settled()
@@ -52,7 +56,8 @@ def test_replying_to_the_receipt_corrects_the_same_record(people: RunningPortal)
     people.send(message, recipients=rcpt)
     (update_receipt, to_secretariat) = new_mail(people, 2, 2)
     assert update_receipt["Subject"] == (
-        "Updated: N-2026-0001 Technical survey teams for two districts of Savannakhet")
+        "Updated: N-2026-0001 Technical survey teams for two districts of Savannakhet"
+    )
     assert "We have recorded your changes to N-2026-0001 (amount)." in update_receipt.get_content()
     assert "Amount: 300,000 USD" in update_receipt.get_content().splitlines()
     assert to_secretariat["To"] == "isu@ccm.example"
@@ -65,30 +70,43 @@ def test_update_of_a_published_record_waits_while_the_published_text_stays(
     people: RunningPortal,
 ) -> None:
     submitted(people, publish=True)
-    people.send(email("vong@nra.example", "UPDATE N-2026-0001",
-                      "Period: 2027-03 to 2028-02\nTitle: Survey teams for Savannakhet"))
+    people.send(
+        email(
+            "vong@nra.example",
+            "UPDATE N-2026-0001",
+            "Period: 2027-03 to 2028-02\nTitle: Survey teams for Savannakhet",
+        )
+    )
     (answer, to_secretariat) = new_mail(people, 3, 2)
     body = answer.get_content()
     assert "We have recorded your changes to N-2026-0001 (title, period start, period end)." in body
     assert "The published version stays visible until" in body
     assert to_secretariat["Subject"] == (
-        "Changed need to check: N-2026-0001 Survey teams for Savannakhet")
+        "Changed need to check: N-2026-0001 Survey teams for Savannakhet"
+    )
     live = record(people)
     assert (live.title, live.status) == (
-        "Technical survey teams for two districts of Savannakhet", "published")
+        "Technical survey teams for two districts of Savannakhet",
+        "published",
+    )
     assert [r.status for r in live.revisions] == ["published", "pending"]
 
     people.send(email("vong@nra.example", "SHOW N-2026-0001", ""))
     (shown,) = new_mail(people, 5, 1)
     assert "A change waits for the Implementation Support Unit" in shown.get_content()
-    assert ("Title: Technical survey teams for two districts of Savannakhet"
-            in shown.get_content().splitlines())
+    assert (
+        "Title: Technical survey teams for two districts of Savannakhet"
+        in shown.get_content().splitlines()
+    )
 
     people.send(email("isu@ccm.example", "CONFIRM N-2026-0001", ""))
     new_mail(people, 6, 2)
     live = record(people)
     assert (live.title, str(live.period_start), live.status) == (
-        "Survey teams for Savannakhet", "2027-03-01", "published")
+        "Survey teams for Savannakhet",
+        "2027-03-01",
+        "published",
+    )
     with people.portal.sessions() as session:
         actions = [e.action for e in record_history(session, live.id)]
     assert actions == ["created", "published", "revised", "published"]
@@ -117,8 +135,14 @@ def test_a_forwarded_an_altered_and_an_expired_reply_address_change_nothing(
     altered_address = receipt["Reply-To"].replace("reply+r1-", "reply+r2-")
     altered = email("vong@nra.example", "WITHDRAW", "", to=altered_address)
     people.send(altered, recipients=[altered_address])
-    old = tokens.reply_address(people.portal.settings.secret_key.encode(), "portal.test", "r", 1,
-                               "vong@nra.example", utcnow() - timedelta(days=400))
+    old = tokens.reply_address(
+        people.portal.settings.secret_key.encode(),
+        "portal.test",
+        "r",
+        1,
+        "vong@nra.example",
+        utcnow() - timedelta(days=400),
+    )
     people.send(email("vong@nra.example", "WITHDRAW", "", to=old), recipients=[old])
     answers = new_mail(people, 2, 3)
     assert [(m["To"], m["Subject"]) for m in answers] == [
@@ -127,7 +151,8 @@ def test_a_forwarded_an_altered_and_an_expired_reply_address_change_nothing(
         ("vong@nra.example", "Your reply could not be used"),
     ]
     assert "sent to someone else" in answers[0].get_content() or "quelqu'un d'autre" in (
-        answers[0].get_content())
+        answers[0].get_content()
+    )
     assert "changed or damaged" in answers[1].get_content()
     assert "too old" in answers[2].get_content()
     assert record(people).status == "pending"
@@ -170,16 +195,21 @@ def test_list_shows_my_records_only(people: RunningPortal) -> None:
     (listing,) = new_mail(people, 4, 1)
     lines = listing.get_content().splitlines()
     assert listing["Subject"] == "Your records: 1"
-    assert ("  N-2026-0001  pending  Technical survey teams for two districts of Savannakhet"
-            in lines)
+    assert (
+        "  N-2026-0001  pending  Technical survey teams for two districts of Savannakhet" in lines
+    )
     assert not any("N-2026-0002" in line for line in lines)
 
 
 def test_an_out_of_office_reply_to_a_receipt_gets_no_answer(people: RunningPortal) -> None:
     receipt = submitted(people)
-    message, rcpt = reply(receipt, "vong@nra.example", "I am out of the office until Monday.",
-                          subject="Automatic reply: " + receipt["Subject"],
-                          Auto_Submitted="auto-replied")
+    message, rcpt = reply(
+        receipt,
+        "vong@nra.example",
+        "I am out of the office until Monday.",
+        subject="Automatic reply: " + receipt["Subject"],
+        Auto_Submitted="auto-replied",
+    )
     people.send(message, recipients=rcpt)
     assert new_mail(people, 2, 0) == []
 
@@ -190,20 +220,23 @@ def test_the_same_mistake_twice_in_a_day_is_answered_once(people: RunningPortal)
     people.send(email("vong@nra.example", "NEED", broken + "\n(again)"))
     people.send(email("vong@nra.example", "NEED", broken.replace("2027-01 to 2027-12", "soon")))
     subjects = [m["Subject"] for m in new_mail(people, 0, 2)]
-    assert subjects == ["Please correct your need: 1 problem found",
-                        "Please correct your need: 2 problems found"]
+    assert subjects == [
+        "Please correct your need: 1 problem found",
+        "Please correct your need: 2 problems found",
+    ]
 
 
 def test_a_focal_point_of_two_actors_must_name_one(people: RunningPortal) -> None:
     from bot import registry
 
     with transaction(people.portal.sessions) as session:
-        registry.add_focal_point(session, actor_name="Iraq",
-                                 email="vong@nra.example")
+        registry.add_focal_point(session, actor_name="Iraq", email="vong@nra.example")
     people.send(email("vong@nra.example", "NEED", LAO_NEED))
     (answer,) = new_mail(people, 0, 1)
-    assert ("- Actor: you speak for several actors (IRQ, LAO); say which one this record "
-            'belongs to, e.g. "Actor: IRQ".') in answer.get_content()
+    assert (
+        "- Actor: you speak for several actors (IRQ, LAO); say which one this record "
+        'belongs to, e.g. "Actor: IRQ".'
+    ) in answer.get_content()
     people.send(email("vong@nra.example", "NEED", "Actor: Lao PDR\n" + LAO_NEED))
     receipt, _ = new_mail(people, 1, 2)
     assert receipt["Subject"].startswith("Received: N-2026-0001")
@@ -215,8 +248,9 @@ def test_replying_to_the_error_mail_twice_makes_one_record(people: RunningPortal
     (error_mail,) = new_mail(people, 0, 1)
     assert "Amount: lots" in error_mail.get_content().splitlines()
     corrected = error_mail.get_content().split("reply to this mail.\n\n", 1)[1]
-    first, rcpt = reply(error_mail, "vong@nra.example",
-                        corrected.replace("Amount: lots", "Amount: 250000 USD"))
+    first, rcpt = reply(
+        error_mail, "vong@nra.example", corrected.replace("Amount: lots", "Amount: 250000 USD")
+    )
     people.send(first, recipients=rcpt)
     receipt, _ = new_mail(people, 1, 2)
     assert receipt["Subject"].startswith("Received: N-2026-0001 ")

@@ -98,35 +98,51 @@ def test_a_message_that_makes_the_processor_fail_is_kept_and_retried(
     assert len(listed) == 3 and listed[-1] == "1 item(s)"
     assert listed[1].split()[0] == str(first.id)
     assert listed[1].split()[-9:] == [
-        "vong@nra.example", "failed", "1", "RuntimeError:", "a", "bug", "met", "this", "message"]
+        "vong@nra.example",
+        "failed",
+        "1",
+        "RuntimeError:",
+        "a",
+        "bug",
+        "met",
+        "this",
+        "message",
+    ]
     monkeypatch.setattr(processor_module, "handle", real_handle)  # the bug is fixed
     retried = CliRunner().invoke(cli, ["inbox", "retry", str(first.id)])
     assert retried.output == f"inbox item {first.id} will be processed again\n"
     focal_point.settled()
     assert [m["Subject"][:21] for m in focal_point.mail(2)] == [
-        "Received: N-2026-0001", "Received: N-2026-0002"]
+        "Received: N-2026-0001",
+        "Received: N-2026-0002",
+    ]
     with focal_point.portal.sessions() as session:
         assert session.get_one(InboxItem, first.id).status == "done"
 
 
 def test_recipients_other_than_ours_are_refused(focal_point: RunningPortal) -> None:
     with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
-        focal_point.send(email("vong@nra.example", "NEED", LAO_NEED),
-                         recipients=["postmaster@portal.test"])
+        focal_point.send(
+            email("vong@nra.example", "NEED", LAO_NEED), recipients=["postmaster@portal.test"]
+        )
     assert refused.value.recipients["postmaster@portal.test"][0] == 550
-    accepted = focal_point.send(email("vong@nra.example", "NEED", LAO_NEED),
-                                recipients=["reply+abc.def@portal.test", "other@elsewhere.example"])
+    accepted = focal_point.send(
+        email("vong@nra.example", "NEED", LAO_NEED),
+        recipients=["reply+abc.def@portal.test", "other@elsewhere.example"],
+    )
     assert accepted == {"other@elsewhere.example": (550, b"5.1.1 No such recipient here")}
 
 
 def test_a_message_over_the_size_limit_is_refused_with_552(
-    settings, portal  # type: ignore[no-untyped-def]
+    settings,
+    portal,  # type: ignore[no-untyped-def]
 ) -> None:
     from bot.app import Portal
     from tests.harness import RunningPortal, free_port
 
-    small = Portal.open(settings.with_changes(smtp_listen=f"127.0.0.1:{free_port()}",
-                                              max_message_size=2000))
+    small = Portal.open(
+        settings.with_changes(smtp_listen=f"127.0.0.1:{free_port()}", max_message_size=2000)
+    )
     server = RunningPortal(small).start()
     try:
         with smtplib.SMTP(server.host, server.port) as client:

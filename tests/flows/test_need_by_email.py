@@ -44,7 +44,7 @@ def run_cli(running: RunningPortal, monkeypatch: pytest.MonkeyPatch, *args: str)
     monkeypatch.setenv("PORTAL_DOMAIN", settings.domain)
     result = CliRunner().invoke(cli, list(args))
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 def test_a_need_is_received_confirmed_and_published(
@@ -80,7 +80,10 @@ def test_a_need_is_received_confirmed_and_published(
     with people.portal.sessions() as session:
         (record,) = list_records(session)
         assert (record.public_id, record.status, record.actor.code) == (
-            "N-2026-0001", "pending", "LAO")
+            "N-2026-0001",
+            "pending",
+            "LAO",
+        )
         assert record.countries == ["LAO"]
         assert record.currency == "USD" and record.amount == 250000
 
@@ -96,7 +99,9 @@ def test_a_need_is_received_confirmed_and_published(
         assert [r.status for r in record.revisions] == ["published"]
     history = run_cli(people, monkeypatch, "records", "history", "N-2026-0001")
     assert [line.split()[2] for line in history.splitlines() if "Z  " in line] == [
-        "created", "published"]
+        "created",
+        "published",
+    ]
 
 
 def test_an_offer_from_an_ngo_focal_point(people: RunningPortal) -> None:
@@ -113,8 +118,9 @@ def test_an_offer_from_an_ngo_focal_point(people: RunningPortal) -> None:
 
 
 def test_four_mistakes_are_named_in_one_reply(people: RunningPortal) -> None:
-    message = LAO_NEED.replace("Title: Technical survey teams for two districts of Savannakhet\n",
-                               "").replace("technical survey, clearance", "gardening")
+    message = LAO_NEED.replace(
+        "Title: Technical survey teams for two districts of Savannakhet\n", ""
+    ).replace("technical survey, clearance", "gardening")
     message = message.replace("250k USD", "lots of money").replace("2027-01 to 2027-12", "soon")
     people.send(email("vong@nra.example", "NEED", message))
     (reply,) = people.mail(1)
@@ -158,8 +164,13 @@ def test_a_focal_point_cannot_confirm(people: RunningPortal) -> None:
 def test_the_secretariat_rejects_with_a_reason(people: RunningPortal) -> None:
     people.send(email("vong@nra.example", "NEED", LAO_NEED))
     people.mail(2)
-    people.send(email("isu@ccm.example", "REJECT N-2026-0001",
-                      "The amount seems to be per district; please say.\n\n-- \nISU"))
+    people.send(
+        email(
+            "isu@ccm.example",
+            "REJECT N-2026-0001",
+            "The amount seems to be per district; please say.\n\n-- \nISU",
+        )
+    )
     mails = people.mail(4)
     rejected = next(m for m in mails[2:] if m["To"] == "vong@nra.example")
     assert rejected["Subject"].startswith("Not published: N-2026-0001")
@@ -226,7 +237,13 @@ def test_the_record_id_counts_up(people: RunningPortal) -> None:
     people.settled()
     with people.portal.sessions() as session:
         assert [r.public_id for r in list_records(session)] == [
-            "N-2026-0001", "N-2026-0002", "N-2026-0003"]
+            "N-2026-0001",
+            "N-2026-0002",
+            "N-2026-0003",
+        ]
     subjects = [m["Subject"] for m in people.mail(6) if m["To"] == "vong@nra.example"]
     assert [re.search(r"N-\d{4}-\d{4}", s).group(0) for s in subjects] == [  # type: ignore[union-attr]
-        "N-2026-0001", "N-2026-0002", "N-2026-0003"]
+        "N-2026-0001",
+        "N-2026-0002",
+        "N-2026-0003",
+    ]

@@ -11,13 +11,19 @@ from tests.harness import RunningPortal, email, reply
 
 
 def test_register_then_the_secretariat_approves_by_replying(people: RunningPortal) -> None:
-    people.send(email("ana.perez@cancilleria.example", "REGISTER",
-                      "Name: Ana Pérez\nCountry: Colombia\nLanguage: español\n\n"
-                      "I am the new focal point of Colombia."))
+    people.send(
+        email(
+            "ana.perez@cancilleria.example",
+            "REGISTER",
+            "Name: Ana Pérez\nCountry: Colombia\nLanguage: español\n\n"
+            "I am the new focal point of Colombia.",
+        )
+    )
     received, to_secretariat = new_mail(people, 0, 2)
     assert received["To"] == "ana.perez@cancilleria.example"
     assert to_secretariat["Subject"] == (
-        "Registration request R-1 from ana.perez@cancilleria.example")
+        "Registration request R-1 from ana.perez@cancilleria.example"
+    )
     assert "Actor: COL (Colombia)" in to_secretariat.get_content().splitlines()
     with people.portal.sessions() as session:
         (request,) = session.query(RegistrationRequest).all()
@@ -32,7 +38,10 @@ def test_register_then_the_secretariat_approves_by_replying(people: RunningPorta
         ana = person_by_email(session, "ana.perez@cancilleria.example")
         assert ana is not None
         assert ([a.code for a in ana.actors], ana.language, ana.name) == (
-            ["COL"], "es", "Ana Pérez")
+            ["COL"],
+            "es",
+            "Ana Pérez",
+        )
 
 
 def test_asking_twice_keeps_one_request(people: RunningPortal) -> None:
@@ -55,14 +64,20 @@ def test_an_ngo_need_on_behalf_of_a_state_waits_for_its_endorsement(
     people.send(email("kari@npaid.example", "NEED", need))
     receipt, to_state = new_mail(people, 0, 2)
     assert to_state["To"] == "vong@nra.example"
-    assert to_state["Subject"] == ("Please endorse or decline: N-2026-0001 Technical survey "
-                                   "teams for two districts of Savannakhet")
+    assert to_state["Subject"] == (
+        "Please endorse or decline: N-2026-0001 Technical survey "
+        "teams for two districts of Savannakhet"
+    )
     assert "its focal points have been asked to endorse it" in receipt.get_content()
     with people.portal.sessions() as session:
         record = by_public_id(session, "N-2026-0001")
         assert record is not None
         assert (record.status, record.actor.code, record.on_behalf_of.code, record.countries) == (  # type: ignore[union-attr]
-            "awaiting_endorsement", "NPA", "LAO", ["LAO"])
+            "awaiting_endorsement",
+            "NPA",
+            "LAO",
+            ["LAO"],
+        )
 
     people.send(email("isu@ccm.example", "PENDING", ""))
     (pending,) = new_mail(people, 2, 1)

@@ -1,0 +1,51 @@
+"""The HTTP side: one-click unsubscribe (RFC 8058) for the links in every digest."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from aiohttp import web
+
+from bot.render import render_text
+
+log = logging.getLogger(__name__)
+
+# Unsubscribe(token) -> the address unsubscribed, or None when the token is not valid.
+Unsubscribe = Callable[[str], str | None]
+
+
+def application(unsubscribe: Unsubscribe, bot_name: str) -> web.Application:
+    async def page(request: web.Request) -> web.Response:
+        """A GET only shows a button: link checkers and previews must not unsubscribe."""
+        return _html(
+            "unsubscribe_page", state="ask", bot_name=bot_name, token=request.match_info["token"]
+        )
+
+    async def one_click(request: web.Request) -> web.Response:
+        token = request.match_info["token"]
+        address = await asyncio.to_thread(unsubscribe, token)
+        if address is None:
+            return _html(
+                "unsubscribe_page", state="invalid", bot_name=bot_name, token="", status=400
+            )
+        log.info("one-click unsubscribe done")
+        return _html("unsubscribe_page", state="done", bot_name=bot_name, token="")
+
+    app = web.Application(client_max_size=64 * 1024)
+    app.router.add_get("/unsubscribe/{token}", page)
+    app.router.add_post("/unsubscribe/{token}", one_click)
+    return app
+
+
+def _html(name: str, status: int = 200, **context: object) -> web.Response:
+    body = render_text(f"{name}.html.j2", "en", **context)
+    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
+
+
+async def start_server(app: web.Application, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
