@@ -45,6 +45,18 @@ class Settings:
     def maildir(self) -> Path:
         return self.home / "maildir"
 
+    def names_in(self, language: str) -> dict[str, str]:
+        """The bot's and the secretariat's names in a language (the defaults are translated;
+        names an operator set stay as set)."""
+        defaults = Settings()
+        bot = self.bot_name
+        secretariat = self.secretariat_name
+        if bot == defaults.bot_name:
+            bot = _BOT_NAMES.get(language, bot)
+        if secretariat == defaults.secretariat_name:
+            secretariat = _SECRETARIAT_NAMES.get(language, secretariat)
+        return {"bot_name": bot, "secretariat_name": secretariat}
+
     @property
     def submit_address(self) -> str:
         return f"submit@{self.domain}"
@@ -83,6 +95,13 @@ class Settings:
     @classmethod
     def names(cls) -> list[str]:
         return [f.name for f in fields(cls) if f.name != "extra"]
+
+
+_BOT_NAMES = {"fr": "Portail de coopération", "es": "Portal de Cooperación"}
+_SECRETARIAT_NAMES = {
+    "fr": "Unité d'appui à l'application",
+    "es": "Dependencia de Apoyo a la Implementación",
+}
 
 
 def _coerce(name: str, value: Any) -> Any:

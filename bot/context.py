@@ -72,7 +72,7 @@ class Context:
         ):
             log.info("inbox item %s: %s reply not repeated today", self.inbox_item_id, error_key)
             return None
-        subject, body = render(template, self.language, **self.common(), **context)
+        subject, body = render(template, self.language, **self.common(self.language), **context)
         if about is None and self.inbox_item_id is not None:
             about = ("i", self.inbox_item_id)
         item = self.enqueue(
@@ -96,7 +96,9 @@ class Context:
         """Tell another person by email (their first registered address)."""
         if person.email is None:
             return None
-        subject, body = render(template, person.language, **self.common(person), **context)
+        subject, body = render(
+            template, person.language, **self.common(person.language, person), **context
+        )
         return self.enqueue(
             Outbound(
                 channel="email",
@@ -161,11 +163,10 @@ class Context:
             )
         )
 
-    def common(self, person: Person | None = None) -> dict[str, Any]:
+    def common(self, language: str, person: Person | None = None) -> dict[str, Any]:
         """What every template may use."""
         return {
-            "bot_name": self.settings.bot_name,
+            **self.settings.names_in(language),
             "submit_address": self.settings.submit_address,
-            "secretariat_name": self.settings.secretariat_name,
             "person": person or self.person,
         }

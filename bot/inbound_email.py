@@ -16,6 +16,7 @@ from bot.quotes import strip_quoted
 
 log = logging.getLogger(__name__)
 
+_MARKDOWN_ESCAPE = re.compile(r"\\([-+.#*_\\`!\[\]()])")  # html2text's escapes: "\-" → "-"
 _LIST_HEADERS = ("List-Id", "List-Unsubscribe", "List-Post", "Mailing-List")
 _OUT_OF_OFFICE = re.compile(
     r"^\s*(auto(matic)?[ -]?reply|out of (the )?office|absence|absent|r[ée]ponse automatique"
@@ -113,7 +114,10 @@ def html_to_text(html: str) -> str:
     converter.ignore_images = True
     converter.ignore_links = True
     converter.ignore_emphasis = True
-    return converter.handle(html)
+    converter.unicode_snob = True  # "T&iacute;tulo" stays "Título"
+    converter.escape_snob = False
+    text = converter.handle(html)
+    return _MARKDOWN_ESCAPE.sub(r"\1", text)
 
 
 def _decoded(part: Message) -> str:

@@ -35,6 +35,8 @@ _SYMBOLS = {
     "¥": "JPY",
 }
 _CURRENCY_WORDS = {
+    "fcfa": "XOF",  # the West African CFA franc as people in Senegal, Mali, Chad... write it
+    "cfa": "XOF",
     "fr": "CHF",
     "sfr": "CHF",
     "euro": "EUR",

@@ -87,7 +87,7 @@ def lookup(index: Mapping[str, T], key: str) -> T | None:
 
 
 _SEPARATORS = re.compile(r"[,;\n]+")
-_CONJUNCTIONS = re.compile(r"\s+(?:and|et|y|&|\+)\s+|\s*/\s*", re.IGNORECASE)
+_CONJUNCTIONS = re.compile(r"\s+(?:and|et|y|e|&|\+)\s+|\s*/\s*", re.IGNORECASE)
 
 
 def resolve_list(text: str, find: Callable[[str], T | None]) -> tuple[list[T], list[str]]:

@@ -8,7 +8,7 @@ from typing import Any
 from bot.context import Context
 from bot.parser import ParseResult, Problem
 from bot.records import content_of, from_json, tell_secretariat, to_json, with_owner_country
-from bot.views import RecordView
+from bot.views import RecordView, localised
 from store.records import CONTENT_FIELDS, ENDORSEMENT, PENDING, PUBLISHED, Record, Revision
 
 # Parser field names → content keys they change.
@@ -101,7 +101,7 @@ def update_from_message(ctx: Context, record: Record, result: ParseResult) -> st
         refill = {**shown, **result.submission.fields}
         ctx.reply(
             "parse_error",
-            problems=problems,
+            problems=localised(problems, ctx.language),
             fields=refill,
             kind=record.kind,
             subject=ctx.inbound.subject,

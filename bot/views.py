@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gettext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -13,6 +13,7 @@ import pycountry
 from babel.numbers import format_decimal
 
 from bot.fields import Vocabulary, country_name
+from bot.parser import Problem
 from bot.reference import reference_actors
 from store.records import Record
 
@@ -135,3 +136,18 @@ def _period(start: date | None, end: date | None, lang: str) -> str:
 
 
 _TO = {"en": "to", "fr": "au", "es": "a"}
+
+
+def localised(problems: list[Problem], lang: str) -> list[Problem]:
+    """Problems whose allowed values are shown in the reader's language."""
+    words = vocabulary()
+    labels = {
+        "areas": lambda: tuple(words.area_label(code, lang) for code in words.area_codes),
+        "assistance": lambda: tuple(
+            words.assistance_label(code, lang) for code in words.assistance_codes
+        ),
+    }
+    return [
+        replace(p, allowed=labels[p.field]()) if p.allowed and p.field in labels else p
+        for p in problems
+    ]

@@ -38,9 +38,8 @@ def digest_context(
             }
         )
     return {
-        "bot_name": settings.bot_name,
+        **settings.names_in(lang),
         "submit_address": settings.submit_address,
-        "secretariat_name": settings.secretariat_name,
         "period": period,
         "sections": sections,
         "count": len(entries),

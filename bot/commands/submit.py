@@ -12,7 +12,7 @@ from bot.ownership import is_owner
 from bot.parser import ParseResult, Problem, Submission, parse_submission
 from bot.records import create_record, owner_of, tell_secretariat, with_owner_country
 from bot.revisions import update_from_message
-from bot.views import RecordView
+from bot.views import RecordView, localised
 from store.actors import Actor, find_actor
 from store.inbox import InboxItem
 from store.people import focal_points
@@ -47,7 +47,7 @@ def submit(ctx: Context, kind: str | None) -> str:
         fields = {"type": submission.kind or "", **submission.fields}
         ctx.reply(
             "parse_error",
-            problems=problems,
+            problems=localised(problems, ctx.language),
             fields=fields,
             kind=submission.kind,
             subject=ctx.inbound.subject,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import subscriptions
 from bot.commands.base import Command
 from bot.context import Context
-from bot.views import RecordView
+from bot.views import RecordView, localised
 
 
 def subscribe(ctx: Context, args: str) -> str:
@@ -13,7 +13,7 @@ def subscribe(ctx: Context, args: str) -> str:
     if wanted.problems:
         ctx.reply(
             "parse_error",
-            problems=list(wanted.problems),
+            problems=localised(list(wanted.problems), ctx.language),
             fields={},
             kind="subscription",
             subject=ctx.inbound.subject,
