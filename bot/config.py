@@ -32,6 +32,7 @@ class Settings:
     max_message_size: int = 10 * 1024 * 1024
     public_url: str = ""  # https address of the bot's HTTP side (one-click unsubscribe)
     http_listen: str = ""  # host:port of that HTTP side; empty: no HTTP server
+    call_rate: int = 30  # calls for information: mails handed to the outbox per minute
     bot_name: str = "Cooperation Portal"
     secretariat_name: str = "Implementation Support Unit"
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -107,6 +108,11 @@ _SECRETARIAT_NAMES = {
 def _coerce(name: str, value: Any) -> Any:
     if name == "home":
         return Path(str(value))
+    if name == "call_rate":
+        try:
+            return int(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"PORTAL_CALL_RATE must be mails per minute: {value!r}") from exc
     if name == "max_message_size":
         try:
             return int(value)

@@ -13,6 +13,7 @@ class Inbound:
     sender: str  # the address (or telegram user id) the message says it is from
     subject: str
     text: str  # plain text, quotes and signatures stripped
+    quoted: str = ""  # the quoted part, which answers to calls may have edited in place
     message_id: str | None = None
     references: tuple[str, ...] = ()
     recipients: tuple[str, ...] = ()

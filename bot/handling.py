@@ -3,31 +3,21 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
-from bot import commands, tokens
+from bot import call_replies, commands, tokens
 from bot.commands.help import send_help
 from bot.commands.submit import submit
 from bot.commands.subscribe import confirm_subscription
 from bot.config import Settings
 from bot.context import Context
-from bot.envelope import Inbound
-from bot.inbound_email import read_email
-from bot.language import detect_language
 from bot.parser import parse_submission
+from bot.reading import read_inbound
 from store.inbox import InboxItem
 from store.people import person_by_email
 
 log = logging.getLogger(__name__)
-
-
-def read_inbound(item: InboxItem) -> Inbound:
-    if item.channel == "email":
-        inbound = read_email(item.raw, item.sender, item.recipients)
-        return replace(inbound, language=detect_language(inbound.subject, inbound.text))
-    raise ValueError(f"inbox item {item.id}: no reader for channel {item.channel!r}")
 
 
 def handle(session: Session, settings: Settings, item: InboxItem) -> str:
@@ -42,6 +32,10 @@ def handle(session: Session, settings: Settings, item: InboxItem) -> str:
     refused = _check_token(ctx)
     if refused:
         return refused
+    if ctx.about is not None and ctx.about.kind == "c":
+        return call_replies.from_focal_point(ctx, ctx.about.id)
+    if ctx.about is not None and ctx.about.kind == "f":
+        return call_replies.confirmed(ctx, ctx.about.id)
     found = commands.read_command(inbound.subject, inbound.text)
     if (
         ctx.about is not None
@@ -66,6 +60,8 @@ def _check_token(ctx: Context) -> str | None:
     if text is None:
         return None
     check = tokens.check(ctx.settings.secret_key.encode(), text, ctx.inbound.sender, ctx.now)
+    if check.problem == "forwarded" and check.token is not None and check.token.kind == "c":
+        return call_replies.forwarded(ctx, check.token.id)
     if check.problem is not None:
         ctx.reply("token_refused", problem=check.problem, error_key=f"token:{check.problem}")
         return f"reply address refused: {check.problem}"

@@ -12,7 +12,7 @@ from email.utils import getaddresses
 import html2text
 
 from bot.envelope import Inbound
-from bot.quotes import strip_quoted
+from bot.quotes import quoted_part, strip_quoted
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ def read_email(raw: bytes, envelope_sender: str, recipients: list[str]) -> Inbou
         sender=from_address(message) or envelope_sender,
         subject=header(message, "Subject"),
         text=strip_quoted(text),
+        quoted=quoted_part(text),
         message_id=header(message, "Message-ID") or None,
         references=tuple(
             _message_ids(header(message, "References"))

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.context import Context
 from bot.envelope import Inbound
-from bot.handling import handle, read_inbound
+from bot.handling import handle
+from bot.reading import read_inbound
 from store import inbox
 from store.db import transaction
 

@@ -67,6 +67,13 @@ def strip_quoted(text: str) -> str:
     return "\n".join(kept) + "\n" if kept else ""
 
 
+def quoted_part(text: str) -> str:
+    """The quoted part of a body (from its first quote line on, "> " markers kept), or ""."""
+    lines = text.splitlines()
+    cut = min(_quote_start(lines), _library_quote_start(lines))
+    return "\n".join(lines[cut:]) + "\n" if cut < len(lines) else ""
+
+
 def _quote_start(lines: list[str]) -> int:
     """The first line of a quote: "> …", an attribution, an Outlook rule or header block."""
     for i, line in enumerate(lines):

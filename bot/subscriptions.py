@@ -139,7 +139,7 @@ def unsubscribe_by_digest_token(
         if row is None:
             return None
         check = tokens.check(key, token, row.address, now)
-        if check.token is None:
+        if check.problem is not None:
             return None
         unsubscribe_address(session, row.channel, row.address, now)
         return row.address

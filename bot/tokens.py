@@ -3,8 +3,10 @@
 A token reads `{kind}{id}-{expiry}-{recipient mark}-{signature}`, all lower case (mail systems may
 fold the case of local parts). Kinds: `r` a record, `g` a registration request, `i` an inbox item
 (a reply to an answer that created nothing yet), `s` a subscription waiting for its confirmation,
-`d` a digest (a reply to it, or the List-Unsubscribe mailto, unsubscribes). The recipient mark lets
-us tell a forwarded token from an altered one; the signature covers everything.
+`d` a digest (a reply to it, or the List-Unsubscribe mailto, unsubscribes), `c` a focal point's copy
+of a call for information, `f` an answer to a call forwarded from another address, waiting for the
+focal point's confirmation. The recipient mark lets us tell a forwarded token from an altered one;
+the signature covers everything.
 """
 
 from __future__ import annotations
@@ -16,16 +18,26 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-KINDS = {"r": "record", "g": "registration", "i": "inbox_item", "s": "subscription", "d": "digest"}
+KINDS = {
+    "r": "record",
+    "g": "registration",
+    "i": "inbox_item",
+    "s": "subscription",
+    "d": "digest",
+    "c": "call",
+    "f": "forwarded_answer",
+}
 LIFETIME = {
     "r": timedelta(days=365),
     "g": timedelta(days=60),
     "i": timedelta(days=60),
     "s": timedelta(days=30),
     "d": timedelta(days=365),
+    "c": timedelta(days=365),
+    "f": timedelta(days=30),
 }
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
-SHAPE = re.compile(r"^([rgisd])(\d{1,12})-([0-9a-z]{1,8})-([a-z2-7]{6})-([a-z2-7]{16})$")
+SHAPE = re.compile(r"^([rgisdcf])(\d{1,12})-([0-9a-z]{1,8})-([a-z2-7]{6})-([a-z2-7]{16})$")
 _ADDRESS = re.compile(r"^reply\+([^@]+)@(.+)$", re.IGNORECASE)
 
 
@@ -39,7 +51,7 @@ class Token:
 class TokenCheck:
     """What a reply address told us: the token, or why it is refused."""
 
-    token: Token | None
+    token: Token | None  # set when genuine (also when forwarded: check `problem` first)
     problem: str | None = None  # "altered" | "expired" | "forwarded"
 
 
@@ -77,7 +89,8 @@ def check(key: bytes, token: str, sender: str, now: datetime) -> TokenCheck:
     if _days(now) > int(expiry, 16):
         return TokenCheck(None, "expired")
     if not hmac.compare_digest(mark, _mac(key, "to:" + sender.strip().lower(), 6)):
-        return TokenCheck(None, "forwarded")
+        # genuine, but used by someone else: say what it was for, so a call can ask its owner
+        return TokenCheck(Token(kind, int(object_id)), "forwarded")
     return TokenCheck(Token(kind, int(object_id)))
 
 

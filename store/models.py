@@ -3,6 +3,7 @@
 from store.actors import Actor
 from store.audit import AuditEntry
 from store.base import Base
+from store.calls import Call, CallRecipient, ForwardedAnswer
 from store.digests import DigestEntry, DigestRun
 from store.inbox import InboxItem
 from store.matches import Match, RecordTag
@@ -16,9 +17,12 @@ __all__ = [
     "Actor",
     "AuditEntry",
     "Base",
+    "Call",
+    "CallRecipient",
     "DigestEntry",
     "DigestRun",
     "EmailAddress",
+    "ForwardedAnswer",
     "InboxItem",
     "Match",
     "OutboxItem",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.cli.actors import actors
 from bot.cli.base import cli
+from bot.cli.calls import call
 from bot.cli.digests import digest, matches
 from bot.cli.inbox import inbox
 from bot.cli.people import focal_point, secretariat
@@ -22,6 +23,7 @@ for command in (
     inbox,
     digest,
     matches,
+    call,
 ):
     cli.add_command(command)
 

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from bot.commands.base import Command
+from bot.commands.call import COMMAND as CALL
 from bot.commands.changes import FULFILLED_COMMAND, RENEW, WITHDRAW
 from bot.commands.confirm import COMMAND as CONFIRM
 from bot.commands.decisions import APPROVE, DECLINE, ENDORSE
@@ -36,6 +37,7 @@ COMMANDS: tuple[Command, ...] = (
     CONFIRM,
     REJECT,
     APPROVE,
+    CALL,
 )
 
 _BY_WORD = {word: command for command in COMMANDS for word in command.words}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -17,6 +17,8 @@ import pytest
 from jinja2 import meta
 
 from bot import commands
+from bot.answers import Outcome, blocks
+from bot.calls import StatusLine
 from bot.parser import MONEY_EXAMPLES, PERIOD_EXAMPLES, Problem, parse_submission
 from bot.render import LANGUAGES, TEMPLATES, environment, render_text
 from bot.review import Decision
@@ -218,9 +220,135 @@ def filters(lang: str, kind: str = "") -> dict[str, str]:
     }
 
 
+def call(**changes: Any) -> SimpleNamespace:
+    """A call for information, as store.calls.Call gives it to the templates."""
+    fields: dict[str, Any] = {
+        "id": 3,
+        "title": "Needs and offers before the 15th Meeting of States Parties",
+        "message": "The Meeting of States Parties opens on 14 September 2027.",
+        "deadline": date(2027, 8, 1),
+    }
+    return SimpleNamespace(**{**fields, **changes})
+
+
+def call_records(lang: str) -> list[RecordView]:
+    """The open records a call lists for an actor (bot.calls._mail)."""
+    return [view(lang, status="published"), view(lang, "offer", status="awaiting_endorsement")]
+
+
+def outcome(lang: str) -> Outcome:
+    """Everything an answer to a call can do (bot.answers.answer)."""
+    return Outcome(
+        created=[view(lang), view(lang, "offer")],
+        updated=[(view(lang, status="published"), ["title", "period_start", "period_end"])],
+        changed=[("N-2026-0001", "renewed"), ("N-2026-0002", "fulfilled"),
+                 ("O-2026-0003", "withdrawn")],
+        refused=[("N-2026-0099", "not_found"), ("N-2026-0004", "pending"),
+                 ("O-2026-0005", "withdrawn")],
+        problems=[
+            ("Risk education in schools", [ALL_PROBLEMS[11], ALL_PROBLEMS[13]], SENT_FIELDS),
+            ("need", [ALL_PROBLEMS[6], ALL_PROBLEMS[10]], {"description": "Two teams."}),
+            ("N-2026-0001", [ALL_PROBLEMS[14]], {}),
+        ],
+    )
+
+
+STATUS_LINES = [
+    StatusLine("LAO", "vong@nra.example", "updated", datetime(2027, 7, 2, 9, 30)),
+    StatusLine("LBN", "rana@lmac.example", "no_change", datetime(2027, 7, 3, 14, 0)),
+    StatusLine("COL", "ana.perez@cancilleria.example", "answered", datetime(2027, 7, 4, 8, 0)),
+    StatusLine("NPA", "kari@npaid.example", "silent", None),
+    StatusLine("NPA", "deputy@npaid.example", "not_sent", None),
+    StatusLine("TCD", "-", "no_focal_point", None),
+]
+
+
 Context = Callable[[str], dict[str, Any]]
 # (case id, template, context in a language): every branch a caller can reach.
 CASES: list[tuple[str, str, Context]] = [
+    (
+        "call",
+        "call",
+        lambda lg: {
+            "call": call(),
+            "actor": LAO.display_name(lg),
+            "reminder": False,
+            "records": call_records(lg),
+        },
+    ),
+    (
+        "call-reminder-nothing-yet",
+        "call",
+        lambda lg: {
+            "call": call(message="", deadline=None),
+            "actor": COL.display_name(lg),
+            "reminder": True,
+            "records": [],
+            "person": SimpleNamespace(name=None, language=lg),
+        },
+    ),
+    (
+        "call-reminder",
+        "call",
+        lambda lg: {
+            "call": call(),
+            "actor": LAO.display_name(lg),
+            "reminder": True,
+            "records": call_records(lg)[:1],
+        },
+    ),
+    (
+        "call_receipt",
+        "call_receipt",
+        lambda lg: {"call": call(), "actor": LAO.display_name(lg), "outcome": outcome(lg)},
+    ),
+    (
+        "call_receipt-nothing",
+        "call_receipt",
+        lambda lg: {"call": call(), "actor": LAO.display_name(lg), "outcome": Outcome()},
+    ),
+    (
+        "call_forwarded_confirm",
+        "call_forwarded_confirm",
+        lambda lg: {
+            "call": call(),
+            "sender": "deputy@nra.example",
+            "actor": LAO.display_name(lg),
+            "text": "RENEW N-2026-0001\n\nType: need\nTitle: Victim assistance in Xieng Khouang",
+        },
+    ),
+    (
+        "call_forwarded_received",
+        "call_forwarded_received",
+        lambda lg: {"call": call(), "owner": "vong@nra.example", "actor": LAO.display_name(lg)},
+    ),
+    (
+        "call_status",
+        "call_status",
+        lambda lg: {
+            "call": call(),
+            "lines": STATUS_LINES,
+            "answered": 3,
+            "asked": len(STATUS_LINES),
+            "number": "3",
+        },
+    ),
+    (
+        "call_status-no-deadline",
+        "call_status",
+        lambda lg: {
+            "call": call(deadline=None),
+            "lines": STATUS_LINES[3:4],
+            "answered": 0,
+            "asked": 1,
+            "number": "3",
+        },
+    ),
+    (
+        "call_status-no-such-call",
+        "call_status",
+        lambda lg: {"call": None, "lines": [], "answered": 0, "asked": 0, "number": "42"},
+    ),
     (
         "cannot_change-withdrawn",
         "cannot_change",
@@ -538,6 +666,7 @@ CASES: list[tuple[str, str, Context]] = [
     ),
     ("review_usage-confirm", "review_usage", lambda lg: {"verb": "confirm"}),
     ("review_usage-reject", "review_usage", lambda lg: {"verb": "reject"}),
+    ("review_usage-call-status", "review_usage", lambda lg: {"verb": "call status"}),
     ("show", "show", lambda lg: {"view": view(lg, status="published"), "pending_change": True}),
     (
         "show-pending",
@@ -633,8 +762,11 @@ def common(lang: str) -> dict[str, Any]:
 
 
 def text_of(template: str, lang: str, context: Context) -> str:
-    """The whole message as render() reads it (subject line, blank line, body)."""
-    return render_text(f"{template}.txt.j2", lang, **common(lang), **context(lang))
+    """The whole message as render() reads it (subject line, blank line, body).
+
+    A case may give its own `person` (one without a name, say) instead of the common one.
+    """
+    return render_text(f"{template}.txt.j2", lang, **{**common(lang), **context(lang)})
 
 
 def split(text: str) -> tuple[str, str]:
@@ -803,6 +935,28 @@ def test_the_template_in_a_parse_error_reply_parses_back(lang: str) -> None:
     assert submission.fields["amount"] == "lots of money"
 
 
+_RECORD_LINE = re.compile(r"^\s*(?:record|fiche|ficha)\s*:", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_call_mail_gives_back_one_block_per_record_and_two_blank_templates(lang: str) -> None:
+    """bot.answers reads a reply to the call (quoted or not) block by block."""
+    context = next(c for case, _, c in CASES if case == "call")
+    records = context(lang)["records"]
+    body = split(text_of("call", lang, context))[1]
+    found = blocks(body)
+    assert [public_id for public_id, _ in found] == [r.public_id for r in records] + [None, None]
+    for (_, text), record in zip(found, records, strict=False):
+        lines = text.splitlines()
+        if lines and _RECORD_LINE.match(lines[0]):
+            lines = lines[1:]  # the "Record:" line, should blocks() ever keep it
+        assert parse_submission("\n".join(lines)).submission.title == record.title
+    quoted = "\n".join("> " + line for line in body.splitlines())
+    assert [public_id for public_id, _ in blocks(quoted)] == [public_id for public_id, _ in found]
+    kinds = [parse_submission(text).submission.kind for _, text in found[len(records) :]]
+    assert kinds == ["need", "offer"]
+
+
 # ---- the command words a message mentions are words the bot reads ------------------------
 
 _MENTIONED = re.compile(
@@ -825,6 +979,10 @@ def test_the_command_words_in_the_translations_are_commands(lang: str) -> None:
     assert len(seen) > 10
 
 
+# Upper-case words a command reads after its own word: "CALL STATUS id" (bot/commands/call.py).
+_ARGUMENT_WORDS = frozenset({"STATUS"})
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_help_lists_the_commands_with_words_that_call_them(lang: str) -> None:
     body = split(text_of("help", lang, lambda lg: help_context(lg, secretariat=True)))[1]
@@ -832,6 +990,8 @@ def test_help_lists_the_commands_with_words_that_call_them(lang: str) -> None:
         (line,) = [ln for ln in body.splitlines() if ln.startswith(f"  {command.name} ")]
         usage = line[2:].split("  ")[0]
         for word in re.findall(r"\b[A-ZÀ-Ý]{3,}\b", usage):
+            if word in _ARGUMENT_WORDS:
+                continue
             assert commands.find(word) is command, (line, word)
     public = split(text_of("help", lang, lambda lg: help_context(lg, secretariat=False)))[1]
     assert "CONFIRM" not in public and "APPROVE" not in public

@@ -42,6 +42,7 @@ def run_cli(running: RunningPortal, monkeypatch: pytest.MonkeyPatch, *args: str)
     monkeypatch.setenv("PORTAL_HOME", str(settings.home))
     monkeypatch.setenv("PORTAL_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("PORTAL_DOMAIN", settings.domain)
+    monkeypatch.setenv("PORTAL_SECRET_KEY", settings.secret_key)
     result = CliRunner().invoke(cli, list(args))
     assert result.exit_code == 0, result.output
     return result.stdout

@@ -1,0 +1,17 @@
+"""Read an inbox item into a channel-neutral Inbound, whatever channel kept it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.envelope import Inbound
+from bot.inbound_email import read_email
+from bot.language import detect_language
+from store.inbox import InboxItem
+
+
+def read_inbound(item: InboxItem) -> Inbound:
+    if item.channel == "email":
+        inbound = read_email(item.raw, item.sender, item.recipients)
+        return replace(inbound, language=detect_language(inbound.subject, inbound.text))
+    raise ValueError(f"inbox item {item.id}: no reader for channel {item.channel!r}")
