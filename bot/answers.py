@@ -20,13 +20,25 @@ _TYPE_HEADER = re.compile(r"^\s*(?:type|tipo)\s*:", re.IGNORECASE)
 _RULE = re.compile(r"^\s*[-_=—]{3,}\s*$")  # the line that closes a template in a call
 _COMMAND = re.compile(
     r"^\s*(renew|renouveler|renovar|fulfilled|satisfait|satisfecho|cumplido|withdraw|retirer|"
-    r"retirar)\s+([NO]-\d{4}-\d{4,})\b(.*)$", re.IGNORECASE)
-_NO_CHANGE = re.compile(r"^\s*(no change|pas de changement|aucun changement|sin cambios?)\s*\.?$",
-                        re.IGNORECASE | re.MULTILINE)
-_CHANGES = {"renew": "renewed", "renouveler": "renewed", "renovar": "renewed",
-            "fulfilled": FULFILLED, "satisfait": FULFILLED, "satisfecho": FULFILLED,
-            "cumplido": FULFILLED, "withdraw": WITHDRAWN, "retirer": WITHDRAWN,
-            "retirar": WITHDRAWN}
+    r"retirar)\s+([NO]-\d{4}-\d{4,})\b(.*)$",
+    re.IGNORECASE,
+)
+_NO_CHANGE = re.compile(
+    r"^\s*(no change|pas de changement|aucun changement|sin cambios?)\s*\.?$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_CHANGES = {
+    "renew": "renewed",
+    "renouveler": "renewed",
+    "renovar": "renewed",
+    "fulfilled": FULFILLED,
+    "satisfait": FULFILLED,
+    "satisfecho": FULFILLED,
+    "cumplido": FULFILLED,
+    "withdraw": WITHDRAWN,
+    "retirer": WITHDRAWN,
+    "retirar": WITHDRAWN,
+}
 
 
 @dataclass
@@ -75,8 +87,14 @@ def answer(ctx: Context, row: CallRecipient) -> str:
     for line in ctx.inbound.text.splitlines():
         found = _COMMAND.match(line)
         if found:
-            _command(ctx, row, _CHANGES[found.group(1).lower()], found.group(2).upper(),
-                     found.group(3).strip(" :-–"), outcome)
+            _command(
+                ctx,
+                row,
+                _CHANGES[found.group(1).lower()],
+                found.group(2).upper(),
+                found.group(3).strip(" :-–"),
+                outcome,
+            )
     if _NO_CHANGE.search(ctx.inbound.text):
         for record in list_records(ctx.session, actors=[actor], status=PUBLISHED):
             lifecycle.renew(ctx, record)
@@ -88,17 +106,30 @@ def answer(ctx: Context, row: CallRecipient) -> str:
         elif public_id not in seen:
             seen.add(public_id)
             _update(ctx, row, public_id, text, outcome)
-    kind = NO_CHANGE if _NO_CHANGE.search(ctx.inbound.text) and not (
-        outcome.created or outcome.updated) else UPDATED if outcome.changes else ANSWERED
+    kind = (
+        NO_CHANGE
+        if _NO_CHANGE.search(ctx.inbound.text) and not (outcome.created or outcome.updated)
+        else UPDATED
+        if outcome.changes
+        else ANSWERED
+    )
     row.answered_at, row.answer = row.answered_at or ctx.now, kind
-    ctx.reply("call_receipt", about=("c", row.id), call=row.call,
-              actor=actor.display_name(ctx.language), outcome=outcome)
-    return (f"answer to call {row.call_id} for {actor.code}: {len(outcome.created)} new, "
-            f"{len(outcome.updated)} updated, {len(outcome.changed)} renewed/closed")
+    ctx.reply(
+        "call_receipt",
+        about=("c", row.id),
+        call=row.call,
+        actor=actor.display_name(ctx.language),
+        outcome=outcome,
+    )
+    return (
+        f"answer to call {row.call_id} for {actor.code}: {len(outcome.created)} new, "
+        f"{len(outcome.updated)} updated, {len(outcome.changed)} renewed/closed"
+    )
 
 
-def _command(ctx: Context, row: CallRecipient, change: str, public_id: str, note: str,
-             outcome: Outcome) -> None:
+def _command(
+    ctx: Context, row: CallRecipient, change: str, public_id: str, note: str, outcome: Outcome
+) -> None:
     record = by_public_id(ctx.session, public_id)
     if record is None or record.actor_id != row.actor_id:
         outcome.refused.append((public_id, "not_found"))
@@ -122,8 +153,13 @@ def _new(ctx: Context, row: CallRecipient, text: str, outcome: Outcome) -> None:
     if submission.title and _already(ctx, row, submission.kind, submission.title):
         return  # the same template again (a second answer, or one quoted back to us)
     if problems or submission.kind is None:
-        outcome.problems.append((submission.title or submission.kind or "?",
-                                 localised(problems, ctx.language), result.submission.fields))
+        outcome.problems.append(
+            (
+                submission.title or submission.kind or "?",
+                localised(problems, ctx.language),
+                result.submission.fields,
+            )
+        )
         return
     record = create_record(ctx, row.actor, submission)
     tell_secretariat(ctx, record)
@@ -134,12 +170,12 @@ def _already(ctx: Context, row: CallRecipient, kind: str | None, title: str) -> 
     wanted = " ".join(title.split()).casefold()
     return any(
         r.kind == kind and " ".join(r.title.split()).casefold() == wanted
-        for r in list_records(ctx.session, actors=[row.actor]) if r.status in OPEN
+        for r in list_records(ctx.session, actors=[row.actor])
+        if r.status in OPEN
     )
 
 
-def _update(ctx: Context, row: CallRecipient, public_id: str, text: str,
-            outcome: Outcome) -> None:
+def _update(ctx: Context, row: CallRecipient, public_id: str, text: str, outcome: Outcome) -> None:
     record = by_public_id(ctx.session, public_id)
     if record is None or record.actor_id != row.actor_id:
         outcome.refused.append((public_id, "not_found"))
@@ -153,11 +189,18 @@ def _update(ctx: Context, row: CallRecipient, public_id: str, text: str,
         return
     before = current_content(record)
     if " ".join((content.get("description") or "").split()) == " ".join(
-            (before.get("description") or "").split()):
+        (before.get("description") or "").split()
+    ):
         content["description"] = before.get("description")  # rewrapped, not changed
     changed = revise(ctx, record, content) if content != before else []
     if changed:
         tell_secretariat(ctx, record, content=content)
-        view = RecordView.of(content, record.kind, ctx.language, public_id=record.public_id,
-                             status=record.status, actor=row.actor.display_name(ctx.language))
+        view = RecordView.of(
+            content,
+            record.kind,
+            ctx.language,
+            public_id=record.public_id,
+            status=record.status,
+            actor=row.actor.display_name(ctx.language),
+        )
         outcome.updated.append((view, changed))

@@ -29,15 +29,29 @@ def forwarded(ctx: Context, row_id: int) -> str:
     if row is None or row.person is None or ctx.inbox_item_id is None:
         ctx.reply("token_refused", problem="forwarded", error_key="token:forwarded")
         return "reply address refused: forwarded"
-    held = ForwardedAnswer(call_recipient_id=row.id, inbox_item_id=ctx.inbox_item_id,
-                           sender=ctx.inbound.sender, created_at=ctx.now)
+    held = ForwardedAnswer(
+        call_recipient_id=row.id,
+        inbox_item_id=ctx.inbox_item_id,
+        sender=ctx.inbound.sender,
+        created_at=ctx.now,
+    )
     ctx.session.add(held)
     ctx.session.flush()
-    ctx.notify(row.person, "call_forwarded_confirm", about=("f", held.id), call=row.call,
-               sender=ctx.inbound.sender, actor=row.actor.display_name(row.person.language),
-               text=ctx.inbound.text)
-    ctx.reply("call_forwarded_received", call=row.call, owner=row.address,
-              actor=row.actor.display_name(ctx.language))
+    ctx.notify(
+        row.person,
+        "call_forwarded_confirm",
+        about=("f", held.id),
+        call=row.call,
+        sender=ctx.inbound.sender,
+        actor=row.actor.display_name(row.person.language),
+        text=ctx.inbound.text,
+    )
+    ctx.reply(
+        "call_forwarded_received",
+        call=row.call,
+        owner=row.address,
+        actor=row.actor.display_name(ctx.language),
+    )
     return f"answer to call {row.call_id} from {ctx.inbound.sender} held for {row.address}"
 
 
@@ -49,10 +63,20 @@ def confirmed(ctx: Context, held_id: int) -> str:
         return "no held answer to confirm"
     row = held.call_recipient
     original = read_inbound(ctx.session.get_one(InboxItem, held.inbox_item_id))
-    inbound = replace(original, sender=ctx.inbound.sender, message_id=ctx.inbound.message_id,
-                      references=ctx.inbound.references)
-    on_behalf = Context(ctx.session, ctx.settings, inbound, ctx.person or row.person,
-                        inbox_item_id=ctx.inbox_item_id, about=tokens.Token("c", row.id),
-                        now=ctx.now or utcnow())
+    inbound = replace(
+        original,
+        sender=ctx.inbound.sender,
+        message_id=ctx.inbound.message_id,
+        references=ctx.inbound.references,
+    )
+    on_behalf = Context(
+        ctx.session,
+        ctx.settings,
+        inbound,
+        ctx.person or row.person,
+        inbox_item_id=ctx.inbox_item_id,
+        about=tokens.Token("c", row.id),
+        now=ctx.now or utcnow(),
+    )
     held.status, held.decided_at = "confirmed", ctx.now
     return answer(on_behalf, row) + f" (forwarded by {held.sender}, confirmed)"

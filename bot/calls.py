@@ -26,22 +26,42 @@ from store.records import OPEN, list_records
 log = logging.getLogger(__name__)
 
 REMIND_AGAIN_AFTER = timedelta(days=7)
+ANSWERS = ("answered", "updated", "no_change")
 
 
-def create(session: Session, *, title: str, deadline: date | None, actor_types: list[str],
-           actor_codes: list[str], message: str, by: str) -> Call:
+def create(
+    session: Session,
+    *,
+    title: str,
+    deadline: date | None,
+    actor_types: list[str],
+    actor_codes: list[str],
+    message: str,
+    by: str,
+) -> Call:
     unknown = [t for t in actor_types if t not in ACTOR_TYPES]
     if unknown:
-        raise UserError(f"unknown actor type(s): {', '.join(unknown)} "
-                        f"(known: {', '.join(ACTOR_TYPES)})")
+        raise UserError(
+            f"unknown actor type(s): {', '.join(unknown)} (known: {', '.join(ACTOR_TYPES)})"
+        )
     codes = [actor_named(session, code).code for code in actor_codes]
     if not title.strip():
         raise UserError("a call needs a title")
-    call = Call(title=title.strip(), deadline=deadline, actor_types=actor_types,
-                actor_codes=codes, message=message.strip(), created_by=by)
+    call = Call(
+        title=title.strip(),
+        deadline=deadline,
+        actor_types=actor_types,
+        actor_codes=codes,
+        message=message.strip(),
+        created_by=by,
+    )
     session.add(call)
     session.flush()
     return call
+
+
+def every(session: Session) -> list[Call]:
+    return list(session.scalars(select(Call).order_by(Call.id)))
 
 
 def get(session: Session, call_id: int) -> Call:
@@ -65,12 +85,21 @@ class SendReport:
     without_focal_point: int = 0
 
     def __str__(self) -> str:
-        return (f"{self.queued} mail(s) queued, {self.already} already sent, "
-                f"{self.without_focal_point} actor(s) without a focal point")
+        return (
+            f"{self.queued} mail(s) queued, {self.already} already sent, "
+            f"{self.without_focal_point} actor(s) without a focal point"
+        )
 
 
-def send(sessions: sessionmaker[Session], settings: Settings, call_id: int, now: datetime,
-         *, dry_run: bool = False, remind: bool = False) -> SendReport:
+def send(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    call_id: int,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    remind: bool = False,
+) -> SendReport:
     """Queue the call (or a reminder) for every focal point not yet served; safe to re-run.
 
     Each mail is written with its ledger row in one transaction, so a crash part-way leaves
@@ -80,8 +109,11 @@ def send(sessions: sessionmaker[Session], settings: Settings, call_id: int, now:
     report = SendReport()
     with sessions() as session:
         call = get(session, call_id)
-        targets = [(person.id, actor.id) for actor in actors_of(session, call)
-                   for person in focal_points(session, actor)]
+        targets = [
+            (person.id, actor.id)
+            for actor in actors_of(session, call)
+            for person in focal_points(session, actor)
+        ]
         served = {a.id for a in actors_of(session, call) if focal_points(session, a)}
         report.without_focal_point = len(actors_of(session, call)) - len(served)
     spacing = timedelta(minutes=1) / max(settings.call_rate, 1)
@@ -103,13 +135,25 @@ def send(sessions: sessionmaker[Session], settings: Settings, call_id: int, now:
 
 
 def _row(session: Session, call_id: int, person_id: int, actor_id: int) -> CallRecipient | None:
-    return session.scalars(select(CallRecipient).where(
-        CallRecipient.call_id == call_id, CallRecipient.person_id == person_id,
-        CallRecipient.actor_id == actor_id)).first()
+    return session.scalars(
+        select(CallRecipient).where(
+            CallRecipient.call_id == call_id,
+            CallRecipient.person_id == person_id,
+            CallRecipient.actor_id == actor_id,
+        )
+    ).first()
 
 
-def _queue_one(sessions: sessionmaker[Session], settings: Settings, call_id: int,
-               person_id: int, actor_id: int, now: datetime, due: datetime, remind: bool) -> str:
+def _queue_one(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    call_id: int,
+    person_id: int,
+    actor_id: int,
+    now: datetime,
+    due: datetime,
+    remind: bool,
+) -> str:
     try:
         with transaction(sessions) as session:
             row = _row(session, call_id, person_id, actor_id)
@@ -117,8 +161,13 @@ def _queue_one(sessions: sessionmaker[Session], settings: Settings, call_id: int
                 return "already"
             if row is None:
                 person = session.get_one(Person, person_id)
-                row = CallRecipient(call_id=call_id, person_id=person_id, actor_id=actor_id,
-                                    address=person.email or "", language=person.language)
+                row = CallRecipient(
+                    call_id=call_id,
+                    person_id=person_id,
+                    actor_id=actor_id,
+                    address=person.email or "",
+                    language=person.language,
+                )
                 session.add(row)
                 session.flush()
             item = _mail(session, settings, row, now, due, reminder=remind)
@@ -138,15 +187,31 @@ def _may_remind(row: CallRecipient | None, now: datetime) -> bool:
     return (row.reminded_at or row.sent_at) <= now - REMIND_AGAIN_AFTER
 
 
-def _mail(session: Session, settings: Settings, row: CallRecipient, now: datetime,
-          due: datetime, *, reminder: bool) -> OutboxItem:
+def _mail(
+    session: Session,
+    settings: Settings,
+    row: CallRecipient,
+    now: datetime,
+    due: datetime,
+    *,
+    reminder: bool,
+) -> OutboxItem:
     call, actor, lang = row.call, row.actor, row.language
     records = [r for r in list_records(session, actors=[actor]) if r.status in OPEN]
-    ctx = Context(session, settings, Inbound(channel="system", sender="system", subject="",
-                                             text=""), person=None, now=now)
+    ctx = Context(
+        session,
+        settings,
+        Inbound(channel="system", sender="system", subject="", text=""),
+        person=None,
+        now=now,
+    )
     item = ctx.notify(
-        row.person, "call", about=("c", row.id),  # type: ignore[arg-type]
-        call=call, actor=actor.display_name(lang), reminder=reminder,
+        row.person,
+        "call",
+        about=("c", row.id),  # type: ignore[arg-type]
+        call=call,
+        actor=actor.display_name(lang),
+        reminder=reminder,
         records=[RecordView.of_record(r, lang) for r in records],
     )
     assert item is not None
@@ -158,7 +223,7 @@ def _mail(session: Session, settings: Settings, row: CallRecipient, now: datetim
 class StatusLine:
     actor: str
     address: str
-    state: str  # answered / updated / no_change / silent / not_sent
+    state: str  # answered / updated / no_change / silent / not_sent / no_focal_point
     when: datetime | None
 
 
@@ -175,6 +240,7 @@ def status(session: Session, call_id: int) -> list[StatusLine]:
             if row is None or row.sent_at is None:
                 lines.append(StatusLine(actor.code, person.email or "", "not_sent", None))
             else:
-                lines.append(StatusLine(actor.code, row.address, row.answer or "silent",
-                                        row.answered_at))
+                lines.append(
+                    StatusLine(actor.code, row.address, row.answer or "silent", row.answered_at)
+                )
     return lines

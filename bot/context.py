@@ -66,7 +66,7 @@ class Context:
         `about` binds the reply token (default: this inbox item). With `error_key`, the same
         kind of error reply goes to an address at most once a day.
         """
-        recipient = self.inbound.sender
+        recipient = self.inbound.answer_to
         if error_key and error_reply_sent_since(
             self.session, recipient, error_key, self.now - ERROR_REPLY_INTERVAL
         ):
@@ -75,6 +75,8 @@ class Context:
         subject, body = render(template, self.language, **self.common(self.language), **context)
         if about is None and self.inbox_item_id is not None:
             about = ("i", self.inbox_item_id)
+        if self.inbound.channel == "telegram":
+            body = f"{subject}\n\n{body}"
         item = self.enqueue(
             Outbound(
                 channel=self.inbound.channel,
@@ -91,21 +93,36 @@ class Context:
         return item
 
     def notify(
-        self, person: Person, template: str, *, about: tuple[str, int] | None = None, **context: Any
+        self,
+        person: Person,
+        template: str,
+        *,
+        about: tuple[str, int] | None = None,
+        buttons: list[list[tuple[str, str]]] | None = None,
+        **context: Any,
     ) -> OutboxItem | None:
-        """Tell another person by email (their first registered address)."""
-        if person.email is None:
-            return None
+        """Tell another person: in Telegram when they linked it (with `buttons`, if any),
+        else by email (their first registered address)."""
         subject, body = render(
             template, person.language, **self.common(person.language, person), **context
         )
+        if person.telegram_id and person.telegram_active and self.settings.telegram_token:
+            headers = {"reply_markup": keyboard(buttons)} if buttons else {}
+            return self.enqueue(
+                Outbound(
+                    channel="telegram",
+                    recipient=str(person.telegram_id),
+                    kind=template,
+                    subject=subject,
+                    body=f"{subject}\n\n{body}",
+                    headers=headers,
+                )
+            )
+        if person.email is None:
+            return None
         return self.enqueue(
             Outbound(
-                channel="email",
-                recipient=person.email,
-                kind=template,
-                subject=subject,
-                body=body,
+                channel="email", recipient=person.email, kind=template, subject=subject, body=body
             ),
             about=about,
         )
@@ -170,3 +187,12 @@ class Context:
             "submit_address": self.settings.submit_address,
             "person": person or self.person,
         }
+
+
+def keyboard(rows: list[list[tuple[str, str]]]) -> dict[str, Any]:
+    """An inline keyboard: rows of (label, callback data)."""
+    return {
+        "inline_keyboard": [
+            [{"text": text, "callback_data": data} for text, data in row] for row in rows
+        ]
+    }

@@ -20,6 +20,14 @@ class Inbound:
     attachments: tuple[str, ...] = ()  # file names, noted in the receipt, never read
     automatic: str | None = None  # why this is an auto-reply, bounce or list mail, if it is
     language: str | None = None  # the sender's language when the channel knows it
+    chat: str | None = None  # Telegram: the chat to answer in
+    callback_id: str | None = None  # Telegram: a button press, answered once
+    callback_data: str | None = None
+    callback_message_id: int | None = None  # the message whose button was pressed
+
+    @property
+    def answer_to(self) -> str:
+        return self.chat or self.sender
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,8 @@ class ForwardedAnswer(Base):
 
 
 def recipients_of(session: Session, call_id: int) -> list[CallRecipient]:
-    return list(session.scalars(
-        select(CallRecipient).where(CallRecipient.call_id == call_id).order_by(CallRecipient.id)
-    ))
+    return list(
+        session.scalars(
+            select(CallRecipient).where(CallRecipient.call_id == call_id).order_by(CallRecipient.id)
+        )
+    )

@@ -12,11 +12,13 @@ from store.people import EmailAddress, Person
 from store.records import Record, RecordCounter, Revision
 from store.registrations import RegistrationRequest
 from store.subscriptions import Subscription
+from store.telegram import Conversation, LinkCode
 
 __all__ = [
     "Actor",
     "AuditEntry",
     "Base",
+    "Conversation",
     "Call",
     "CallRecipient",
     "DigestEntry",
@@ -24,6 +26,7 @@ __all__ = [
     "EmailAddress",
     "ForwardedAnswer",
     "InboxItem",
+    "LinkCode",
     "Match",
     "OutboxItem",
     "Person",

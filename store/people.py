@@ -27,6 +27,7 @@ class Person(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(5), default="en")
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    telegram_active: Mapped[bool] = mapped_column(default=True)  # false once they block the bot
     is_secretariat: Mapped[bool] = mapped_column(default=False, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

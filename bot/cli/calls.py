@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from pathlib import Path
 
 import click
@@ -20,25 +19,64 @@ def call() -> None:
 @call.command("create")
 @click.option("--title", required=True, help="The subject of the call.")
 @click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD")
-@click.option("--actors", "actor_types", default="",
-              help="Actor types, comma-separated (state_party,signatory,...).")
+@click.option(
+    "--actors",
+    "actor_types",
+    default="",
+    help="Actor types, comma-separated (state_party,signatory,...).",
+)
 @click.option("--actor", "actor_codes", multiple=True, help="One actor (code or name); repeat.")
-@click.option("--message", "message_file", type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="A file with the secretariat's introduction.")
+@click.option(
+    "--message",
+    "message_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file with the secretariat's introduction.",
+)
 @click.pass_context
-def create_command(ctx: click.Context, title: str, deadline: object, actor_types: str,
-                   actor_codes: tuple[str, ...], message_file: Path | None) -> None:
+def create_command(
+    ctx: click.Context,
+    title: str,
+    deadline: object,
+    actor_types: str,
+    actor_codes: tuple[str, ...],
+    message_file: Path | None,
+) -> None:
     """Create a call (sent with `portal call send ID`)."""
     message = message_file.read_text(encoding="utf-8") if message_file else ""
     with session_for(ctx) as session:
         created = calls.create(
-            session, title=title,
+            session,
+            title=title,
             deadline=deadline.date() if deadline is not None else None,  # type: ignore[attr-defined]
             actor_types=[t.strip() for t in actor_types.split(",") if t.strip()],
-            actor_codes=list(actor_codes), message=message, by="cli",
+            actor_codes=list(actor_codes),
+            message=message,
+            by="cli",
         )
         actors = calls.actors_of(session, created)
         click.echo(f"call {created.id} created for {len(actors)} actor(s)")
+
+
+@call.command("list")
+@click.pass_context
+def list_command(ctx: click.Context) -> None:
+    """Every call, with how many focal points it reached and how many answered."""
+    with session_for(ctx) as session:
+        rows = []
+        for found in calls.every(session):
+            lines = calls.status(session, found.id)
+            answered = sum(line.state in calls.ANSWERS for line in lines)
+            rows.append(
+                (
+                    str(found.id),
+                    f"{found.created_at:%Y-%m-%d}",
+                    f"{found.sent_at:%Y-%m-%d}" if found.sent_at else "not sent",
+                    f"{answered}/{len(lines)}",
+                    found.title[:60],
+                )
+            )
+    table(rows, ("id", "created", "sent", "answered", "title"))
+    click.echo(f"{len(rows)} call(s)")
 
 
 @call.command("send")
@@ -59,10 +97,13 @@ def send_command(ctx: click.Context, call_id: int, dry_run: bool) -> None:
 def remind_command(ctx: click.Context, call_id: int, dry_run: bool) -> None:
     """Remind those who have not answered (at most once a week each)."""
     portal = open_portal(ctx)
-    report = calls.send(portal.sessions, portal.settings, call_id, utcnow(), dry_run=dry_run,
-                        remind=True)
-    click.echo(("dry run: " if dry_run else "") +
-               f"call {call_id}: {report.queued} reminder(s) queued, {report.already} not due")
+    report = calls.send(
+        portal.sessions, portal.settings, call_id, utcnow(), dry_run=dry_run, remind=True
+    )
+    click.echo(
+        ("dry run: " if dry_run else "")
+        + f"call {call_id}: {report.queued} reminder(s) queued, {report.already} not due"
+    )
 
 
 @call.command("status")
@@ -75,11 +116,17 @@ def status_command(ctx: click.Context, call_id: int) -> None:
         lines = calls.status(session, call_id)
         title, deadline = found.title, found.deadline
     click.echo(f"call {call_id}: {title}" + (f" (deadline {deadline})" if deadline else ""))
-    table([(line.actor, line.address, line.state.replace("_", " "),
-            f"{line.when:%Y-%m-%d}" if line.when else "") for line in lines],
-          ("actor", "focal point", "answer", "when"))
-    answered = sum(line.state in ("answered", "updated", "no_change") for line in lines)
+    table(
+        [
+            (
+                line.actor,
+                line.address,
+                line.state.replace("_", " "),
+                f"{line.when:%Y-%m-%d}" if line.when else "",
+            )
+            for line in lines
+        ],
+        ("actor", "focal point", "answer", "when"),
+    )
+    answered = sum(line.state in calls.ANSWERS for line in lines)
     click.echo(f"{answered} of {len(lines)} answered")
-
-
-

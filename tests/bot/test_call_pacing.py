@@ -19,8 +19,15 @@ def test_mails_are_spaced_by_the_rate_and_the_call_reaches_every_party(portal: P
     for n, code in enumerate(("LAO", "LBN", "IRQ", "COL")):
         focal_point(portal, code, f"fp{n}@state{n}.example")
     with transaction(portal.sessions) as session:
-        call = calls.create(session, title="Before the 15MSP", deadline=None,
-                            actor_types=["state_party"], actor_codes=[], message="", by="test")
+        call = calls.create(
+            session,
+            title="Before the 15MSP",
+            deadline=None,
+            actor_types=["state_party"],
+            actor_codes=[],
+            message="",
+            by="test",
+        )
         assert len(calls.actors_of(session, call)) == 112
     settings = portal.settings.with_changes(call_rate=20)  # one every three seconds
     report = calls.send(portal.sessions, settings, call.id, NOW)

@@ -241,10 +241,16 @@ def outcome(lang: str) -> Outcome:
     return Outcome(
         created=[view(lang), view(lang, "offer")],
         updated=[(view(lang, status="published"), ["title", "period_start", "period_end"])],
-        changed=[("N-2026-0001", "renewed"), ("N-2026-0002", "fulfilled"),
-                 ("O-2026-0003", "withdrawn")],
-        refused=[("N-2026-0099", "not_found"), ("N-2026-0004", "pending"),
-                 ("O-2026-0005", "withdrawn")],
+        changed=[
+            ("N-2026-0001", "renewed"),
+            ("N-2026-0002", "fulfilled"),
+            ("O-2026-0003", "withdrawn"),
+        ],
+        refused=[
+            ("N-2026-0099", "not_found"),
+            ("N-2026-0004", "pending"),
+            ("O-2026-0005", "withdrawn"),
+        ],
         problems=[
             ("Risk education in schools", [ALL_PROBLEMS[11], ALL_PROBLEMS[13]], SENT_FIELDS),
             ("need", [ALL_PROBLEMS[6], ALL_PROBLEMS[10]], {"description": "Two teams."}),
@@ -950,11 +956,18 @@ def test_the_call_mail_gives_back_one_block_per_record_and_two_blank_templates(l
         lines = text.splitlines()
         if lines and _RECORD_LINE.match(lines[0]):
             lines = lines[1:]  # the "Record:" line, should blocks() ever keep it
-        assert parse_submission("\n".join(lines)).submission.title == record.title
+        submission = parse_submission("\n".join(lines)).submission
+        assert submission.title == record.title
+        assert submission.description == record.description  # no heading of the mail after it
     quoted = "\n".join("> " + line for line in body.splitlines())
-    assert [public_id for public_id, _ in blocks(quoted)] == [public_id for public_id, _ in found]
-    kinds = [parse_submission(text).submission.kind for _, text in found[len(records) :]]
-    assert kinds == ["need", "offer"]
+    assert blocks(quoted) == found
+    blanks = [parse_submission(text).submission for _, text in found[len(records) :]]
+    assert [blank.kind for blank in blanks] == ["need", "offer"]
+    # bot.answers._new skips a blank template only when nothing but its type is filled in.
+    assert [{k: v for k, v in b.fields.items() if v.strip() and k != "type"} for b in blanks] == [
+        {},
+        {},
+    ]
 
 
 # ---- the command words a message mentions are words the bot reads ------------------------

@@ -19,8 +19,10 @@ from tests.factories import context, focal_point, publish, record
 
 def matches(portal: Portal) -> list[tuple[str, str, str]]:
     with portal.sessions() as session:
-        return [(m.need.public_id, m.offer.public_id, m.status)
-                for m in session.scalars(select(Match).order_by(Match.id))]
+        return [
+            (m.need.public_id, m.offer.public_id, m.status)
+            for m in session.scalars(select(Match).order_by(Match.id))
+        ]
 
 
 def test_publishing_matches_and_withdrawing_closes(portal: Portal) -> None:
@@ -33,8 +35,7 @@ def test_publishing_matches_and_withdrawing_closes(portal: Portal) -> None:
     with transaction(portal.sessions) as session:
         need = by_public_id(session, "N-2026-0001")
         assert need is not None
-        lifecycle.close(context(session, portal, BEFORE + timedelta(days=1)), need,
-                        "withdrawn", "")
+        lifecycle.close(context(session, portal, BEFORE + timedelta(days=1)), need, "withdrawn", "")
     assert matches(portal) == [("N-2026-0001", "O-2026-0001", "closed")]
     with portal.sessions() as session:
         tags = session.scalars(select(RecordTag.record_id).distinct()).all()
@@ -44,8 +45,12 @@ def test_publishing_matches_and_withdrawing_closes(portal: Portal) -> None:
 def test_a_record_never_matches_its_own_actor(portal: Portal) -> None:
     focal_point(portal, "LAO", "vong@nra.example")
     publish(portal, "vong@nra.example", LAO_NEED, BEFORE)
-    publish(portal, "vong@nra.example",
-            NOR_OFFER.replace("South-eastern Asia, Lebanon", "Lao PDR"), BEFORE)
+    publish(
+        portal,
+        "vong@nra.example",
+        NOR_OFFER.replace("South-eastern Asia, Lebanon", "Lao PDR"),
+        BEFORE,
+    )
     assert matches(portal) == []
 
 
@@ -60,7 +65,8 @@ def test_eleven_months_bring_a_reminder_twelve_an_expiry(portal: Portal) -> None
     assert remind_and_expire(portal.sessions, settings, BEFORE + timedelta(days=340)) == (0, 0)
     with portal.sessions() as session:
         (reminder,) = session.scalars(
-            select(OutboxItem).where(OutboxItem.kind == "renewal_reminder")).all()
+            select(OutboxItem).where(OutboxItem.kind == "renewal_reminder")
+        ).all()
     assert reminder.recipient == "vong@nra.example"
     assert reminder.subject == "Still current? N-2026-0001 Technical survey teams for Savannakhet"
     assert reminder.headers["Reply-To"].startswith("reply+r")  # a reply of RENEW renews it
@@ -81,4 +87,6 @@ def test_renewing_starts_the_twelve_months_again(portal: Portal) -> None:
     assert remind_and_expire(portal.sessions, settings, BEFORE + timedelta(days=400)) == (0, 0)
     assert record(portal, "N-2026-0001").status == "published"
     assert remind_and_expire(portal.sessions, settings, BEFORE + timedelta(days=337 + 336)) == (
-        1, 0)
+        1,
+        0,
+    )

@@ -19,12 +19,12 @@ from tests.flows.test_conversation import new_mail
 from tests.flows.test_need_by_email import LAO_NEED, run_cli
 from tests.harness import RunningPortal, email, reply
 
-SECOND_NEED = LAO_NEED.replace("Technical survey teams for two districts of Savannakhet",
-                               "Victim assistance in Xieng Khouang").replace(
-    "technical survey, clearance", "victim assistance")
-THIRD_NEED = LAO_NEED.replace("Technical survey teams for two districts of Savannakhet",
-                              "Risk education in schools").replace(
-    "technical survey, clearance", "risk education")
+SECOND_NEED = LAO_NEED.replace(
+    "Technical survey teams for two districts of Savannakhet", "Victim assistance in Xieng Khouang"
+).replace("technical survey, clearance", "victim assistance")
+THIRD_NEED = LAO_NEED.replace(
+    "Technical survey teams for two districts of Savannakhet", "Risk education in schools"
+).replace("technical survey, clearance", "risk education")
 
 
 @pytest.fixture
@@ -36,13 +36,26 @@ def called(people: RunningPortal, monkeypatch: pytest.MonkeyPatch) -> RunningPor
     with transaction(people.portal.sessions) as session:
         assert confirm(context(session, people.portal, utcnow()), "N-2026-0001").outcome
     new_mail(people, 2, 1)
-    created = run_cli(people, monkeypatch, "call", "create", "--title",
-                      "Needs and offers before the 15th Meeting of States Parties",
-                      "--deadline", "2027-08-01", "--actor", "LAO", "--actor", "Liban",
-                      "--actor", "NPA")
+    created = run_cli(
+        people,
+        monkeypatch,
+        "call",
+        "create",
+        "--title",
+        "Needs and offers before the 15th Meeting of States Parties",
+        "--deadline",
+        "2027-08-01",
+        "--actor",
+        "LAO",
+        "--actor",
+        "Liban",
+        "--actor",
+        "NPA",
+    )
     assert created == "call 1 created for 3 actor(s)\n"
     assert run_cli(people, monkeypatch, "call", "send", "1") == (
-        "call 1: 3 mail(s) queued, 0 already sent, 0 actor(s) without a focal point\n")
+        "call 1: 3 mail(s) queued, 0 already sent, 0 actor(s) without a focal point\n"
+    )
     return people
 
 
@@ -59,17 +72,18 @@ def test_one_mail_per_focal_point_in_their_language(called: RunningPortal) -> No
     assert "N-2026-0001" not in mails["kari@npaid.example"].get_content()
     assert "Fiche :" not in mails["rana@lmac.example"].get_content()  # Lebanon has no records
     assert mails["rana@lmac.example"].get_content() != body
-    assert "Merci" in mails["rana@lmac.example"].get_content() or "Madame" in (
-        mails["rana@lmac.example"].get_content()) or "Bonjour" in (
-        mails["rana@lmac.example"].get_content())
+    assert mails["rana@lmac.example"].get_content().startswith("Bonjour Rana Haddad,\n")
 
 
 def test_answers_are_counted_and_reminders_go_to_the_silent(
     called: RunningPortal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     mails = {m["To"]: m for m in new_mail(called, 3, 3)}
-    answer, rcpt = reply(mails["vong@nra.example"], "vong@nra.example",
-                         f"RENEW N-2026-0001\n\n{SECOND_NEED}\n{THIRD_NEED}")
+    answer, rcpt = reply(
+        mails["vong@nra.example"],
+        "vong@nra.example",
+        f"RENEW N-2026-0001\n\n{SECOND_NEED}\n{THIRD_NEED}",
+    )
     called.send(answer, recipients=rcpt)
     receipt = new_mail(called, 6, 3)  # the receipt, and the secretariat told of two needs
     lao_receipt = next(m for m in receipt if m["To"] == "vong@nra.example")
@@ -78,8 +92,11 @@ def test_answers_are_counted_and_reminders_go_to_the_silent(
     assert "N-2026-0001  renewed" in body
     with called.portal.sessions() as session:
         titles = sorted(r.title for r in list_records(session))
-    assert titles == ["Risk education in schools", "Technical survey teams for two districts "
-                      "of Savannakhet", "Victim assistance in Xieng Khouang"]
+    assert titles == [
+        "Risk education in schools",
+        "Technical survey teams for two districts of Savannakhet",
+        "Victim assistance in Xieng Khouang",
+    ]
 
     no_change, rcpt = reply(mails["rana@lmac.example"], "rana@lmac.example", "PAS DE CHANGEMENT")
     called.send(no_change, recipients=rcpt)
@@ -93,19 +110,25 @@ def test_answers_are_counted_and_reminders_go_to_the_silent(
     ]
     assert status[5] == "2 of 3 answered"
     assert run_cli(called, monkeypatch, "call", "remind", "1") == (
-        "call 1: 0 reminder(s) queued, 3 not due\n")  # not within a week of the call
+        "call 1: 0 reminder(s) queued, 3 not due\n"
+    )  # not within a week of the call
 
     later = utcnow() + timedelta(days=8)
-    report = calls_module.send(called.portal.sessions, called.portal.settings, 1, later,
-                               remind=True)
+    report = calls_module.send(
+        called.portal.sessions, called.portal.settings, 1, later, remind=True
+    )
     assert (report.queued, report.already) == (1, 2)
     with called.portal.sessions() as session:  # due in eight days, so still in the outbox
         (reminder,) = session.scalars(
-            select(OutboxItem).where(OutboxItem.subject.startswith("Reminder:"))).all()
+            select(OutboxItem).where(OutboxItem.subject.startswith("Reminder:"))
+        ).all()
     assert (reminder.recipient, reminder.subject) == (
-        "kari@npaid.example", "Reminder: Needs and offers before the 15th Meeting of States Parties")
-    again = calls_module.send(called.portal.sessions, called.portal.settings, 1,
-                              later + timedelta(days=1), remind=True)
+        "kari@npaid.example",
+        "Reminder: Needs and offers before the 15th Meeting of States Parties",
+    )
+    again = calls_module.send(
+        called.portal.sessions, called.portal.settings, 1, later + timedelta(days=1), remind=True
+    )
     assert again.queued == 0  # at most once a week
 
 
@@ -131,8 +154,9 @@ def test_an_answer_from_a_colleague_waits_for_the_focal_point(called: RunningPor
     new_mail(called, 8, 2)  # the receipt and the secretariat's notice
     with called.portal.sessions() as session:
         titles = [r.title for r in list_records(session)]
-        row = session.scalars(select(CallRecipient).where(
-            CallRecipient.address == "vong@nra.example")).one()
+        row = session.scalars(
+            select(CallRecipient).where(CallRecipient.address == "vong@nra.example")
+        ).one()
     assert titles[-1] == "Victim assistance in Xieng Khouang"
     assert row.answer == "updated"
 
@@ -141,8 +165,20 @@ def test_a_send_killed_half_way_mails_each_remaining_one_once(
     people: RunningPortal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PORTAL_CALL_RATE", "6000")
-    run_cli(people, monkeypatch, "call", "create", "--title", "Call", "--actor", "LAO",
-            "--actor", "LBN", "--actor", "NPA")
+    run_cli(
+        people,
+        monkeypatch,
+        "call",
+        "create",
+        "--title",
+        "Call",
+        "--actor",
+        "LAO",
+        "--actor",
+        "LBN",
+        "--actor",
+        "NPA",
+    )
     real = calls_module._queue_one
     calls_seen: list[int] = []
 
@@ -158,6 +194,9 @@ def test_a_send_killed_half_way_mails_each_remaining_one_once(
     assert [m["To"] for m in new_mail(people, 0, 1)] == ["kari@npaid.example"]  # NGOs sort first
     monkeypatch.setattr(calls_module, "_queue_one", real)
     assert run_cli(people, monkeypatch, "call", "send", "1") == (
-        "call 1: 2 mail(s) queued, 1 already sent, 0 actor(s) without a focal point\n")
+        "call 1: 2 mail(s) queued, 1 already sent, 0 actor(s) without a focal point\n"
+    )
     assert sorted(m["To"] for m in new_mail(people, 1, 2)) == [
-        "rana@lmac.example", "vong@nra.example"]
+        "rana@lmac.example",
+        "vong@nra.example",
+    ]
