@@ -205,10 +205,12 @@ def _mail(
         person=None,
         now=now,
     )
+    assert row.person is not None
     item = ctx.notify(
         row.person,
         "call",
-        about=("c", row.id),  # type: ignore[arg-type]
+        about=("c", row.id),
+        by_email=True,  # answered by replying to the mail
         call=call,
         actor=actor.display_name(lang),
         reminder=reminder,

@@ -99,14 +99,16 @@ class Context:
         *,
         about: tuple[str, int] | None = None,
         buttons: list[list[tuple[str, str]]] | None = None,
+        by_email: bool = False,
         **context: Any,
     ) -> OutboxItem | None:
         """Tell another person: in Telegram when they linked it (with `buttons`, if any),
-        else by email (their first registered address)."""
+        else (or when `by_email`) by email, to their first registered address."""
         subject, body = render(
             template, person.language, **self.common(person.language, person), **context
         )
-        if person.telegram_id and person.telegram_active and self.settings.telegram_token:
+        telegram = person.telegram_id and person.telegram_active and self.settings.telegram_token
+        if telegram and not by_email:
             headers = {"reply_markup": keyboard(buttons)} if buttons else {}
             return self.enqueue(
                 Outbound(
