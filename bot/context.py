@@ -59,12 +59,15 @@ class Context:
         *,
         about: tuple[str, int] | None = None,
         error_key: str | None = None,
+        buttons: list[list[tuple[str, str]]] | None = None,
+        edit_message_id: int | None = None,
         **context: Any,
     ) -> OutboxItem | None:
         """Answer the sender on their channel, threaded to their message.
 
         `about` binds the reply token (default: this inbox item). With `error_key`, the same
-        kind of error reply goes to an address at most once a day.
+        kind of error reply goes to an address at most once a day. In Telegram, `buttons` add
+        an inline keyboard and `edit_message_id` replaces that message instead of sending one.
         """
         recipient = self.inbound.answer_to
         if error_key and error_reply_sent_since(
@@ -75,8 +78,13 @@ class Context:
         subject, body = render(template, self.language, **self.common(self.language), **context)
         if about is None and self.inbox_item_id is not None:
             about = ("i", self.inbox_item_id)
+        headers: dict[str, Any] = {}
         if self.inbound.channel == "telegram":
             body = f"{subject}\n\n{body}"
+            if buttons:
+                headers["reply_markup"] = keyboard(buttons)
+            if edit_message_id is not None:
+                headers["edit_message_id"] = edit_message_id
         item = self.enqueue(
             Outbound(
                 channel=self.inbound.channel,
@@ -84,8 +92,11 @@ class Context:
                 kind=template,
                 subject=subject,
                 body=body,
-                in_reply_to=self.inbound.message_id,
-                references=(*self.inbound.references, *filter(None, [self.inbound.message_id])),
+                in_reply_to=self.inbound.message_id if self.inbound.channel == "email" else None,
+                references=(*self.inbound.references, *filter(None, [self.inbound.message_id]))
+                if self.inbound.channel == "email"
+                else (),
+                headers=headers,
             ),
             about=about,
         )

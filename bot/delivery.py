@@ -8,9 +8,12 @@ import logging
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.base import Sender
-from bot.errors import DeliveryError
+from bot.errors import DeliveryError, RecipientGone
 from store import outbox
+from store.base import utcnow
 from store.db import transaction
+from store.people import person_by_telegram
+from store.subscriptions import unsubscribe_address
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,9 @@ class Delivery:
             item = session.get_one(outbox.OutboxItem, item_id)
             if error is None:
                 outbox.mark_sent(item)
+            elif error.startswith("gone: "):
+                outbox.mark_undeliverable(item, error)
+                stop_writing_to(session, item.channel, item.recipient)
             else:
                 outbox.mark_failed_attempt(item, error)
                 log.warning(
@@ -50,6 +56,8 @@ class Delivery:
                     raise DeliveryError(f"no {item.channel} channel is configured")
                 await sender.deliver(item)
                 delivered += 1
+            except RecipientGone as exc:
+                error = f"gone: {exc}"
             except DeliveryError as exc:
                 error = str(exc)
             except Exception as exc:  # a bug in a channel must not lose the item
@@ -57,3 +65,14 @@ class Delivery:
                 error = f"{type(exc).__name__}: {exc}"
             await asyncio.to_thread(self._settle, item.id, error)
         return delivered
+
+
+def stop_writing_to(session: Session, channel: str, recipient: str) -> None:
+    """Someone unreachable for good: their Telegram link is marked inactive and the digests to
+    that chat stop, so nothing else is queued for them."""
+    if channel != "telegram" or not recipient.lstrip("-").isdigit():
+        return
+    person = person_by_telegram(session, int(recipient))
+    if person is not None:
+        person.telegram_active = False
+    unsubscribe_address(session, channel, recipient, utcnow())

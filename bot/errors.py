@@ -6,6 +6,7 @@
     │   ├── NotFound       no such record / actor / person (also for "not yours")
     │   └── NotAllowed     the sender may not do this
     └── DeliveryError      an outbox item could not be delivered; it will be retried
+        └── RecipientGone  it never will be: the person blocked the bot or left
 
 Anything else is a bug: logged with its traceback, the inbox item is marked failed.
 """
@@ -33,3 +34,7 @@ class NotAllowed(UserError):
 
 class DeliveryError(PortalError):
     """An outgoing message could not be delivered (yet)."""
+
+
+class RecipientGone(DeliveryError):
+    """Telegram refuses to deliver to this chat (blocked, deactivated, kicked): 403."""

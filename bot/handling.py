@@ -6,7 +6,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from bot import call_replies, commands, tokens
+from bot import call_replies, commands, telegram_chat, tokens
 from bot.commands.help import send_help
 from bot.commands.submit import submit
 from bot.commands.subscribe import confirm_subscription
@@ -25,6 +25,10 @@ def handle(session: Session, settings: Settings, item: InboxItem) -> str:
     inbound = read_inbound(item)
     if inbound.automatic:
         return f"ignored: {inbound.automatic}"
+    if inbound.channel == "telegram":
+        return telegram_chat.handle(
+            Context(session, settings, inbound, None, inbox_item_id=item.id)
+        )
     if _is_ours(inbound.sender, settings):
         return "ignored: from our own address"
     person = person_by_email(session, inbound.sender)

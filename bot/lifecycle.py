@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.context import Context
 from bot.matches import refresh as refresh_matches
 from bot.views import RecordView
@@ -50,7 +52,7 @@ def renew(ctx: Context, record: Record) -> None:
     )
 
 
-def answer(ctx: Context, record: Record, template: str, **extra: str) -> None:
+def answer(ctx: Context, record: Record, template: str, **extra: Any) -> None:
     ctx.reply(
         template, view=RecordView.of_record(record, ctx.language), about=("r", record.id), **extra
     )

@@ -7,6 +7,7 @@ from dataclasses import replace
 from bot.envelope import Inbound
 from bot.inbound_email import read_email
 from bot.language import detect_language
+from bot.telegram_reading import read_update
 from store.inbox import InboxItem
 
 
@@ -14,4 +15,6 @@ def read_inbound(item: InboxItem) -> Inbound:
     if item.channel == "email":
         inbound = read_email(item.raw, item.sender, item.recipients)
         return replace(inbound, language=detect_language(inbound.subject, inbound.text))
+    if item.channel == "telegram":
+        return read_update(item.raw)
     raise ValueError(f"inbox item {item.id}: no reader for channel {item.channel!r}")

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.context import Context
 from bot.parser import Problem, Submission
-from bot.views import RecordView
+from bot.views import RecordView, button_labels
 from store.actors import Actor, fold
 from store.people import Person, secretariat
 from store.records import (
@@ -143,4 +143,10 @@ def tell_secretariat(ctx: Context, record: Record, content: dict[str, Any] | Non
             on_behalf_of=record.on_behalf_of.display_name(lang) if record.on_behalf_of else "",
             revision=record.status == PUBLISHED,
             submitter=ctx.who,
+            buttons=[
+                [
+                    (button_labels(lang)["confirm"], f"confirm:{record.public_id}"),
+                    (button_labels(lang)["reject"], f"reject:{record.public_id}"),
+                ]
+            ],
         )

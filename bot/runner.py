@@ -10,16 +10,21 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram.error import TelegramError
+
 from bot.app import Portal
 from bot.channels import http
 from bot.channels.base import Sender
 from bot.channels.email import SubmissionHandler, start_server
 from bot.channels.email_out import EmailSender, MaildirSender, RelaySender
+from bot.channels.telegram import TelegramPoller, make_bot
+from bot.channels.telegram_out import TelegramSender, set_commands
 from bot.delivery import Delivery
 from bot.intake import keeper
 from bot.processor import Processor
 from bot.renewal import remind_and_expire
 from bot.subscriptions import unsubscribe_by_digest_token
+from bot.telegram_menu import commands_by_language
 from digests import schedule
 from digests.period import period_of
 from digests.schedule import overdue_period
@@ -79,10 +84,31 @@ async def processing_service(portal: Portal, stop: asyncio.Event, wake: Wakeups)
 
 
 async def delivery_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
-    delivery = Delivery(portal.sessions, senders_for(portal))
-    while not stop.is_set():
-        await delivery.deliver_due()
-        await nap(wake.outbox, stop)
+    senders = senders_for(portal)
+    async with contextlib.AsyncExitStack() as stack:
+        telegram = senders.get("telegram")
+        if isinstance(telegram, TelegramSender):
+            try:
+                await stack.enter_async_context(telegram.bot)
+            except TelegramError:
+                log.exception("Telegram cannot be reached; its messages wait in the outbox")
+                del senders["telegram"]
+        delivery = Delivery(portal.sessions, senders)
+        while not stop.is_set():
+            await delivery.deliver_due()
+            await nap(wake.outbox, stop)
+
+
+async def telegram_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
+    """Long polling: each update is in the inbox before Telegram is told it was received."""
+    bot = make_bot(portal.settings)
+    async with bot:
+        await set_commands(bot, commands_by_language())
+        poller = TelegramPoller(
+            bot, keeper(portal.sessions, "telegram"), on_stored=lambda _item_id: wake.inbox.set()
+        )
+        log.info("Telegram polling as @%s", bot.username)
+        await poller.run(stop)
 
 
 async def scheduler_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
@@ -146,7 +172,10 @@ def senders_for(portal: Portal) -> dict[str, Sender]:
     email = EmailSender(
         transport, from_name=settings.bot_name, from_address=settings.submit_address
     )
-    return {"email": email}
+    senders: dict[str, Sender] = {"email": email}
+    if settings.telegram_token:
+        senders["telegram"] = TelegramSender(make_bot(settings))
+    return senders
 
 
 def services_for(portal: Portal) -> list[Service]:
@@ -159,6 +188,8 @@ def services_for(portal: Portal) -> list[Service]:
     ]
     if portal.settings.http_listen:
         services.append(http_service)
+    if portal.settings.telegram_token:
+        services.append(telegram_service)
     return services
 
 

@@ -73,14 +73,17 @@ def filters_from(text: str) -> Wanted:
 
 
 def subscribe(ctx: Context, wanted: Wanted) -> Subscription:
-    """A pending subscription, confirmed when its confirmation mail is answered."""
+    """A pending subscription, confirmed when its confirmation mail is answered; in Telegram
+    the chat itself is proof enough, so it is active at once."""
+    telegram = ctx.inbound.channel == "telegram"
     subscription = Subscription(
         channel=ctx.inbound.channel,
-        address=ctx.inbound.sender.lower(),
+        address=ctx.inbound.answer_to.lower(),
         filters=wanted.filters,
         language=ctx.language,
-        status=PENDING,
+        status=ACTIVE if telegram else PENDING,
         created_at=ctx.now,
+        confirmed_at=ctx.now if telegram else None,
         person_id=ctx.person.id if ctx.person else None,
     )
     ctx.session.add(subscription)
@@ -98,7 +101,7 @@ def confirm(ctx: Context, subscription_id: int) -> Subscription | None:
 
 
 def unsubscribe(ctx: Context) -> int:
-    return unsubscribe_address(ctx.session, ctx.inbound.channel, ctx.inbound.sender, ctx.now)
+    return unsubscribe_address(ctx.session, ctx.inbound.channel, ctx.inbound.answer_to, ctx.now)
 
 
 def follow_own_records(session: Session, person: Person, now: datetime) -> None:

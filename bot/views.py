@@ -15,6 +15,7 @@ from babel.numbers import format_decimal
 from bot.fields import Vocabulary, country_name
 from bot.parser import Problem
 from bot.reference import reference_actors
+from bot.render import render_text
 from store.records import Record
 
 ANY = "any"
@@ -151,3 +152,10 @@ def localised(problems: list[Problem], lang: str) -> list[Problem]:
         replace(p, allowed=labels[p.field]()) if p.allowed and p.field in labels else p
         for p in problems
     ]
+
+
+@cache
+def button_labels(lang: str) -> dict[str, str]:
+    """The labels of Telegram buttons in a language (from the form_buttons template)."""
+    text = render_text("form_buttons.txt.j2", lang)
+    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)

@@ -131,6 +131,8 @@ def _queue(
         message_id=f"<digest.{row.id}.{uuid.uuid4().hex[:12]}@{settings.domain}>",
         created_at=now,
     )
+    if recipient.channel == "telegram":  # a chat message has no subject line of its own
+        item.body = f"{item.subject}\n\n{item.body}"
     if recipient.channel == "email":
         item.html = render_text("digest.html.j2", recipient.language, **context)
         item.headers = list_headers(settings, row, recipient.address, now)

@@ -104,6 +104,12 @@ def mark_failed_attempt(item: OutboxItem, reason: str) -> None:
         item.next_attempt_at = utcnow() + backoff(item.attempts)
 
 
+def mark_undeliverable(item: OutboxItem, reason: str) -> None:
+    """Failed for good (the recipient is gone): no more tries, still visible."""
+    item.status = FAILED
+    item.last_error = reason
+
+
 def list_items(
     session: Session, *, status: str | None = None, limit: int = 100
 ) -> list[OutboxItem]:

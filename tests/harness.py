@@ -63,6 +63,9 @@ class RunningPortal:
         raise RuntimeError(f"the portal did not start: {self.error!r}")
 
     def stop(self) -> None:
+        """Stop it (once: stopping a stopped portal does nothing)."""
+        if not self._thread.is_alive():
+            return
         if self._loop is not None and self._stop is not None:
             self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join(30)

@@ -11,6 +11,7 @@ from bot.commands.changes import FULFILLED_COMMAND, RENEW, WITHDRAW
 from bot.commands.confirm import COMMAND as CONFIRM
 from bot.commands.decisions import APPROVE, DECLINE, ENDORSE
 from bot.commands.help import COMMAND as HELP
+from bot.commands.link import COMMAND as LINK
 from bot.commands.listing import LIST, PENDING, SHOW
 from bot.commands.register import COMMAND as REGISTER
 from bot.commands.reject import COMMAND as REJECT
@@ -31,6 +32,7 @@ COMMANDS: tuple[Command, ...] = (
     SUBSCRIBE,
     UNSUBSCRIBE,
     REGISTER,
+    LINK,
     ENDORSE,
     DECLINE,
     PENDING,

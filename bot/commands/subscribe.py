@@ -22,6 +22,11 @@ def subscribe(ctx: Context, args: str) -> str:
         )
         return f"subscribe: {len(wanted.problems)} problem(s)"
     subscription = subscriptions.subscribe(ctx, wanted)
+    if subscription.status == "active":
+        ctx.reply(
+            "subscribe_result", confirmed=True, filters=_described(wanted.filters, ctx.language)
+        )
+        return f"subscription {subscription.id} active"
     ctx.reply(
         "subscribe_confirm",
         about=("s", subscription.id),

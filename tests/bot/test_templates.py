@@ -19,13 +19,23 @@ from jinja2 import meta
 from bot import commands
 from bot.answers import Outcome, blocks
 from bot.calls import StatusLine
+from bot.money import money
 from bot.parser import MONEY_EXAMPLES, PERIOD_EXAMPLES, Problem, parse_submission
-from bot.render import LANGUAGES, TEMPLATES, environment, render_text
+from bot.periods import period
+from bot.render import LANGUAGES, TEMPLATES, environment, render, render_text
 from bot.review import Decision
-from bot.views import RecordView, language_name, place_name, vocabulary
+from bot.telegram_forms import search_places
+from bot.telegram_menu import commands_by_language
+from bot.views import RecordView, button_labels, language_name, place_name, vocabulary
 from store.actors import Actor
 
 HELPERS = ("fields", "blank_template", "refill", "problem", "footer")
+# Not messages but `key=Label` / `command - description` lines that bot.views.button_labels and
+# bot.telegram_menu read: they have twins, but no subject line (tested on their own below).
+LINES = ("form_buttons", "telegram_commands")
+# Messages only ever sent in a Telegram chat (bot/telegram_chat.py, bot/telegram_forms.py): no
+# mail footer, since /help is one tap away there.
+TELEGRAM_ONLY = ("callback_done", "form", "reject_reason", "telegram_welcome")
 TWINS = tuple(lang for lang in LANGUAGES if lang != "en")
 
 LAO = Actor(
@@ -257,6 +267,33 @@ def outcome(lang: str) -> Outcome:
             ("N-2026-0001", [ALL_PROBLEMS[14]], {}),
         ],
     )
+
+
+def form(step: str, kind: str = "need", **data: Any) -> Context:
+    """What bot.telegram_forms gives the form template at `step`.
+
+    The form's own data (bot.telegram_forms.start) plus `data`; at the summary, the RecordView
+    of the answers (bot.telegram_forms.ask: no public id, status or actor yet).
+    """
+
+    def context(lang: str) -> dict[str, Any]:
+        answers: dict[str, Any] = {"areas": [], "assistance": [], "countries": [], **data}
+        if step == "summary":
+            answers["view"] = RecordView.of(NEED if kind == "need" else OFFER, kind, lang)
+        return {"step": step, "kind": kind, "data": answers}
+
+    return context
+
+
+def form_reply(step: str, **data: Any) -> Context:
+    """The form replies given without the form's data: ctx.reply("form", step=..., data={...})."""
+    kind = "" if step in ("expired", "cancelled") else data.pop("kind", "need")
+    return lambda lang: {"step": step, "kind": kind, "data": dict(data)}
+
+
+def telegram_person(lang: str, name: str | None = "Vong Saysana") -> SimpleNamespace:
+    """The person just linked (bot/telegram_chat.py _start: ctx.person = the linked person)."""
+    return SimpleNamespace(name=name, email="vong@nra.example", language=lang)
 
 
 STATUS_LINES = [
@@ -754,6 +791,77 @@ CASES: list[tuple[str, str, Context]] = [
         "withdrawn",
         lambda lg: {"view": view(lg, status="withdrawn"), "note": ""},
     ),
+    # ---- Telegram (bot/telegram_chat.py, bot/telegram_forms.py) and LINK by email ----
+    ("form-title-need", "form", form("title")),
+    ("form-title-offer", "form", form("title", "offer")),
+    ("form-countries", "form", form("countries", "offer")),
+    (
+        "form-countries-chosen",
+        "form",
+        form("countries", "offer", title="Training", countries=["LBN", "region:035"]),
+    ),
+    ("form-areas", "form", form("areas", "need", areas=["art4.clearance"])),
+    ("form-assistance", "form", form("assistance", "offer", countries=["any"])),
+    ("form-amount", "form", form("amount", "need", assistance=["financial"])),
+    ("form-period", "form", form("period", "offer", amount="250000 USD")),
+    ("form-description", "form", form("description", "need", period="2027")),
+    ("form-summary-need", "form", form("summary", "need")),
+    ("form-summary-offer", "form", form("summary", "offer")),
+    ("form-expired", "form", form_reply("expired")),
+    ("form-cancelled", "form", form_reply("cancelled")),
+    ("form-not_understood", "form", form_reply("not_understood", value="lots of money")),
+    (
+        "form-choose_place",
+        "form",
+        form_reply("choose_place", kind="offer", value="Leb"),
+    ),
+    ("form-edit-need", "form", form_reply("edit")),
+    ("form-edit-offer", "form", form_reply("edit", kind="offer")),
+    (
+        "telegram_welcome-linked",
+        "telegram_welcome",
+        lambda lg: {
+            "linked": True,
+            "code_given": True,
+            "person": telegram_person(lg),
+            "actors": [LAO.display_name(lg), NPA.display_name(lg)],
+        },
+    ),
+    (
+        "telegram_welcome-linked-no-name-no-actor",
+        "telegram_welcome",
+        lambda lg: {
+            "linked": True,
+            "code_given": True,
+            "person": telegram_person(lg, name=None),
+            "actors": [],
+        },
+    ),
+    (
+        "telegram_welcome-known",
+        "telegram_welcome",
+        lambda lg: {"linked": False, "code_given": False, "actors": [LAO.display_name(lg)]},
+    ),
+    (
+        "telegram_welcome-bad-code",
+        "telegram_welcome",
+        lambda lg: {"linked": False, "code_given": True, "person": None, "actors": []},
+    ),
+    (
+        "telegram_welcome-stranger",
+        "telegram_welcome",
+        lambda lg: {"linked": False, "code_given": False, "person": None, "actors": []},
+    ),
+    ("reject_reason", "reject_reason", lambda lg: {"public_id": "N-2026-0001"}),
+    *[
+        (
+            f"callback_done-{outcome}",
+            "callback_done",
+            lambda lg, outcome=outcome: {"outcome": outcome, "public_id": "N-2026-0001"},
+        )
+        for outcome in ("published", "nothing_pending", "not_allowed", "not_found")
+    ],
+    ("link_code", "link_code", lambda lg: {"code": "K7QX2MPA"}),
 ]
 
 
@@ -785,7 +893,7 @@ def english_templates() -> list[str]:
 
 
 def message_templates() -> list[str]:
-    return [name for name in english_templates() if name not in HELPERS]
+    return [name for name in english_templates() if name not in HELPERS + LINES]
 
 
 # ---- every template has its twins, with the same variables --------------------------------
@@ -835,8 +943,11 @@ def test_a_message_renders(case: str, template: str, context: Context, lang: str
     assert subject.strip() and "\n" not in subject.strip("\n"), subject
     assert body.strip()
     assert "{{" not in text and "{%" not in text and "}}" not in text
-    assert "\n-- \nCooperation Portal · submit@portal.test · " in body  # the footer, once
-    assert body.count("\n-- \n") == 1
+    if template in TELEGRAM_ONLY:
+        assert "\n-- \n" not in body
+    else:
+        assert "\n-- \nCooperation Portal · submit@portal.test · " in body  # the footer, once
+        assert body.count("\n-- \n") == 1
     if lang != "en":
         english = text_of(template, "en", context)
         assert split(english)[1] != body
@@ -1008,3 +1119,108 @@ def test_help_lists_the_commands_with_words_that_call_them(lang: str) -> None:
             assert commands.find(word) is command, (line, word)
     public = split(text_of("help", lang, lambda lg: help_context(lg, secretariat=False)))[1]
     assert "CONFIRM" not in public and "APPROVE" not in public
+
+
+# ---- Telegram: the form, its buttons, button answers and the command menu -----------------
+
+
+def _form_text(lang: str, case: str) -> str:
+    context = next(c for name, _, c in CASES if name == case)
+    return text_of("form", lang, context)
+
+
+def _lines_of(name: str, lang: str) -> list[str]:
+    text = (TEMPLATES / f"{name}.{lang}.txt.j2").read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def test_the_form_buttons_have_the_same_keys_in_every_language() -> None:
+    keys = {}
+    for lang in LANGUAGES:
+        lines = _lines_of("form_buttons", lang)
+        assert all("=" in line for line in lines), lines
+        labels = button_labels(lang)
+        keys[lang] = list(labels)
+        assert len(keys[lang]) == len(lines)  # no key twice
+        for key, label in labels.items():
+            assert label.strip() == label and 0 < len(label) <= 20, (lang, key, label)
+    assert keys["fr"] == keys["en"] == keys["es"]
+    assert {"done", "skip", "submit", "edit", "cancel", "confirm", "reject"} <= set(keys["en"])
+    assert button_labels("fr") != button_labels("en") != button_labels("es")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_form_names_the_buttons_it_shows(lang: str) -> None:
+    """bot.telegram_forms._buttons: Done at the lists, Skip at the optional fields."""
+    labels = button_labels(lang)
+    for case in ("form-countries", "form-areas", "form-assistance", "form-choose_place"):
+        assert labels["done"] in split(_form_text(lang, case))[1], case
+    for case in ("form-amount", "form-period"):
+        assert labels["skip"] in split(_form_text(lang, case))[1], case
+
+
+_QUOTED = re.compile(r'"([^"]+)"|«\s*([^»]+?)\s*»')
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_examples_of_the_form_are_answers_it_accepts(lang: str) -> None:
+    """What bot.telegram_forms.answer_text does with a typed answer, in the user's language."""
+
+    def examples(case: str) -> list[str]:
+        found = [a or b for a, b in _QUOTED.findall(split(_form_text(lang, case))[1])]
+        assert found, case
+        return found
+
+    for example in examples("form-amount"):
+        money(example)
+    for example in examples("form-period"):
+        period(example)
+    countries = examples("form-countries")
+    any_country = place_name("any", lang)
+    places = [place for place in countries if place != any_country]
+    assert len(places) == 2, countries
+    for place in places:
+        assert place in [name for _, name in search_places(place, lang)], (lang, place)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("outcome", ["published", "nothing_pending", "not_allowed", "not_found"])
+def test_a_button_answer_fits_in_telegram(outcome: str, lang: str) -> None:
+    """bot.telegram_chat._answer_button sends the body; Telegram shows at most 200 characters."""
+    _, body = render(
+        "callback_done", lang, **common(lang), outcome=outcome, public_id="N-2026-0001"
+    )
+    assert 0 < len(body.strip()) <= 200, body
+
+
+def _menu(lang: str) -> list[tuple[str, str]]:
+    lines = _lines_of("telegram_commands", lang)
+    assert all(" - " in line for line in lines), lines
+    return [
+        (name.strip(), description.strip())
+        for name, description in (line.split(" - ", 1) for line in lines)
+    ]
+
+
+def test_the_telegram_menu_has_the_same_commands_in_every_language() -> None:
+    menus = {lang: _menu(lang) for lang in LANGUAGES}
+    names = [name for name, _ in menus["en"]]
+    for lang, menu in menus.items():
+        assert [name for name, _ in menu] == names, lang
+        for name, description in menu:
+            assert re.fullmatch(r"[a-z0-9_]{1,32}", name), name  # what Telegram allows
+            assert 3 <= len(description) <= 256, (lang, name, description)
+    assert len(set(names)) == len(names)
+    # Each is read by bot.telegram_chat.handle: its own words, or a command of bot.commands.
+    for name in names:
+        assert name in ("cancel", "language") or commands.find(name) is not None, name
+    for lang in TWINS:
+        assert [d for _, d in menus[lang]] != [d for _, d in menus["en"]]
+
+
+def test_the_telegram_menu_is_set_in_three_languages() -> None:
+    menus = commands_by_language()
+    assert sorted(menus) == ["", "es", "fr"]
+    for language, pairs in menus.items():
+        assert len(pairs) == 16, language
+        assert pairs == _menu(language or "en")
