@@ -25,6 +25,7 @@ class Settings:
     relay: str = ""  # empty: outgoing mail is written to the maildir in home
     telegram_token: str = ""
     telegram_api: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str = ""  # https://…/telegram/webhook; empty: long polling
     digest_schedule: str = "0 8 * * mon"  # crontab: minute hour day month day-of-week
     timezone: str = "UTC"
     log_level: str = "INFO"

@@ -13,13 +13,14 @@ from typing import Any
 from telegram.error import TelegramError
 
 from bot.app import Portal
-from bot.channels import http
+from bot.channels import http, telegram_webhook
 from bot.channels.base import Sender
 from bot.channels.email import SubmissionHandler, start_server
 from bot.channels.email_out import EmailSender, MaildirSender, RelaySender
-from bot.channels.telegram import TelegramPoller, make_bot
+from bot.channels.telegram import ALLOWED_UPDATES, TelegramPoller, make_bot
 from bot.channels.telegram_out import TelegramSender, set_commands
 from bot.delivery import Delivery
+from bot.errors import ConfigError
 from bot.intake import keeper
 from bot.processor import Processor
 from bot.renewal import remind_and_expire
@@ -102,8 +103,19 @@ async def delivery_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -
 async def telegram_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
     """Long polling: each update is in the inbox before Telegram is told it was received."""
     bot = make_bot(portal.settings)
+    settings = portal.settings
     async with bot:
         await set_commands(bot, commands_by_language())
+        if settings.telegram_webhook_url:  # updates arrive on the HTTP side instead
+            secret = telegram_webhook.webhook_secret(settings.secret_key.encode())
+            await bot.set_webhook(
+                settings.telegram_webhook_url,
+                secret_token=secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+            )
+            log.info("Telegram webhook set to %s", settings.telegram_webhook_url)
+            await stop.wait()
+            return
         poller = TelegramPoller(
             bot, keeper(portal.sessions, "telegram"), on_stored=lambda _item_id: wake.inbox.set()
         )
@@ -155,10 +167,16 @@ async def http_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> No
             portal.sessions, settings.secret_key.encode(), token, utcnow()
         )
 
+    app = http.application(unsubscribe, settings.bot_name)
+    if settings.telegram_token and settings.telegram_webhook_url:
+        telegram_webhook.add_route(
+            app,
+            telegram_webhook.webhook_secret(settings.secret_key.encode()),
+            keeper(portal.sessions, "telegram"),
+            on_stored=lambda _item_id: wake.inbox.set(),
+        )
     host, _, port = settings.http_listen.rpartition(":")
-    runner = await http.start_server(
-        http.application(unsubscribe, settings.bot_name), host or "127.0.0.1", int(port)
-    )
+    runner = await http.start_server(app, host or "127.0.0.1", int(port))
     log.info("HTTP listening on %s", settings.http_listen)
     try:
         await stop.wait()
@@ -190,6 +208,8 @@ def services_for(portal: Portal) -> list[Service]:
         services.append(http_service)
     if portal.settings.telegram_token:
         services.append(telegram_service)
+    if portal.settings.telegram_webhook_url and not portal.settings.http_listen:
+        raise ConfigError("PORTAL_TELEGRAM_WEBHOOK_URL needs PORTAL_HTTP_LISTEN for its server")
     return services
 
 

@@ -317,3 +317,66 @@ def test_a_form_left_for_a_day_is_dropped(chat: RunningPortal, fake: FakeTelegra
         form.updated_at = utcnow() - timedelta(days=1, minutes=1)
     fake.push_message(VONG, "A title too late")
     assert wait_for(fake, VONG, 2)[-1]["text"].startswith("Your form has expired")
+
+
+def test_webhook_mode_checks_the_secret_and_answers_after_storing(
+    telegram_settings: Settings,
+    portal: Portal,
+    fake: FakeTelegram,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import json
+    import urllib.error
+    import urllib.request
+
+    from bot.channels.telegram_webhook import SECRET_HEADER, webhook_secret
+    from store.inbox import InboxItem
+
+    http_port = free_port()
+    url = f"http://127.0.0.1:{http_port}/telegram/webhook"
+    running = start(
+        telegram_settings.with_changes(
+            telegram_webhook_url=url, http_listen=f"127.0.0.1:{http_port}"
+        ),
+        monkeypatch,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while fake.webhook_url != url and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert fake.webhook_url == url
+        update = {
+            "update_id": 5000,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "text": "/help",
+                "chat": {"id": VONG, "type": "private"},
+                "from": {"id": VONG, "is_bot": False, "first_name": "Vong"},
+            },
+        }
+
+        def post(secret: str) -> int:
+            request = urllib.request.Request(
+                url,
+                data=json.dumps(update).encode(),
+                method="POST",
+                headers={SECRET_HEADER: secret, "Content-Type": "application/json"},
+            )
+            try:
+                return urllib.request.urlopen(request, timeout=10).status
+            except urllib.error.HTTPError as refused:
+                return refused.code
+
+        assert post("not the secret") == 403
+        secret = webhook_secret(telegram_settings.secret_key.encode())
+        assert post(secret) == 200
+        assert post(secret) == 200  # Telegram sent it again: kept once
+        assert wait_for(fake, VONG, 1)[0]["text"].startswith("How to use the Cooperation Portal")
+        running.settled()
+        with running.portal.sessions() as session:
+            assert session.query(InboxItem).count() == 1
+        assert fake.calls_of("getUpdates") == []
+    finally:
+        running.stop()
+        running.portal.close()
