@@ -9,6 +9,7 @@ from bot.commands.base import Command
 from bot.commands.call import COMMAND as CALL
 from bot.commands.changes import FULFILLED_COMMAND, RENEW, WITHDRAW
 from bot.commands.confirm import COMMAND as CONFIRM
+from bot.commands.contact import COMMAND as CONTACT
 from bot.commands.decisions import APPROVE, DECLINE, ENDORSE
 from bot.commands.help import COMMAND as HELP
 from bot.commands.link import COMMAND as LINK
@@ -29,6 +30,7 @@ COMMANDS: tuple[Command, ...] = (
     RENEW,
     LIST,
     SHOW,
+    CONTACT,
     SUBSCRIBE,
     UNSUBSCRIBE,
     REGISTER,

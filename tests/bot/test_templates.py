@@ -862,6 +862,25 @@ CASES: list[tuple[str, str, Context]] = [
         for outcome in ("published", "nothing_pending", "not_allowed", "not_found")
     ],
     ("link_code", "link_code", lambda lg: {"code": "K7QX2MPA"}),
+    (
+        "contact_request",
+        "contact_request",
+        lambda lg: {
+            "view": view(lg, status="published"),
+            "sender": "donor@ministry.example",
+            "message": "We could fund two teams.",
+        },
+    ),
+    (
+        "contact_request-empty",
+        "contact_request",
+        lambda lg: {
+            "view": view(lg, status="published"),
+            "sender": "donor@ministry.example",
+            "message": "",
+        },
+    ),
+    ("contact_sent", "contact_sent", lambda lg: {"view": view(lg, status="published")}),
 ]
 
 

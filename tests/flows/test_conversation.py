@@ -261,3 +261,23 @@ def test_replying_to_the_error_mail_twice_makes_one_record(people: RunningPortal
     with people.portal.sessions() as session:
         (only,) = list_records(session)
         assert (only.public_id, only.amount) == ("N-2026-0001", 275000)
+
+
+def test_contact_reaches_the_owners_without_showing_their_address(people: RunningPortal) -> None:
+    submitted(people, publish=True)
+    people.send(
+        email(
+            "donor@ministry.example",
+            "CONTACT N-2026-0001",
+            "We could fund two of the six teams. Who should we talk to?",
+        )
+    )
+    sent, forwarded = sorted(new_mail(people, 3, 2), key=lambda m: m["To"])
+    assert sent["To"] == "donor@ministry.example"
+    assert sent["Subject"] == "Sent to the owners of N-2026-0001"
+    assert "vong@nra.example" not in sent.get_content()
+    assert forwarded["To"] == "vong@nra.example"
+    assert forwarded["Subject"] == "About your N-2026-0001: a message from donor@ministry.example"
+    assert "We could fund two of the six teams." in forwarded.get_content()
+    people.send(email("donor@ministry.example", "CONTACT N-2026-0001", "Again?"))
+    assert new_mail(people, 5, 0) == []  # once a day per sender and record
