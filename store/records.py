@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from store.actors import Actor
@@ -112,9 +113,12 @@ def next_public_id(session: Session, kind: str, year: int) -> str:
     """Reserve the next id; the row update serialises concurrent writers."""
     counter = session.get(RecordCounter, (kind, year), with_for_update=True)
     if counter is None:
-        counter = RecordCounter(kind=kind, year=year, last=0)
-        session.add(counter)
-        session.flush()
+        try:
+            with session.begin_nested():  # two workers may start the year at once
+                session.add(RecordCounter(kind=kind, year=year, last=0))
+        except IntegrityError:
+            pass
+        counter = session.get_one(RecordCounter, (kind, year), with_for_update=True)
     session.execute(
         update(RecordCounter)
         .where(RecordCounter.kind == kind, RecordCounter.year == year)
