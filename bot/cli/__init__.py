@@ -9,6 +9,7 @@ from bot.cli.digests import digest, matches
 from bot.cli.inbox import inbox
 from bot.cli.people import focal_point, secretariat
 from bot.cli.records import confirm, records, reject
+from bot.cli.report import report
 from bot.cli.run import init, run
 
 for command in (
@@ -24,6 +25,7 @@ for command in (
     digest,
     matches,
     call,
+    report,
 ):
     cli.add_command(command)
 
