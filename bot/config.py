@@ -32,10 +32,14 @@ class Settings:
     secret_key: str = ""  # empty: generated once and kept in home/secret_key
     max_message_size: int = 10 * 1024 * 1024
     public_url: str = ""  # https address of the bot's HTTP side (one-click unsubscribe)
+    site_dir: str = ""  # the public site, rebuilt by `portal run` after each change; empty: none
     http_listen: str = ""  # host:port of that HTTP side; empty: no HTTP server
     call_rate: int = 30  # calls for information: mails handed to the outbox per minute
     bot_name: str = "Cooperation Portal"
     secretariat_name: str = "Implementation Support Unit"
+    trusted_authserv_id: str = ""  # the front mail server's authserv-id; empty: A-R not read
+    verify_dkim: str = ""  # "1": check DKIM here when no trusted_authserv_id is set
+    raw_retention_days: int = 180  # raw mail of processed inbox items is emptied after this
     extra: Mapping[str, str] = field(default_factory=dict)
 
     # ---- derived values -------------------------------------------------------------------

@@ -8,6 +8,7 @@ import logging
 import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from telegram.error import TelegramError
@@ -24,6 +25,7 @@ from bot.errors import ConfigError
 from bot.intake import keeper
 from bot.processor import Processor
 from bot.renewal import remind_and_expire
+from bot.site import build_site, site_fingerprint
 from bot.subscriptions import unsubscribe_by_digest_token
 from bot.telegram_menu import commands_by_language
 from digests import schedule
@@ -184,6 +186,21 @@ async def http_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> No
         await runner.cleanup()
 
 
+async def site_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
+    """Keep the public site in PORTAL_SITE_DIR current: rebuilt when records or matches change."""
+    out = Path(portal.settings.site_dir)
+    built: tuple[object, ...] | None = None
+    while not stop.is_set():
+        current = await asyncio.to_thread(site_fingerprint, portal.sessions)
+        if current != built:
+            result = await asyncio.to_thread(build_site, portal.sessions, portal.settings, out,
+                                             utcnow())
+            log.info("site rebuilt in %s: %d page(s), %d record(s)", out, result.pages,
+                     result.records)
+            built = current
+        await nap(asyncio.Event(), stop)
+
+
 def senders_for(portal: Portal) -> dict[str, Sender]:
     settings = portal.settings
     transport = RelaySender(settings.relay) if settings.relay else MaildirSender(settings.maildir)
@@ -208,6 +225,8 @@ def services_for(portal: Portal) -> list[Service]:
         services.append(http_service)
     if portal.settings.telegram_token:
         services.append(telegram_service)
+    if portal.settings.site_dir:
+        services.append(site_service)
     if portal.settings.telegram_webhook_url and not portal.settings.http_listen:
         raise ConfigError("PORTAL_TELEGRAM_WEBHOOK_URL needs PORTAL_HTTP_LISTEN for its server")
     return services

@@ -11,6 +11,7 @@ from bot.cli.people import focal_point, secretariat
 from bot.cli.records import confirm, records, reject
 from bot.cli.report import report
 from bot.cli.run import init, run
+from bot.cli.site import site
 
 for command in (
     init,
@@ -26,6 +27,7 @@ for command in (
     matches,
     call,
     report,
+    site,
 ):
     cli.add_command(command)
 
