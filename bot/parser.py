@@ -125,6 +125,9 @@ _BULLET = re.compile(r"[-*•+]\s")
 _PLACEHOLDER = re.compile(r"^(?:<[^<>]*>|\[[^\[\]]*\]|\.\.\.|…|_+)$")
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|tr|rv|aw|wg)\s*:\s*|\[[^\]]*\]\s*)+", re.I)
 _FIELD_ERROR_CODES = {"ambiguous": "ambiguous", "unknown_currency": "unknown_value"}
+# Bidirectional controls (they can make "N-2026-0001 withdrawn" read as something else in a
+# digest or a list) and the other invisible control characters; tab and newline stay.
+_UNSAFE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -258,8 +261,13 @@ def _join(name: str, lines: list[str]) -> str:
     return " ".join(lines).strip()
 
 
+def clean_text(text: str) -> str:
+    """Text without bidirectional or other control characters (newlines and tabs kept)."""
+    return _UNSAFE.sub("", text)
+
+
 def _clean(value: str) -> str:
-    value = value.strip()
+    value = clean_text(value).strip()
     return "" if _PLACEHOLDER.match(value) else value
 
 

@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Index, LargeBinary, String, Text, select, update
+from sqlalchemy import Index, LargeBinary, String, Text, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -149,3 +149,26 @@ def list_items(session: Session, *, failed_only: bool = False, limit: int = 100)
     if failed_only:
         query = query.where(InboxItem.status.in_((FAILED, QUARANTINED)))
     return list(session.scalars(query))
+
+
+def prune_raw(session: Session, now: datetime, days: int) -> int:
+    """Empty the raw mail of items processed and received more than `days` ago.
+
+    The row and its metadata stay (sender, Message-ID, outcome: the dedup key keeps working);
+    `meta["pruned"]` says when the raw bytes went. Failed and waiting items keep theirs, as
+    they may be tried again. Returns how many items were emptied.
+    """
+    rows = session.execute(
+        select(InboxItem.id, InboxItem.meta).where(
+            InboxItem.status == DONE,
+            InboxItem.received_at < now - timedelta(days=days),
+            func.length(InboxItem.raw) > 0,
+        )
+    ).all()
+    for item_id, meta in rows:
+        session.execute(
+            update(InboxItem)
+            .where(InboxItem.id == item_id)
+            .values(raw=b"", meta={**(meta or {}), "pruned": now.date().isoformat()})
+        )
+    return len(rows)

@@ -18,11 +18,20 @@ from store.outbox import OutboxItem
 log = logging.getLogger(__name__)
 
 
+def one_line(value: str) -> str:
+    """A header value on one line: each run of whitespace or line breaks becomes one space.
+
+    Every outgoing header passes here, so no text a sender wrote (a title in a subject) can
+    start a header of its own.
+    """
+    return " ".join(str(value).split())
+
+
 def compose(item: OutboxItem, *, from_name: str, from_address: str) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = formataddr((from_name, from_address))
-    message["To"] = item.recipient
-    message["Subject"] = item.subject
+    message["From"] = formataddr((one_line(from_name), from_address))
+    message["To"] = one_line(item.recipient)
+    message["Subject"] = one_line(item.subject)
     message["Date"] = format_datetime(item.created_at)
     message["Message-ID"] = item.message_id
     message["Auto-Submitted"] = "auto-replied"  # digests say auto-generated in their headers
@@ -30,7 +39,7 @@ def compose(item: OutboxItem, *, from_name: str, from_address: str) -> EmailMess
     message["X-Portal-Outbox-Id"] = str(item.id)
     for name, value in item.headers.items():
         del message[name]
-        message[name] = value
+        message[name] = one_line(value) if isinstance(value, str) else value
     readable = max(map(len, item.body.encode().splitlines() or [b""])) <= 900
     message.set_content(item.body, cte="8bit" if readable else "quoted-printable")
     if item.html:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
+import json
+
 import click
 
-from bot import registry
+from bot import personal_data, registry
 from bot.cli.base import session_for, table
+from store.base import utcnow
 from store.people import focal_points
 from store.people import secretariat as secretariat_members
 
@@ -76,6 +80,31 @@ def remove_focal_point(ctx: click.Context, email: str, actor_name: str | None) -
     with session_for(ctx) as session:
         removed = registry.remove_focal_point(session, email=email, actor_name=actor_name)
     click.echo(f"{email} is no longer a focal point of {', '.join(removed)}")
+
+
+@focal_point.command("export")
+@click.argument("email")
+@click.pass_context
+def export_person(ctx: click.Context, email: str) -> None:
+    """Print as JSON all we hold about the person with EMAIL (mail as metadata only)."""
+    with session_for(ctx) as session:
+        data = personal_data.export(session, email)
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@focal_point.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def erase_person(ctx: click.Context, email: str, yes: bool) -> None:
+    """Forget the person with EMAIL: their records stay with their actors."""
+    if not yes:
+        click.confirm(
+            f"Erase {email} and everything held about them? This cannot be undone", abort=True
+        )
+    with session_for(ctx) as session:
+        done = personal_data.erase(session, email, by=f"cli:{getpass.getuser()}", now=utcnow())
+    click.echo(str(done))
 
 
 @click.group()

@@ -881,6 +881,9 @@ CASES: list[tuple[str, str, Context]] = [
         },
     ),
     ("contact_sent", "contact_sent", lambda lg: {"view": view(lg, status="published")}),
+    ("spoofed_mail", "spoofed_mail", lambda lg: {"subject": "NEED: Technical survey teams"}),
+    ("spoofed_mail-no-subject", "spoofed_mail", lambda lg: {"subject": ""}),
+    ("ambiguous_from", "ambiguous_from", lambda lg: {"subject": "WITHDRAW N-2026-0001"}),
 ]
 
 

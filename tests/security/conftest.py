@@ -1,0 +1,111 @@
+"""Registered people, and a way to hand one message straight to the handling layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import pytest
+from sqlalchemy import select
+
+from bot import registry
+from bot.app import Portal
+from bot.authentication import DnsLookup
+from bot.config import Settings
+from bot.handling import handle
+from bot.inbound_email import parse_bytes
+from store.db import transaction
+from store.inbox import InboxItem, finish, store_message
+from store.outbox import OutboxItem
+
+SUBMIT = "submit@portal.test"
+
+
+@dataclass
+class Handled:
+    """What one message led to: the inbox item's outcome and the mail it caused."""
+
+    item_id: int
+    outcome: str
+    mail: list[OutboxItem]
+
+    @property
+    def recipients(self) -> list[str]:
+        return [m.recipient for m in self.mail]
+
+
+def register_people(portal: Portal) -> Portal:
+    """Focal points of Lao PDR, Lebanon and NPA, and the secretariat (as tests/flows)."""
+    with transaction(portal.sessions) as session:
+        registry.add_focal_point(
+            session, actor_name="LAO", email="vong@nra.example", name="Vong Saysana"
+        )
+        registry.add_focal_point(
+            session, actor_name="LBN", email="rana@lmac.example", name="Rana Haddad", language="fr"
+        )
+        registry.add_focal_point(
+            session, actor_name="NPA", email="kari@npaid.example", name="Kari Nordmann"
+        )
+        registry.add_secretariat(session, email="isu@ccm.example", name="ISU desk")
+    return portal
+
+
+@pytest.fixture
+def people(portal: Portal) -> Portal:
+    return register_people(portal)
+
+
+def message(
+    sender: str, subject: str, body: str = "", to: str = SUBMIT, **headers: str
+) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = to
+    mail["Subject"] = subject
+    mail["Message-ID"] = make_msgid(domain="sender.example")
+    for name, value in headers.items():
+        mail[name.replace("_", "-")] = value
+    mail.set_content(body)
+    return mail
+
+
+def deliver(
+    portal: Portal,
+    mail: EmailMessage | bytes,
+    *,
+    envelope: str | None = None,
+    recipients: list[str] | None = None,
+    settings: Settings | None = None,
+    dnsfunc: DnsLookup | None = None,
+) -> Handled:
+    """Keep the message in the inbox and handle it, in one transaction (no SMTP, no worker)."""
+    raw = mail if isinstance(mail, bytes) else mail.as_bytes()
+    parsed = parse_bytes(raw)
+    if envelope is None:
+        envelope = str(parsed["From"]).rpartition("<")[2].rstrip(">").strip()
+    message_id = str(parsed["Message-ID"]) if parsed["Message-ID"] else None
+    with transaction(portal.sessions) as session:
+        item, created = store_message(
+            session,
+            channel="email",
+            sender=envelope,
+            recipients=recipients or [str(parsed["To"])],
+            message_id=message_id,
+            raw=raw,
+        )
+        assert created
+        outcome = handle(session, settings or portal.settings, item, dnsfunc=dnsfunc)
+        finish(item, outcome)
+        item_id = item.id
+    with portal.sessions() as session:
+        mail_caused = list(
+            session.scalars(
+                select(OutboxItem)
+                .where(OutboxItem.inbox_item_id == item_id)
+                .order_by(OutboxItem.id)
+            )
+        )
+        stored = session.get_one(InboxItem, item_id)
+        assert stored.outcome == outcome[:64]
+    return Handled(item_id, outcome, mail_caused)
