@@ -83,7 +83,7 @@ LABELS: dict[str, tuple[str, ...]] = {
 }
 _LABEL_OF = {fold(alias): name for name, aliases in LABELS.items() for alias in aliases}
 _LIST_FIELDS = frozenset({"country", "areas", "assistance", "languages"})
-_KIND_WORDS = {
+KIND_WORDS = {
     "need": "need",
     "needs": "need",
     "besoin": "need",
@@ -273,12 +273,12 @@ def _clean(value: str) -> str:
 
 def _kind(value: str, subject: str, problems: list[Problem]) -> str | None:
     if value:
-        kind = _KIND_WORDS.get(fold(value))
+        kind = KIND_WORDS.get(fold(value))
         if kind is None:
             problems.append(Problem("type", "unknown_value", value, KINDS))
         return kind
     words = fold(_SUBJECT_PREFIX.sub("", subject)).split()
-    kind = _KIND_WORDS.get(words[0]) if words else None
+    kind = KIND_WORDS.get(words[0]) if words else None
     if kind is None:
         problems.append(Problem("type", "missing", "", KINDS))
     return kind

@@ -7,6 +7,7 @@ import re
 from bot import registry
 from bot.context import Context
 from bot.errors import UserError
+from bot.parser import clean_text
 from store.actors import find_actor
 from store.people import secretariat
 from store.registrations import APPROVED, DECLINED, RegistrationRequest, pending_request_from
@@ -55,7 +56,7 @@ def _fields(text: str) -> dict[str, str]:
         match = _FIELD.match(line)
         if match:
             key = match.group(1).lower()
-            found.setdefault(_KEYS.get(key, key), match.group(2).strip())
+            found.setdefault(_KEYS.get(key, key), " ".join(clean_text(match.group(2)).split()))
     return found
 
 

@@ -9,6 +9,7 @@ from email.headerregistry import Address
 from sqlalchemy.orm import Session
 
 from bot.errors import NotFound, UserError
+from bot.parser import clean_text
 from bot.subscriptions import follow_own_records
 from store.actors import Actor, find_actor
 from store.audit import AuditEntry
@@ -56,6 +57,7 @@ def _person_for(
     address = valid_address(email)
     person = person_by_email(session, address)
     created = person is None
+    name = " ".join(clean_text(name).split())
     if person is None:
         person = Person(name=name, language=language, emails=[EmailAddress(address=address)])
         session.add(person)

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import tokens
 from bot.context import Context
-from bot.parser import Problem, parse_submission
+from bot.normalise import fold
+from bot.parser import KIND_WORDS, Problem, parse_submission
 from store.db import transaction
 from store.digests import DigestEntry
 from store.people import Person
@@ -26,20 +27,6 @@ from store.subscriptions import (
 )
 
 _KIND_LINE = re.compile(r"^\s*(type|kind|tipo)\s*:\s*(.*)$", re.IGNORECASE | re.MULTILINE)
-_KINDS = {
-    "need": "need",
-    "needs": "need",
-    "besoin": "need",
-    "besoins": "need",
-    "necesidad": "need",
-    "necesidades": "need",
-    "offer": "offer",
-    "offers": "offer",
-    "offre": "offer",
-    "offres": "offer",
-    "oferta": "offer",
-    "ofertas": "offer",
-}
 FILTER_FIELDS = ("areas", "assistance", "country")
 
 
@@ -56,7 +43,7 @@ def filters_from(text: str) -> Wanted:
     found = _KIND_LINE.search(text)
     if found:
         word = found.group(2).strip().lower()
-        kind = _KINDS.get(word)
+        kind = KIND_WORDS.get(fold(word))
         if kind is None and word:
             problems.append(Problem("type", "unknown_value", word, ("need", "offer")))
     result = parse_submission(_KIND_LINE.sub("", text), "")
