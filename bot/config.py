@@ -31,6 +31,11 @@ class Settings:
     log_level: str = "INFO"
     secret_key: str = ""  # empty: generated once and kept in home/secret_key
     max_message_size: int = 10 * 1024 * 1024
+    smtp_max_recipients: int = 20  # accepted RCPT per message; beyond: 452 4.5.3
+    smtp_max_connections: int = 100  # open SMTP connections in all; beyond: 421 4.7.0
+    smtp_max_connections_per_client: int = 10  # open SMTP connections per client address
+    smtp_timeout: float = 300.0  # seconds a client may be silent, or take to send its data
+    smtp_store_timeout: float = 60.0  # seconds to commit a message before answering 451
     public_url: str = ""  # https address of the bot's HTTP side (one-click unsubscribe)
     site_dir: str = ""  # the public site, rebuilt by `portal run` after each change; empty: none
     http_listen: str = ""  # host:port of that HTTP side; empty: no HTTP server
@@ -110,9 +115,25 @@ _SECRETARIAT_NAMES = {
 }
 
 
+_SMTP_NUMBERS: dict[str, type[int] | type[float]] = {
+    "smtp_max_recipients": int,
+    "smtp_max_connections": int,
+    "smtp_max_connections_per_client": int,
+    "smtp_timeout": float,
+    "smtp_store_timeout": float,
+}
+
+
 def _coerce(name: str, value: Any) -> Any:
     if name == "home":
         return Path(str(value))
+    if name == "raw_retention_days":
+        try:
+            return int(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(
+                f"PORTAL_RAW_RETENTION_DAYS must be a number of days: {value!r}"
+            ) from exc
     if name == "call_rate":
         try:
             return int(value)
@@ -125,6 +146,14 @@ def _coerce(name: str, value: Any) -> Any:
             raise ConfigError(
                 f"PORTAL_MAX_MESSAGE_SIZE must be a number of bytes: {value!r}"
             ) from exc
+    if name in _SMTP_NUMBERS:
+        try:
+            number = _SMTP_NUMBERS[name](value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"PORTAL_{name.upper()} must be a number: {value!r}") from exc
+        if number <= 0:
+            raise ConfigError(f"PORTAL_{name.upper()} must be more than 0: {value!r}")
+        return number
     if name == "smtp_listen" and ":" not in str(value):
         raise ConfigError(f"PORTAL_SMTP_LISTEN must be host:port, not {value!r}")
     return str(value)

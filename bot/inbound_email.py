@@ -23,6 +23,14 @@ _OUT_OF_OFFICE = re.compile(
     r"|respuesta autom[aá]tica|fuera de la oficina|ausencia)\b",
     re.IGNORECASE,
 )
+# A message built to exhaust the parser is refused before it is fully parsed.
+MAX_MIME_DEPTH = 100  # as Postfix's mime_nesting_limit
+MAX_MIME_PARTS = 1000
+MAX_HEADER_CHARS = 65_536  # one header field (Postfix keeps 100 KB of headers in all)
+
+
+class UnreadableEmail(ValueError):
+    """A message nested too deep, with too many parts, or with too long a header to read."""
 
 
 def parse_bytes(raw: bytes) -> EmailMessage:
@@ -32,6 +40,7 @@ def parse_bytes(raw: bytes) -> EmailMessage:
 
 
 def read_email(raw: bytes, envelope_sender: str, recipients: list[str]) -> Inbound:
+    check_shape(raw)
     message = parse_bytes(raw)
     text, attachments = body_text(message)
     return Inbound(
@@ -49,6 +58,33 @@ def read_email(raw: bytes, envelope_sender: str, recipients: list[str]) -> Inbou
         attachments=tuple(attachments),
         automatic=automatic_reason(message, envelope_sender),
     )
+
+
+def check_shape(raw: bytes) -> None:
+    """Raise UnreadableEmail for a message whose full parse would take minutes or recurse too
+    deep; the outline parse used here reads no header, so it stays quick."""
+    try:
+        outline = email.message_from_bytes(raw)  # compat32: header values are left as they are
+    except RecursionError as exc:
+        raise UnreadableEmail(f"its MIME parts are nested more than {MAX_MIME_DEPTH} deep") from exc
+    parts = 0
+    stack: list[tuple[Message, int]] = [(outline, 1)]
+    while stack:
+        part, depth = stack.pop()
+        parts += 1
+        if parts > MAX_MIME_PARTS:
+            raise UnreadableEmail(f"it has more than {MAX_MIME_PARTS} MIME parts")
+        if depth > MAX_MIME_DEPTH:
+            raise UnreadableEmail(f"its MIME parts are nested more than {MAX_MIME_DEPTH} deep")
+        for name, value in part.raw_items():
+            if len(value) > MAX_HEADER_CHARS:
+                raise UnreadableEmail(
+                    f"its {name[:80]} header is {len(value)} characters long"
+                    f" (at most {MAX_HEADER_CHARS} are read)"
+                )
+        if part.is_multipart():
+            subparts = part.get_payload()
+            stack.extend((sub, depth + 1) for sub in subparts if isinstance(sub, Message))
 
 
 def header(message: Message, name: str) -> str:
@@ -131,7 +167,7 @@ def _decoded(part: Message) -> str:
     for charset in (declared, "utf-8", "cp1252"):
         try:
             return payload.decode(charset)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):
             continue
     return payload.decode("latin-1")
 

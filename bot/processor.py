@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import traceback
+from datetime import timedelta
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
@@ -13,23 +15,36 @@ from bot.envelope import Inbound
 from bot.handling import handle
 from bot.reading import read_inbound
 from store import inbox
+from store.base import utcnow
 from store.db import transaction
 
 log = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(minutes=10)  # a claim this old was abandoned by a worker that died
 
 
 class Processor:
     def __init__(self, sessions: sessionmaker[Session], settings: Settings) -> None:
         self.sessions = sessions
         self.settings = settings
+        self.started = utcnow()
 
     def process_next(self) -> int | None:
-        """Handle the next waiting item; returns its id, or None when nothing waits."""
-        with transaction(self.sessions) as session:
-            item = inbox.claim_next(session)
-            if item is None:
-                return None
-            item_id = item.id
+        """Handle the next waiting item; returns its id, or None when nothing waits (or the
+        database cannot be reached: the caller tries again after its pause)."""
+        try:
+            with transaction(self.sessions) as session:
+                item = inbox.claim_next(session, self._stale_after(session))
+                if item is None:
+                    return None
+                item_id, attempts = item.id, item.attempts
+        except DBAPIError:
+            log.warning("the inbox cannot be read now; trying again later", exc_info=True)
+            return None
+        if attempts > inbox.MAX_ATTEMPTS:  # each try ended with the worker itself
+            reason = "the worker stopped during its last try (a crash, or it was killed)"
+            self._record_failure(item_id, reason, readable=False)
+            return item_id
         try:
             with transaction(self.sessions) as session:
                 item = session.get_one(inbox.InboxItem, item_id)
@@ -39,18 +54,35 @@ class Processor:
         except Exception as exc:
             log.exception("inbox item %d failed", item_id)
             reason = "".join(traceback.format_exception_only(exc)).strip()[:2000]
-            with transaction(self.sessions) as session:
-                item = inbox.fail(session, item_id, reason)
-                log.warning("inbox item %d is now %s", item_id, item.status)
-                if item.status == inbox.QUARANTINED:
-                    self._tell_sender_it_is_kept(session, item)
+            self._record_failure(item_id, reason)
         return item_id
 
-    def _tell_sender_it_is_kept(self, session: Session, item: inbox.InboxItem) -> None:
-        """After the last try, the sender hears once that the message is kept for a person."""
+    def _stale_after(self, session: Session) -> timedelta:
+        """How old a claim must be to be taken as abandoned. On SQLite there is one `portal run`,
+        so what was claimed before this processor started was abandoned by a crash; on
+        PostgreSQL other workers may be handling their claims, which last STALE_AFTER."""
+        if session.get_bind().dialect.name != "sqlite":
+            return STALE_AFTER
+        return min(STALE_AFTER, utcnow() - self.started)
+
+    def _record_failure(self, item_id: int, reason: str, *, readable: bool = True) -> None:
         try:
-            inbound = read_inbound(item)
-        except Exception:  # the very thing that failed may be reading it
+            with transaction(self.sessions) as session:
+                item = inbox.fail(session, item_id, reason)
+                log.warning("inbox item %d is now %s: %s", item_id, item.status, reason[:200])
+                if item.status == inbox.QUARANTINED:
+                    self._tell_sender_it_is_kept(session, item, readable=readable)
+        except DBAPIError:  # it stays claimed, and is taken up again once the claim is stale
+            log.exception("inbox item %d: its failure could not be recorded", item_id)
+
+    def _tell_sender_it_is_kept(
+        self, session: Session, item: inbox.InboxItem, *, readable: bool = True
+    ) -> None:
+        """After the last try, the sender hears once that the message is kept for a person.
+
+        Not `readable`: reading it may be what stopped the worker, so it is not read again."""
+        inbound = _read_or_none(item) if readable else None
+        if inbound is None:
             log.info("inbox item %d: unreadable, answering the envelope sender", item.id)
             inbound = Inbound(
                 channel=item.channel,
@@ -70,3 +102,10 @@ class Processor:
         while self.process_next() is not None:
             count += 1
         return count
+
+
+def _read_or_none(item: inbox.InboxItem) -> Inbound | None:
+    try:
+        return read_inbound(item)
+    except Exception:  # the very thing that failed may be reading it
+        return None

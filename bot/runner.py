@@ -6,11 +6,12 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy.exc import DBAPIError
 from telegram.error import TelegramError
 
 from bot.app import Portal
@@ -23,6 +24,7 @@ from bot.channels.telegram_out import TelegramSender, set_commands
 from bot.delivery import Delivery
 from bot.errors import ConfigError
 from bot.intake import keeper
+from bot.personal_data import prune
 from bot.processor import Processor
 from bot.renewal import remind_and_expire
 from bot.site import build_site, site_fingerprint
@@ -35,6 +37,7 @@ from digests.send import ensure_period
 from store.base import utcnow
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 POLL_SECONDS = 2.0
 
@@ -66,9 +69,19 @@ async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> No
         keeper(portal.sessions, "email"),
         settings.max_message_size,
         on_stored=lambda _item_id: wake.inbox.set(),
+        max_recipients=settings.smtp_max_recipients,
+        store_timeout=settings.smtp_store_timeout,
     )
     host, port = settings.smtp_host_port
-    server = await start_server(handler, host, port, settings.max_message_size)
+    server = await start_server(
+        handler,
+        host,
+        port,
+        settings.max_message_size,
+        timeout=settings.smtp_timeout,
+        max_connections=settings.smtp_max_connections,
+        max_connections_per_client=settings.smtp_max_connections_per_client,
+    )
     bound = server.sockets[0].getsockname()
     log.info("SMTP listening on %s:%d for %s", bound[0], bound[1], settings.submit_address)
     try:
@@ -98,7 +111,7 @@ async def delivery_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -
                 del senders["telegram"]
         delivery = Delivery(portal.sessions, senders)
         while not stop.is_set():
-            await delivery.deliver_due()
+            await outliving_the_database("delivery", delivery.deliver_due())
             await nap(wake.outbox, stop)
 
 
@@ -126,38 +139,52 @@ async def telegram_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -
 
 
 async def scheduler_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
-    """Weekly digests and daily renewals; a period missed while stopped is caught up first."""
+    """Weekly digests; daily renewals and pruning of old raw mail; a period missed while the
+    portal was stopped is caught up first. A database outage delays a run, it stops nothing."""
     settings = portal.settings
 
     async def digests_now(period: str | None = None) -> None:
         now = utcnow()
-        await asyncio.to_thread(
-            ensure_period,
-            portal.sessions,
-            settings,
-            period or period_of(now, settings.timezone),
-            now,
+        wanted = period or period_of(now, settings.timezone)
+        await outliving_the_database(
+            "digests", asyncio.to_thread(ensure_period, portal.sessions, settings, wanted, now)
         )
         wake.outbox.set()
 
-    async def renewal_now() -> None:
-        await asyncio.to_thread(remind_and_expire, portal.sessions, settings, utcnow())
+    async def daily_now() -> None:
+        now = utcnow()
+        await outliving_the_database(
+            "renewal", asyncio.to_thread(remind_and_expire, portal.sessions, settings, now)
+        )
+        await outliving_the_database(
+            "pruning", asyncio.to_thread(prune, portal.sessions, settings, now)
+        )
         wake.outbox.set()
 
-    overdue = await asyncio.to_thread(
-        overdue_period, portal.sessions, settings.digest_schedule, settings.timezone, utcnow()
+    overdue = await outliving_the_database(
+        "catch-up",
+        asyncio.to_thread(
+            overdue_period, portal.sessions, settings.digest_schedule, settings.timezone, utcnow()
+        ),
     )
     if overdue is not None:
         log.info("catching up the digests of %s, due while the portal was stopped", overdue)
         await digests_now(overdue)
-    await renewal_now()
-    scheduler = schedule.start(
-        settings.digest_schedule, settings.timezone, digests_now, renewal_now
-    )
+    await daily_now()
+    scheduler = schedule.start(settings.digest_schedule, settings.timezone, digests_now, daily_now)
     try:
         await stop.wait()
     finally:
         scheduler.shutdown(wait=False)
+
+
+async def outliving_the_database(what: str, work: Awaitable[T]) -> T | None:
+    """Do `work`; if the database is down or refuses, say so and return None (tried later)."""
+    try:
+        return await work
+    except DBAPIError as exc:
+        log.warning("%s put off: the database cannot be used (%s)", what, exc.orig)
+        return None
 
 
 async def http_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
@@ -191,13 +218,22 @@ async def site_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> No
     out = Path(portal.settings.site_dir)
     built: tuple[object, ...] | None = None
     while not stop.is_set():
-        current = await asyncio.to_thread(site_fingerprint, portal.sessions)
-        if current != built:
-            result = await asyncio.to_thread(build_site, portal.sessions, portal.settings, out,
-                                             utcnow())
-            log.info("site rebuilt in %s: %d page(s), %d record(s)", out, result.pages,
-                     result.records)
-            built = current
+        current = await outliving_the_database(
+            "site", asyncio.to_thread(site_fingerprint, portal.sessions)
+        )
+        if current is not None and current != built:
+            result = await outliving_the_database(
+                "site",
+                asyncio.to_thread(build_site, portal.sessions, portal.settings, out, utcnow()),
+            )
+            if result is not None:
+                log.info(
+                    "site rebuilt in %s: %d page(s), %d record(s)",
+                    out,
+                    result.pages,
+                    result.records,
+                )
+                built = current
         await nap(asyncio.Event(), stop)
 
 

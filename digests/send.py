@@ -33,12 +33,14 @@ class RunReport:
     sent: int = 0
     empty: int = 0
     already: int = 0
+    failed: int = 0  # left for the next run, which the ledger makes safe
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"{self.period}: {self.recipients} recipient(s): {self.sent} digest(s) queued, "
             f"{self.empty} with nothing new, {self.already} already done"
         )
+        return text + (f", {self.failed} failed (retried next run)" if self.failed else "")
 
 
 def ensure_period(
@@ -73,8 +75,15 @@ def ensure_period(
             report.sent += done is None and bool(entries)
             report.empty += done is None and not entries
             continue
-        outcome = _write(sessions, settings, period, recipient, entries, now)
+        try:
+            outcome = _write(sessions, settings, period, recipient, entries, now)
+        except Exception:  # one bad record or address must not stop everyone's digest
+            log.exception("digest %s for one recipient failed; the others go on", period)
+            outcome = "failed"
         setattr(report, outcome, getattr(report, outcome) + 1)
+    if report.failed:
+        log.warning("digests %s: %d left for the next run", period, report.failed)
+        return report  # not finished: the next run (or the catch-up at start) tries them again
     _finish(sessions, period, now, dry_run)
     log.info("digests %s", report)
     return report

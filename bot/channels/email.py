@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
@@ -15,26 +17,70 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 log = logging.getLogger(__name__)
 
 TEMPORARY_FAILURE = "451 4.3.0 Temporary failure, please try again later"
+STORAGE_FULL = "452 4.3.1 Insufficient system storage, please try again later"
+TOO_MANY_RECIPIENTS = "452 4.5.3 Too many recipients"
+TOO_MANY_CONNECTIONS = "421 4.7.0 Too many connections, please try again later"
 UNKNOWN_RECIPIENT = "550 5.1.1 No such recipient here"
+SENDER_TOO_LONG = "501 5.1.7 Path too long"
 TOO_BIG = "552 5.3.4 Message too big for this system"
+LINE_TOO_LONG = "500 5.5.2 Line too long"
+NO_AUTH = "502 5.5.1 AUTH not available here"
+
+MAX_PATH = 256  # RFC 5321 4.5.3.1.3: the longest reverse-path (the inbox keeps 320 characters)
+MAX_MESSAGE_ID = 998  # longer is not a Message-ID (RFC 5322 2.1.1): dedup then uses the bytes
+
+# aiosmtpd's own refusals, said with an enhanced status code as ours are.
+_AIOSMTPD_REPLIES = {
+    "500 Command line too long": LINE_TOO_LONG,
+    "500 Line too long (see RFC5321 4.5.3.1.6)": LINE_TOO_LONG,
+    "552 Error: Too much mail data": TOO_BIG,
+}
 
 # Keep(sender, recipients, message_id, raw) -> inbox item id; raises on any failure of ours.
 Keep = Callable[[str, list[str], str | None, bytes], int]
 
 
 class SubmissionHandler:
-    """Accepts mail for submit@DOMAIN and reply+TOKEN@DOMAIN; nothing else."""
+    """Accepts mail for submit@DOMAIN and reply+TOKEN@DOMAIN; nothing else.
+
+    A message is answered 250 once `keep` has committed it; 451 when keeping it failed or did
+    not finish within `store_timeout` seconds (it may still be committed: the sender's retry is
+    then recognised as a duplicate), 452 when the database or the disk is full.
+    """
 
     def __init__(
-        self, domain: str, keep: Keep, max_size: int, on_stored: Callable[[int], None] | None = None
+        self,
+        domain: str,
+        keep: Keep,
+        max_size: int,
+        on_stored: Callable[[int], None] | None = None,
+        *,
+        max_recipients: int = 20,
+        store_timeout: float = 60.0,
     ) -> None:
         self.domain = domain.lower()
         self.keep = keep
         self.max_size = max_size
         self.on_stored = on_stored
+        self.max_recipients = max_recipients
+        self.store_timeout = store_timeout
         self._accepted = re.compile(
             rf"^(submit|reply\+[A-Za-z0-9_.=-]+)@{re.escape(self.domain)}$", re.IGNORECASE
         )
+
+    async def handle_MAIL(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        mail_options: list[str],
+    ) -> str:
+        if len(address) > MAX_PATH:
+            return SENDER_TOO_LONG
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 OK"
 
     async def handle_RCPT(
         self,
@@ -46,6 +92,8 @@ class SubmissionHandler:
     ) -> str:
         if not self._accepted.match(address):
             return UNKNOWN_RECIPIENT
+        if len(envelope.rcpt_tos) >= self.max_recipients:
+            return TOO_MANY_RECIPIENTS
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
@@ -54,57 +102,167 @@ class SubmissionHandler:
         if len(raw) > self.max_size:
             return TOO_BIG
         sender = envelope.mail_from or ""
+        keeping = asyncio.get_running_loop().run_in_executor(
+            None, self._keep, sender, list(envelope.rcpt_tos), raw
+        )
         try:
-            message_id = _message_id(raw)
-            item_id = await asyncio.get_running_loop().run_in_executor(
-                None, self.keep, sender, list(envelope.rcpt_tos), message_id, raw
+            item_id = await asyncio.wait_for(keeping, self.store_timeout)
+        except TimeoutError:
+            log.error(
+                "a message from %s was not kept within %g s; answered 451",
+                _redact(sender),
+                self.store_timeout,
             )
-        except Exception:
-            log.exception("could not keep a message from %s; answered 451", _redact(sender))
             return TEMPORARY_FAILURE
+        except Exception as exc:
+            reply = STORAGE_FULL if _storage_full(exc) else TEMPORARY_FAILURE
+            log.exception(
+                "could not keep a message from %s; answered %s", _redact(sender), reply[:3]
+            )
+            return reply
         log.info("inbox item %d kept (%d bytes) from %s", item_id, len(raw), _redact(sender))
         if self.on_stored is not None:
             self.on_stored(item_id)
         return "250 2.0.0 Message accepted"
 
+    def _keep(self, sender: str, recipients: list[str], raw: bytes) -> int:
+        """In a worker thread: reading the headers of a hostile message may take a while."""
+        return self.keep(sender, recipients, _message_id(raw), raw)
+
+
+class ConnectionCount:
+    """Open SMTP connections, in all and per client address, held to their limits."""
+
+    def __init__(self, max_total: int, max_per_client: int) -> None:
+        self.max_total = max_total
+        self.max_per_client = max_per_client
+        self.total = 0
+        self.per_client: Counter[str] = Counter()
+
+    def admit(self, client: str) -> bool:
+        if self.total >= self.max_total or self.per_client[client] >= self.max_per_client:
+            return False
+        self.total += 1
+        self.per_client[client] += 1
+        return True
+
+    def release(self, client: str) -> None:
+        self.total -= 1
+        self.per_client[client] -= 1
+        if self.per_client[client] <= 0:
+            del self.per_client[client]
+
 
 class SubmissionSMTP(SMTP):
-    """aiosmtpd's SMTP with our answer, 451, for an exception of ours (aiosmtpd says 500)."""
+    """aiosmtpd's SMTP with our answers: 451 for an exception of ours (aiosmtpd says 500),
+    421 beyond the connection limits, enhanced status codes, and no AUTH at all."""
+
+    def __init__(
+        self, handler: SubmissionHandler, *, connections: ConnectionCount, **options: Any
+    ) -> None:
+        super().__init__(handler, **options)
+        self.connections = connections
+        self.client: str | None = None  # set while this connection is counted
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        if self.transport is None:  # a new connection, not the switch to TLS
+            peer = transport.get_extra_info("peername")
+            client = str(peer[0]) if peer else ""
+            if not self.connections.admit(client):
+                log.warning("SMTP connection from %s refused: too many connections", client)
+                assert isinstance(transport, asyncio.WriteTransport)
+                transport.write(TOO_MANY_CONNECTIONS.encode("ascii") + b"\r\n")
+                transport.close()
+                return
+            self.client = client
+        super().connection_made(transport)
+
+    def connection_lost(self, error: Exception | None) -> None:
+        if self.client is None:  # refused above: aiosmtpd never started on it
+            return
+        self.connections.release(self.client)
+        self.client = None
+        super().connection_lost(error)
+
+    async def push(self, status: Any) -> None:
+        if isinstance(status, str):
+            status = _AIOSMTPD_REPLIES.get(status, status)
+        await super().push(status)
+
+    async def smtp_AUTH(self, arg: str) -> None:
+        """Senders are known by their address; there are no accounts to log in to."""
+        await self.push(NO_AUTH)
 
     async def handle_exception(self, error: Exception) -> str:  # type: ignore[override]
         log.exception("SMTP session failed", exc_info=error)
         return TEMPORARY_FAILURE
 
 
-def smtp_factory(handler: SubmissionHandler, max_size: int) -> Callable[[], SMTP]:
+def smtp_factory(
+    handler: SubmissionHandler, max_size: int, timeout: float, connections: ConnectionCount
+) -> Callable[[], SMTP]:
     def make() -> SMTP:
         return SubmissionSMTP(
             handler,
+            connections=connections,
             data_size_limit=max_size,
             enable_SMTPUTF8=True,
             decode_data=False,
             hostname=handler.domain,
             ident="Cooperation Portal",
+            timeout=timeout,
         )
 
     return make
 
 
 async def start_server(
-    handler: SubmissionHandler, host: str, port: int, max_size: int
+    handler: SubmissionHandler,
+    host: str,
+    port: int,
+    max_size: int,
+    *,
+    timeout: float = 300.0,
+    max_connections: int = 100,
+    max_connections_per_client: int = 10,
 ) -> asyncio.Server:
-    """Listen on host:port (port 0 picks a free one: read it from server.sockets)."""
+    """Listen on host:port (port 0 picks a free one: read it from server.sockets).
+
+    `timeout`: seconds a client may stay silent between commands, and may take to send a
+    message's data; then it is disconnected.
+    """
     loop = asyncio.get_running_loop()
-    return await loop.create_server(smtp_factory(handler, max_size), host=host, port=port)
+    connections = ConnectionCount(max_connections, max_connections_per_client)
+    factory = smtp_factory(handler, max_size, timeout, connections)
+    return await loop.create_server(factory, host=host, port=port)
 
 
 def _message_id(raw: bytes) -> str | None:
     """The Message-ID header, or None when absent or unreadable (dedup then uses the bytes)."""
     try:
-        value: Any = BytesHeaderParser(policy=default_policy).parsebytes(raw).get("Message-ID")
+        headers = BytesHeaderParser(policy=default_policy).parsebytes(raw)
+        found = [v for k, v in headers.raw_items() if k.lower() == "message-id"]
+        if not found or len(found[0]) > MAX_MESSAGE_ID:
+            return None
+        value: Any = headers.get("Message-ID")
     except Exception:  # a malformed header must not stop us keeping the message
         return None
     return (" ".join(str(value).split()) or None) if value is not None else None
+
+
+def _storage_full(error: BaseException | None) -> bool:
+    """Is this SQLite's "database or disk is full", PostgreSQL's disk_full, or a full disk?"""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if getattr(error, "sqlite_errorname", None) == "SQLITE_FULL":
+            return True
+        if getattr(error, "sqlstate", None) == "53100":
+            return True
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
+    return False
 
 
 def _redact(address: str) -> str:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import aiosmtplib
 
-from bot.errors import DeliveryError
+from bot.errors import DeliveryError, RecipientGone
 from store.outbox import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,11 @@ class RelaySender:
                 password=self.password,
                 timeout=self.timeout,
             )
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            codes = [refusal.code for refusal in exc.recipients]
+            if codes and all(500 <= code < 600 for code in codes):  # permanent: never retry
+                raise RecipientGone(f"relay {self.host}:{self.port} refused: {exc}") from exc
+            raise DeliveryError(f"relay {self.host}:{self.port}: {exc}") from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"relay {self.host}:{self.port}: {exc}") from exc
 

@@ -190,11 +190,13 @@ def site_fingerprint(sessions: sessionmaker[Session]) -> tuple[object, ...]:
     """What the site shows changes exactly when this does: records' and matches' last changes."""
     with sessions() as session:
         records = session.execute(
-            select(func.count(), func.max(Record.updated_at)).select_from(Record)
+            select(func.count(), func.max(Record.updated_at))
+            .select_from(Record)
             .where(Record.status == PUBLISHED)
         ).one()
         matches = session.execute(
-            select(func.count(), func.max(Match.updated_at)).select_from(Match)
+            select(func.count(), func.max(Match.updated_at))
+            .select_from(Match)
             .where(Match.status == OPEN)
         ).one()
     return (*records, *matches)

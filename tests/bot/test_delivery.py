@@ -88,3 +88,28 @@ def test_an_item_for_a_channel_not_configured_stays_visible(portal: Portal) -> N
     with portal.sessions() as session:
         (item,) = outbox.list_items(session)
         assert (item.status, item.last_error) == ("pending", "no telegram channel is configured")
+
+
+def test_a_recipient_the_relay_refuses_does_not_hold_back_the_others(portal: Portal) -> None:
+    with transaction(portal.sessions) as session:
+        for n, address in enumerate(("gone@nra.example", "vong@nra.example")):
+            session.add(
+                outbox.OutboxItem(
+                    channel="email",
+                    recipient=address,
+                    kind="receipt",
+                    subject="s",
+                    body="b",
+                    message_id=f"<m{n}@p.test>",
+                )
+            )
+    with RecordingRelay(refuse=("gone@nra.example",)) as relay:
+        assert asyncio.run(delivery(portal, relay.url).deliver_due()) == 1
+    assert [rcpt for _, rcpt, _ in relay.messages] == [["vong@nra.example"]]
+    with portal.sessions() as session:
+        items = {i.recipient: i for i in outbox.list_items(session)}
+    assert (items["vong@nra.example"].status, items["gone@nra.example"].status) == (
+        "sent",
+        "failed",
+    )  # a permanent refusal is not retried, and stays visible
+    assert "gone@nra.example" in (items["gone@nra.example"].last_error or "")

@@ -173,3 +173,34 @@ def test_a_need_without_offers_for_eight_weeks_reaches_donors(portal: Portal) ->
     norway = digests(portal)["ingrid@mfa.example"].body
     assert "NEEDS STILL WITHOUT AN OFFER" in norway
     assert "no offer has matched it for 8 weeks" in norway
+
+
+def test_one_bad_digest_does_not_stop_the_others(
+    published: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digests import render as render_module
+
+    real = render_module.RecordView.of_record
+
+    def breaks_on_lebanon(record, lang):  # type: ignore[no-untyped-def]
+        if record.public_id == "N-2026-0002":
+            raise ValueError("a record that cannot be shown")
+        return real(record, lang)
+
+    subscribe(published, "everything@watch.example", BEFORE - timedelta(days=30))
+    monkeypatch.setattr(render_module.RecordView, "of_record", breaks_on_lebanon)
+    report = ensure_period(published.sessions, published.settings, "2026-W48", MONDAY)
+    assert (report.sent, report.empty, report.failed) == (2, 1, 1)  # only the watcher sees it
+    assert sorted(digests(published)) == ["ingrid@mfa.example", "vong@nra.example"]
+    assert (
+        overdue_period(published.sessions, "0 8 * * mon", "UTC", MONDAY + timedelta(hours=1))
+        == "2026-W48"
+    )  # not finished
+    monkeypatch.setattr(render_module.RecordView, "of_record", real)
+    again = ensure_period(published.sessions, published.settings, "2026-W48", MONDAY)
+    assert (again.sent, again.already, again.failed) == (1, 3, 0)
+    assert sorted(digests(published)) == [
+        "everything@watch.example",
+        "ingrid@mfa.example",
+        "vong@nra.example",
+    ]

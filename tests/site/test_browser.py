@@ -24,14 +24,25 @@ ARTIFACTS = Path(__file__).parents[2] / "artifacts"
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
     if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
-        pytest.skip("Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
+        pytest.skip(
+            "Debian's chromium and chromium-driver are not installed (.ci/run installs them)"
+        )
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="portal-chromium-")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic",
-                 "--window-size=1280,1600", f"--user-data-dir={profile}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--window-size=1280,1600",
+        f"--user-data-dir={profile}",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     yield driver
@@ -40,8 +51,11 @@ def browser() -> Iterator[webdriver.Chrome]:
 
 
 def visible_ids(driver: webdriver.Chrome) -> list[str]:
-    return sorted(row.get_attribute("data-id") or "" for row in
-                  driver.find_elements(By.CSS_SELECTOR, ".record") if row.is_displayed())
+    return sorted(
+        row.get_attribute("data-id") or ""
+        for row in driver.find_elements(By.CSS_SELECTOR, ".record")
+        if row.is_displayed()
+    )
 
 
 def test_the_overview_shows_the_totals(browser: webdriver.Chrome, built: Path) -> None:
@@ -59,20 +73,20 @@ def test_the_filters_narrow_the_lists(browser: webdriver.Chrome, built: Path) ->
     Select(browser.find_element(By.ID, "filter-area")).select_by_value("art4.clearance")
     assert browser.find_element(By.ID, "count").text == "2"
     assert visible_ids(browser) == ["N-2026-0001", "N-2026-0004"]
-    Select(browser.find_element(By.ID, "filter-assistance")).select_by_value(
-        "technical_expertise")
+    Select(browser.find_element(By.ID, "filter-assistance")).select_by_value("technical_expertise")
     assert visible_ids(browser) == ["N-2026-0004"]
 
     browser.get((built / "en" / "offers.html").as_uri())
-    Select(browser.find_element(By.ID, "filter-actor-type")).select_by_value(
-        "ngo_international")
+    Select(browser.find_element(By.ID, "filter-actor-type")).select_by_value("ngo_international")
     assert visible_ids(browser) == ["O-2026-0002"]
 
 
 def test_the_country_page_lists_its_records(browser: webdriver.Chrome, built: Path) -> None:
     browser.get((built / "en" / "country" / "LAO.html").as_uri())
-    ids = {Path(link.get_attribute("href") or "").stem
-           for link in browser.find_elements(By.CSS_SELECTOR, "a[href*='/record/']")}
+    ids = {
+        Path(link.get_attribute("href") or "").stem
+        for link in browser.find_elements(By.CSS_SELECTOR, "a[href*='/record/']")
+    }
     assert {"N-2026-0001", "N-2026-0003", "O-2026-0001", "O-2026-0002"} <= ids
     assert "N-2026-0002" not in ids and "O-2026-0003" not in ids  # Lebanon's
 

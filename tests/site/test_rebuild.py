@@ -21,12 +21,14 @@ def records_in(site: Path) -> list[str]:
     return [r["id"] for r in json.loads(data.read_text())["records"]] if data.exists() else []
 
 
-def test_the_site_follows_the_records(settings: Settings, portal: Portal, tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_site_follows_the_records(
+    settings: Settings, portal: Portal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("bot.runner.POLL_SECONDS", 0.1)
     site = tmp_path / "public"
-    live = Portal.open(settings.with_changes(smtp_listen=f"127.0.0.1:{free_port()}",
-                                             site_dir=str(site)))
+    live = Portal.open(
+        settings.with_changes(smtp_listen=f"127.0.0.1:{free_port()}", site_dir=str(site))
+    )
     server = RunningPortal(live).start()
     try:
         deadline = time.monotonic() + 15

@@ -39,9 +39,14 @@ def postgres(settings: Settings) -> Settings:
 
 def worker(settings: Settings, home: Path, port: int) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-    env.update(PORTAL_HOME=str(home), PORTAL_DATABASE_URL=settings.database_url,
-               PORTAL_SMTP_LISTEN=f"127.0.0.1:{port}", PORTAL_DOMAIN=settings.domain,
-               PORTAL_SECRET_KEY=settings.secret_key, PORTAL_LOG_LEVEL="INFO")
+    env.update(
+        PORTAL_HOME=str(home),
+        PORTAL_DATABASE_URL=settings.database_url,
+        PORTAL_SMTP_LISTEN=f"127.0.0.1:{port}",
+        PORTAL_DOMAIN=settings.domain,
+        PORTAL_SECRET_KEY=settings.secret_key,
+        PORTAL_LOG_LEVEL="INFO",
+    )
     process = subprocess.Popen([PORTAL, "run"], env=env, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     for line in process.stderr:
@@ -66,9 +71,11 @@ def test_a_burst_split_over_two_workers_is_handled_once(
     homes = [tmp_path / "a", tmp_path / "b"]
     workers = [worker(postgres, home, port) for home, port in zip(homes, ports, strict=True)]
     try:
+
         def send(n: int) -> None:
-            message = email("vong@nra.example", "NEED",
-                            LAO_NEED.replace("two districts", f"district {n}"))
+            message = email(
+                "vong@nra.example", "NEED", LAO_NEED.replace("two districts", f"district {n}")
+            )
             with smtplib.SMTP("127.0.0.1", ports[n % 2], timeout=30) as client:
                 client.send_message(message)
 
@@ -104,16 +111,29 @@ def test_two_digest_runs_at_once_send_each_digest_once(
     publish(portal, "fp1@state.example", LAO_NEED, now)
     publish(portal, "fp0@state.example", NOR_OFFER, now)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-    env.update(PORTAL_HOME=str(tmp_path), PORTAL_DATABASE_URL=postgres.database_url,
-               PORTAL_SECRET_KEY=postgres.secret_key, PORTAL_DOMAIN=postgres.domain)
-    runs = [subprocess.Popen([PORTAL, "digest", "run"], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, text=True) for _ in range(2)]
+    env.update(
+        PORTAL_HOME=str(tmp_path),
+        PORTAL_DATABASE_URL=postgres.database_url,
+        PORTAL_SECRET_KEY=postgres.secret_key,
+        PORTAL_DOMAIN=postgres.domain,
+    )
+    runs = [
+        subprocess.Popen(
+            [PORTAL, "digest", "run"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outputs = [run.communicate(timeout=60)[0] for run in runs]
     assert all(run.returncode == 0 for run in runs), outputs
     period = period_of(now, "UTC")
     with portal.sessions() as session:
         entries = session.scalars(select(DigestEntry).where(DigestEntry.period == period)).all()
         digests = session.scalar(
-            select(func.count()).select_from(OutboxItem).where(OutboxItem.kind == "digest"))
+            select(func.count()).select_from(OutboxItem).where(OutboxItem.kind == "digest")
+        )
     assert len(entries) == 12 and len({e.address for e in entries}) == 12
     assert digests == 12  # every focal point of Lao PDR and Norway: a match for their record
