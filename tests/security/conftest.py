@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +17,7 @@ from bot.inbound_email import parse_bytes
 from store.db import transaction
 from store.inbox import InboxItem, finish, store_message
 from store.outbox import OutboxItem
+from tests.harness import email
 
 SUBMIT = "submit@portal.test"
 
@@ -59,15 +59,8 @@ def people(portal: Portal) -> Portal:
 def message(
     sender: str, subject: str, body: str = "", to: str = SUBMIT, **headers: str
 ) -> EmailMessage:
-    mail = EmailMessage()
-    mail["From"] = sender
-    mail["To"] = to
-    mail["Subject"] = subject
-    mail["Message-ID"] = make_msgid(domain="sender.example")
-    for name, value in headers.items():
-        mail[name.replace("_", "-")] = value
-    mail.set_content(body)
-    return mail
+    """A message as a mail client sends it (tests.harness.email, with an empty body allowed)."""
+    return email(sender, subject, body, to=to, **headers)
 
 
 def deliver(
