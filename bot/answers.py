@@ -195,12 +195,4 @@ def _update(ctx: Context, row: CallRecipient, public_id: str, text: str, outcome
     changed = revise(ctx, record, content) if content != before else []
     if changed:
         tell_secretariat(ctx, record, content=content)
-        view = RecordView.of(
-            content,
-            record.kind,
-            ctx.language,
-            public_id=record.public_id,
-            status=record.status,
-            actor=row.actor.display_name(ctx.language),
-        )
-        outcome.updated.append((view, changed))
+        outcome.updated.append((RecordView.of_record(record, ctx.language, content), changed))

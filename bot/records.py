@@ -126,14 +126,7 @@ def tell_secretariat(ctx: Context, record: Record, content: dict[str, Any] | Non
     """Each member of the secretariat learns of a record (or a change) waiting for them."""
     for member in secretariat(ctx.session):
         lang = member.language
-        view = RecordView.of(
-            content or record.content(),
-            record.kind,
-            lang,
-            public_id=record.public_id,
-            status=record.status,
-            actor=record.actor.display_name(lang),
-        )
+        view = RecordView.of_record(record, lang, content)
         ctx.notify(
             member,
             "pending_for_secretariat",

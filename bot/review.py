@@ -84,17 +84,7 @@ def _tell_owners(
 ) -> None:
     for person in focal_points(ctx.session, record.actor):
         lang = person.language
-        if content is None:
-            view = RecordView.of_record(record, lang)
-        else:
-            view = RecordView.of(
-                from_json(content),
-                record.kind,
-                lang,
-                public_id=record.public_id,
-                status=record.status,
-                actor=record.actor.display_name(lang),
-            )
+        view = RecordView.of_record(record, lang, from_json(content) if content else None)
         ctx.notify(
             person, template, view=view, actor=record.actor.display_name(lang), reason=reason
         )

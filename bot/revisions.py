@@ -111,14 +111,7 @@ def update_from_message(ctx: Context, record: Record, result: ParseResult) -> st
         )
         return f"update of {record.public_id}: {len(problems)} problem(s) reported"
     changed = revise(ctx, record, content)
-    view = RecordView.of(
-        content,
-        record.kind,
-        ctx.language,
-        public_id=record.public_id,
-        status=record.status,
-        actor=record.actor.display_name(ctx.language),
-    )
+    view = RecordView.of_record(record, ctx.language, content)
     ctx.reply(
         "update_receipt", view=view, changed=changed, status=record.status, about=("r", record.id)
     )

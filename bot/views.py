@@ -119,9 +119,13 @@ class RecordView:
         }
 
     @classmethod
-    def of_record(cls, record: Record, lang: str) -> RecordView:
+    def of_record(
+        cls, record: Record, lang: str, content: dict[str, Any] | None = None
+    ) -> RecordView:
+        """The record as people read it; with `content`, as it will read once a change is
+        confirmed (its id, status and owner stay the record's)."""
         return cls.of(
-            record.content(),
+            record.content() if content is None else content,
             record.kind,
             lang,
             public_id=record.public_id,
