@@ -24,8 +24,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot store digests tests
 	$(BIN)/mypy bot store digests
 
+# Benchmarks (PERFORMANCE.md): SQLite, and PostgreSQL too when PORTAL_TEST_POSTGRES_URL is set.
+# BENCH_ARGS="--quick" for small sizes, "--only intake,matching", "--db sqlite".
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
