@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from bench.corpus import NEED_ACTORS, NOW, OFFER_ACTORS, Corpus, Spec, roster
@@ -23,9 +23,10 @@ from store.db import transaction
 from store.digests import DigestEntry
 from store.matches import AREA, ASSISTANCE, PLACE, Match, RecordTag
 from store.records import PUBLISHED, Record
-from store.subscriptions import ACTIVE, Subscription
+from store.subscriptions import ACTIVE, OWN, Subscription
 
 BATCH = 5000
+FIRST_READER_ID = 1000  # filtered subscriptions get ids 1000 + 10 n (+1 for a second one)
 SECRETARIAT = "isu@ccm.example"
 
 
@@ -225,9 +226,10 @@ def insert_subscribers(portal: Portal, corpus: Corpus, count: int, first: int = 
     for n in range(first, first + count):
         address = f"reader{n}@subscriber{n % 97}.example"
         language = rng.choices(("en", "fr", "es"), (7, 2, 1))[0]
-        for _ in range(2 if rng.random() < 0.05 else 1):
+        for second in range(2 if rng.random() < 0.05 else 1):
             rows.append(
                 {
+                    "id": FIRST_READER_ID + 10 * n + second,
                     "channel": "email",
                     "address": address,
                     "kind": "filtered",
@@ -241,6 +243,29 @@ def insert_subscribers(portal: Portal, corpus: Corpus, count: int, first: int = 
     for start in range(0, len(rows), BATCH):
         with transaction(portal.sessions) as session:
             session.execute(insert(_table(Subscription)), rows[start : start + BATCH])
+    with transaction(portal.sessions) as session:
+        _advance_sequence(session, "subscriptions", FIRST_READER_ID + 10 * (first + count))
+    spread_own_subscriptions(portal, first + count)
+
+
+def spread_own_subscriptions(portal: Portal, readers: int) -> None:
+    """Give the focal points' own subscriptions ids spread evenly among the readers' ones.
+
+    A run takes recipients in subscription order; the focal points registered first would
+    otherwise come first, and their digests (every match of their actor's records) are the
+    largest: a run stopped early would see only them, and project its end too late.
+    """
+    with transaction(portal.sessions) as session:
+        own = list(
+            session.scalars(
+                select(Subscription.id).where(Subscription.kind == OWN).order_by(Subscription.id)
+            )
+        )
+        for n, old in enumerate(own):  # out of the way first: ids are unique
+            session.execute(update(Subscription).where(Subscription.id == old).values(id=-1 - n))
+        for n in range(len(own)):
+            place = FIRST_READER_ID + 10 * int((n + 0.5) * readers / len(own)) + 5
+            session.execute(update(Subscription).where(Subscription.id == -1 - n).values(id=place))
 
 
 def ledger_of_last_week(portal: Portal, period: str, at: datetime) -> None:
