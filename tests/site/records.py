@@ -8,36 +8,16 @@ from bot.app import Portal
 from bot.parser import parse_submission
 from bot.records import create_record
 from store.db import transaction
+from tests.digests.test_digests import LAO_NEED, LBN_NEED
+from tests.digests.test_digests import NOR_OFFER as DIGEST_NOR_OFFER
 from tests.factories import context, focal_point, publish
 
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 GENERATED = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)
 SCRIPT_TITLE = '<script>alert(1)</script> & "quotes"'
 
-LAO_NEED = """Type: need
-Title: Technical survey teams for Savannakhet
-Areas: technical survey, clearance
-Assistance: financial, equipment
-Languages: English, Lao
-Period: 2027-01 to 2027-12
-Description: Six survey teams for 18 months.
-"""
-NOR_OFFER = """Type: offer
-Title: Grant window for survey and clearance
-Country: South-eastern Asia, Lebanon
-Areas: technical survey, clearance, land release
-Assistance: financial
-Amount: 250000 EUR
-Languages: English
-Period: 2026-06 to 2028-12
-Description: Multi-year grants through accredited operators.
-"""
-LBN_NEED = """Type: need
-Title: Risk education in the South
-Areas: risk education
-Assistance: training, equipment
-Description: Sessions in schools of the South.
-"""
+NOR_OFFER = DIGEST_NOR_OFFER.replace("Assistance: financial\n",
+                                     "Assistance: financial\nAmount: 250000 EUR\n")
 HALO_OFFER = f"""Type: offer
 Title: {SCRIPT_TITLE}
 Country: any
