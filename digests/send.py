@@ -61,9 +61,7 @@ def ensure_period(
         _finish(sessions, period, now, dry_run)
         return report
     if not dry_run:
-        with transaction(sessions) as session:
-            if session.get(DigestRun, period) is None:
-                session.add(DigestRun(period=period, started_at=now))
+        _open(sessions, period, now)
     region_countries = vocabulary().region_countries
     for recipient in people:
         report.recipients += 1
@@ -172,12 +170,21 @@ def list_headers(
     return headers
 
 
+def _open(sessions: sessionmaker[Session], period: str, now: datetime) -> None:
+    """The run row, once: another worker running the same period may write it first."""
+    try:
+        with transaction(sessions) as session:
+            if session.get(DigestRun, period) is None:
+                session.add(DigestRun(period=period, started_at=now))
+    except IntegrityError:
+        pass  # the other worker's row is the same row
+
+
 def _finish(sessions: sessionmaker[Session], period: str, now: datetime, dry_run: bool) -> None:
     if dry_run:
         return
+    _open(sessions, period, now)
     with transaction(sessions) as session:
         run = session.get(DigestRun, period)
-        if run is None:
-            run = DigestRun(period=period, started_at=now)
-            session.add(run)
+        assert run is not None  # written by _open, and a run row is never deleted
         run.finished_at = now

@@ -204,3 +204,27 @@ def test_one_bad_digest_does_not_stop_the_others(
         "ingrid@mfa.example",
         "vong@nra.example",
     ]
+
+
+def test_a_run_row_written_by_another_worker_in_between_is_not_an_error(
+    published: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers start the same period: both see no run row, one insert must give way."""
+    from sqlalchemy.orm import Session
+
+    from store.db import transaction
+    from store.digests import DigestRun
+
+    with transaction(published.sessions) as session:
+        session.add(DigestRun(period="2026-W48", started_at=MONDAY))  # the other worker's commit
+    real_get = Session.get
+
+    def not_yet_visible(self, entity, ident, **kwargs):  # type: ignore[no-untyped-def]
+        return None if entity is DigestRun else real_get(self, entity, ident, **kwargs)
+
+    monkeypatch.setattr(Session, "get", not_yet_visible)
+    send_module._open(published.sessions, "2026-W48", MONDAY)  # must not raise
+    monkeypatch.setattr(Session, "get", real_get)
+    report = ensure_period(published.sessions, published.settings, "2026-W48", MONDAY)
+    assert (report.sent, report.empty) == (2, 1)
+    assert overdue_period(published.sessions, "0 8 * * mon", "UTC", MONDAY) is None

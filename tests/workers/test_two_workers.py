@@ -122,7 +122,7 @@ def test_two_digest_runs_at_once_send_each_digest_once(
             [PORTAL, "digest", "run"],
             env=env,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
             text=True,
         )
         for _ in range(2)
