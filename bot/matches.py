@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import cast, select
 from sqlalchemy.orm import Session
 
+from bot.matching import Match as Found
 from bot.matching import Side, match
 from bot.views import REGION_PREFIX, vocabulary
 from store.matches import (
@@ -16,7 +19,9 @@ from store.matches import (
     CLOSED,
     OPEN,
     PLACE,
+    Codes,
     Match,
+    add_matches,
     candidates,
     matches_of,
     set_tags,
@@ -25,6 +30,37 @@ from store.records import PUBLISHED, Record
 
 log = logging.getLogger(__name__)
 ANY = "any"
+
+
+class Candidate(NamedTuple):
+    """A published record of the other kind, loaded as the columns Side.of reads (a named
+    tuple: its attributes cost far less to read than a Row's or a Record's)."""
+
+    id: int
+    public_id: str
+    kind: str
+    actor_id: int
+    countries: tuple[str, ...]
+    areas: tuple[str, ...]
+    assistance: tuple[str, ...]
+    languages: tuple[str, ...]
+    amount: Decimal | None
+    currency: str | None
+    period_start: date | None
+    period_end: date | None
+    published_at: datetime | None
+    renewed_at: datetime | None
+
+
+CODES = ("countries", "areas", "assistance", "languages")  # JSON lists, read as tuples
+
+
+def _column(name: str) -> Any:
+    column = getattr(Record, name)
+    return cast(column, Codes).label(name) if name in CODES else column
+
+
+CANDIDATE_COLUMNS = tuple(_column(name) for name in Candidate._fields)
 
 
 def region_countries(code: str) -> frozenset[str]:
@@ -80,31 +116,53 @@ def refresh(session: Session, record: Record, now: datetime) -> tuple[int, int]:
         places = need_countries_for(record.countries)
     ids = candidates(session, other, set(record.areas), set(record.assistance), places)
     me = Side.of(record)
-    found: dict[tuple[int, int], Match | None] = {}
-    for candidate in session.scalars(select(Record).where(Record.id.in_(ids))):
+    found: set[tuple[int, int]] = set()
+    new: list[dict[str, Any]] = []
+    reopened = 0
+    rows = session.execute(select(*CANDIDATE_COLUMNS).where(Record.id.in_(ids)).order_by(Record.id))
+    for candidate in map(Candidate._make, rows):
         need, offer = (
             (me, Side.of(candidate)) if record.kind == "need" else (Side.of(candidate), me)
         )
         result = match(need, offer, region_countries=region_countries, now=now)
-        if result is not None:
-            found[(result.need_id, result.offer_id)] = _store(session, existing, result, now)
+        if result is None:
+            continue
+        key = (result.need_id, result.offer_id)
+        found.add(key)
+        if key in existing:
+            if existing[key].status != OPEN:
+                reopened += 1
+            _store(existing[key], result, now)
+        else:
+            new.append(_new_row(result, now))
+    add_matches(session, new)
     stale = [m for key, m in existing.items() if key not in found and m.status == OPEN]
-    opened = sum(1 for key in found if key not in existing or existing[key].status != OPEN)
-    return opened, _close(stale, now)
+    return len(new) + reopened, _close(stale, now)
 
 
-def _store(
-    session: Session, existing: dict[tuple[int, int], Match], result, now: datetime
-) -> Match:  # type: ignore[no-untyped-def]
-    reasons = [[r.code, list(r.values)] for r in result.reasons]
-    row = existing.get((result.need_id, result.offer_id))
-    if row is None:
-        row = Match(need_id=result.need_id, offer_id=result.offer_id, created_at=now)
-        session.add(row)
-    elif row.status != OPEN:  # matching again after a close: it is new news
+def _reasons(result: Found) -> list[Any]:
+    return [[reason.code, list(reason.values)] for reason in result.reasons]
+
+
+def _new_row(result: Found, now: datetime) -> dict[str, Any]:
+    """The matches table's row for a match found for the first time."""
+    return {
+        "need_id": result.need_id,
+        "offer_id": result.offer_id,
+        "score": result.score,
+        "reasons": _reasons(result),
+        "status": OPEN,
+        "created_at": now,
+        "updated_at": now,
+        "closed_at": None,
+    }
+
+
+def _store(row: Match, result: Found, now: datetime) -> None:
+    """Update a stored match found again: re-scored, or re-opened (then it is new news)."""
+    if row.status != OPEN:
         row.created_at, row.closed_at = now, None
-    row.score, row.reasons, row.status, row.updated_at = result.score, reasons, OPEN, now
-    return row
+    row.score, row.reasons, row.status, row.updated_at = result.score, _reasons(result), OPEN, now
 
 
 def _close(matches, now: datetime) -> int:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ Hard rules (`match` returns None when one fails):
     either side, or with a bound missing, does not block.
 
 Score, an int from 0 to 100: the sum of these factors, each worth a share of its weight, rounded
-half up once at the end (the arithmetic is exact, in fractions):
+half up once at the end (the arithmetic is exact: each share is a ratio of two integers):
 
   areas       35  share of the need's areas that the offer covers
   assistance  25  share of the need's forms of assistance that the offer covers
@@ -30,7 +30,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 NEED, OFFER = "need", "offer"
@@ -40,7 +39,10 @@ REGION_PREFIX = "region:"
 AREAS, ASSISTANCE, LANGUAGES, PERIOD, AMOUNT, RECENCY = 35, 25, 10, 10, 10, 10
 RECENT = timedelta(weeks=8)
 STALE = timedelta(weeks=52)
-HALF = Fraction(1, 2)
+Share = tuple[int, int]  # an exact ratio, numerator and denominator (> 0)
+HALF: Share = (1, 2)
+FULL: Share = (1, 1)
+NONE: Share = (0, 1)
 
 
 @dataclass(frozen=True)
@@ -145,13 +147,13 @@ def match(
     languages = _shared(need.languages, offer.languages)
     amount = _amount(need, offer)
     newer = max(need.published_at, offer.published_at)
-    points = (
-        AREAS * Fraction(len(areas), len(set(need.areas)))
-        + ASSISTANCE * Fraction(len(assistance), len(set(need.assistance)))
-        + LANGUAGES * _language_share(need, offer, languages)
-        + PERIOD * _period_share(need.period, overlap)
-        + AMOUNT * (HALF if amount is None else amount)
-        + RECENCY * _recency(now - newer)
+    shares = (
+        (AREAS, (len(areas), len(set(need.areas)))),
+        (ASSISTANCE, (len(assistance), len(set(need.assistance)))),
+        (LANGUAGES, _language_share(need, offer, languages)),
+        (PERIOD, _period_share(need.period, overlap)),
+        (AMOUNT, HALF if amount is None else amount),
+        (RECENCY, _recency(now - newer)),
     )
     reasons = [Reason("areas", areas), Reason("assistance", assistance), *eligibility]
     if languages:
@@ -159,13 +161,13 @@ def match(
     if overlap:
         years = range(overlap[0].year, overlap[1].year + 1)
         reasons.append(Reason("period", tuple(str(year) for year in years)))
-    if amount is not None and amount == 1:
+    if amount == FULL:
         reasons.append(Reason("amount_covers"))
-    elif amount:
-        reasons.append(Reason("amount_partial", (str(int(amount * 100)),)))
+    elif amount is not None and amount[0]:
+        reasons.append(Reason("amount_partial", (str(100 * amount[0] // amount[1]),)))
     if now - newer <= RECENT:
         reasons.append(Reason("recent"))
-    return Match(need.record_id, offer.record_id, _round(points), tuple(reasons))
+    return Match(need.record_id, offer.record_id, _score(shares), tuple(reasons))
 
 
 def best_matches(
@@ -219,38 +221,45 @@ def _days(period: tuple[date, date]) -> int:
     return (period[1] - period[0]).days + 1
 
 
-def _period_share(need: tuple[date, date] | None, overlap: tuple[date, date] | None) -> Fraction:
+def _period_share(need: tuple[date, date] | None, overlap: tuple[date, date] | None) -> Share:
     if need is None or overlap is None:
         return HALF
-    return Fraction(_days(overlap), _days(need))
+    return _days(overlap), _days(need)
 
 
-def _language_share(need: Side, offer: Side, shared: tuple[str, ...]) -> Fraction:
+def _language_share(need: Side, offer: Side, shared: tuple[str, ...]) -> Share:
     if not need.languages or not offer.languages:
         return HALF
-    return Fraction(1 if shared else 0)
+    return FULL if shared else NONE
 
 
-def _amount(need: Side, offer: Side) -> Fraction | None:
-    """The share of the need's amount the offer covers (at most 1); None when not comparable."""
+def _amount(need: Side, offer: Side) -> Share | None:
+    """The share of the need's amount the offer covers (at most 1, and FULL exactly when it
+    covers it); None when not comparable."""
     if need.amount is None or offer.amount is None:
         return None
     if not need.currency or need.currency != offer.currency:
         return None
     if need.amount <= 0 or offer.amount >= need.amount:
-        return Fraction(1)
-    return Fraction(max(offer.amount, Decimal(0))) / Fraction(need.amount)
+        return FULL
+    offered, offered_scale = max(offer.amount, Decimal(0)).as_integer_ratio()
+    needed, needed_scale = need.amount.as_integer_ratio()
+    return offered * needed_scale, offered_scale * needed
 
 
-def _recency(age: timedelta) -> Fraction:
+def _recency(age: timedelta) -> Share:
     if age <= RECENT:
-        return Fraction(1)
+        return FULL
     if age >= STALE:
-        return Fraction(0)
+        return NONE
     micro = timedelta(microseconds=1)
-    return Fraction((STALE - age) // micro, (STALE - RECENT) // micro)
+    return (STALE - age) // micro, (STALE - RECENT) // micro
 
 
-def _round(points: Fraction) -> int:
-    """Half up, once, at the end."""
-    return max(0, min(100, int(points + HALF)))
+def _score(shares: Iterable[tuple[int, Share]]) -> int:
+    """The weighted sum of the shares, exact (one numerator over one denominator), rounded half
+    up once at the end and kept within 0-100."""
+    total, scale = 0, 1
+    for weight, (part, whole) in shares:
+        total, scale = total * whole + weight * part * scale, scale * whole
+    return max(0, min(100, (2 * total + scale) // (2 * scale)))

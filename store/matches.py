@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
     ForeignKey,
     Index,
     String,
+    Table,
+    Text,
     UniqueConstraint,
     delete,
+    insert,
     intersect,
     select,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from store.base import Base, utcnow
 from store.records import Record
@@ -24,12 +31,29 @@ OPEN, CLOSED = "open", "closed"
 AREA, ASSISTANCE, PLACE = "area", "assistance", "place"
 
 
+class Codes(TypeDecorator[tuple[str, ...]]):
+    """A JSON list of codes read as text (`cast(Record.areas, Codes)`) and returned as a tuple,
+    decoded once per distinct list: the candidates of a search share a few hundred lists."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> tuple[str, ...]:
+        return _decoded(value) if value else ()
+
+
+@lru_cache(maxsize=4096)
+def _decoded(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
 class RecordTag(Base):
     """One searchable fact of a published record: an area, a form of assistance, or a place
     (a need's country; an offer's eligible country, `region:<M49>` or `any`)."""
 
     __tablename__ = "record_tags"
-    __table_args__ = (Index("ix_record_tags_lookup", "facet", "code", "kind"),)
+    # covers candidates(): each facet's search reads record ids from the index alone
+    __table_args__ = (Index("ix_record_tags_candidates", "kind", "facet", "code", "record_id"),)
 
     record_id: Mapped[int] = mapped_column(
         ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
@@ -66,6 +90,13 @@ def set_tags(session: Session, record: Record, tags: dict[str, set[str]]) -> Non
     for facet, codes in tags.items():
         for code in sorted(codes):
             session.add(RecordTag(record_id=record.id, facet=facet, code=code, kind=record.kind))
+
+
+def add_matches(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Store new matches (dicts of the table's columns) in one executemany: no ORM object and no
+    INSERT of its own per match. Like any Core statement, it does not flush the session first."""
+    if rows:
+        session.execute(insert(cast(Table, Match.__table__)), rows)
 
 
 def candidates(
