@@ -34,12 +34,14 @@ def handle(
     item: InboxItem,
     *,
     dnsfunc: authentication.DnsLookup | None = None,
+    inbound: Inbound | None = None,
 ) -> str:
     """Do what the message asks and write the replies to the outbox; returns the outcome.
 
     `dnsfunc` is the TXT lookup for DKIM (PORTAL_VERIFY_DKIM); by default, the real DNS.
+    `inbound` is the item already read, when the caller read it outside the transaction.
     """
-    inbound = read_inbound(item)
+    inbound = inbound or read_inbound(item)
     if inbound.automatic:
         return f"ignored: {inbound.automatic}"
     if inbound.channel == "telegram":

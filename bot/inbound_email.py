@@ -12,7 +12,7 @@ from email.utils import getaddresses
 import html2text
 
 from bot.envelope import Inbound
-from bot.quotes import quoted_part, strip_quoted
+from bot.quotes import split_quoted
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +43,13 @@ def read_email(raw: bytes, envelope_sender: str, recipients: list[str]) -> Inbou
     check_shape(raw)
     message = parse_bytes(raw)
     text, attachments = body_text(message)
+    own, quoted = split_quoted(text)
     return Inbound(
         channel="email",
         sender=from_address(message) or envelope_sender,
         subject=header(message, "Subject"),
-        text=strip_quoted(text),
-        quoted=quoted_part(text),
+        text=own,
+        quoted=quoted,
         message_id=header(message, "Message-ID") or None,
         references=tuple(
             _message_ids(header(message, "References"))

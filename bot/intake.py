@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import queue
+import threading
+from concurrent.futures import Future
+from typing import NamedTuple
+
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.db import transaction
-from store.inbox import store_message
+from store.inbox import InboxItem, dedup_key, store_message
+
+log = logging.getLogger(__name__)
+
+
+class Arrival(NamedTuple):
+    sender: str
+    recipients: list[str]
+    message_id: str | None
+    raw: bytes
 
 
 def keeper(sessions: sessionmaker[Session], channel: str):  # type: ignore[no-untyped-def]
@@ -24,3 +40,139 @@ def keeper(sessions: sessionmaker[Session], channel: str):  # type: ignore[no-un
             return item.id
 
     return keep
+
+
+class GroupCommit:
+    """Keeps the messages of many waiting senders with one commit (group commit).
+
+    Each SMTP client waits for its 250, and a commit waits for the disk (an fsync), so one
+    commit per message caps the accept rate at the disk's fsyncs per second. Here one writer
+    thread commits, in one transaction, every message that arrived while the previous commit
+    ran, then answers all their waiters: a message is still acknowledged only once it is
+    committed. A batch that fails as a whole is tried again message by message, so one bad
+    message cannot turn the others away.
+    """
+
+    def __init__(
+        self, sessions: sessionmaker[Session], channel: str, *, max_batch: int = 100
+    ) -> None:
+        self.sessions = sessions
+        self.channel = channel
+        self.max_batch = max_batch
+        self._queue: queue.SimpleQueue[tuple[Arrival, Future[int]] | None] = queue.SimpleQueue()
+        self._writer: threading.Thread | None = None
+        self._starting = threading.Lock()
+        self._closed = False
+
+    def keep(self, sender: str, recipients: list[str], message_id: str | None, raw: bytes) -> int:
+        """Blocks the calling thread until the message is committed; returns its item id."""
+        return self.submit(sender, recipients, message_id, raw).result()
+
+    def submit(
+        self, sender: str, recipients: list[str], message_id: str | None, raw: bytes
+    ) -> Future[int]:
+        """The item id, once the message is committed. A future cancelled before the writer
+        takes it up (its sender stopped waiting) is not kept."""
+        arrival = Arrival(sender, recipients, message_id, raw)
+        future: Future[int] = Future()
+        with self._starting:
+            if self._closed:
+                raise RuntimeError("intake is closed")
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write, name=f"{self.channel}-intake", daemon=True
+                )
+                self._writer.start()
+            self._queue.put((arrival, future))
+        return future
+
+    def close(self) -> None:
+        """Commit what is waiting, then stop the writer."""
+        with self._starting:
+            self._closed = True
+            writer = self._writer
+            if writer is not None:
+                self._queue.put(None)
+        if writer is not None:
+            writer.join()
+
+    def _write(self) -> None:
+        while True:
+            waiting = self._queue.get()
+            if waiting is None:
+                return
+            batch = [waiting]
+            stopping = False
+            while len(batch) < self.max_batch:
+                try:
+                    waiting = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if waiting is None:
+                    stopping = True
+                    break
+                batch.append(waiting)
+            self._commit(batch)
+            if stopping:
+                return
+
+    def _commit(self, waiting: list[tuple[Arrival, Future[int]]]) -> None:
+        batch = [(arrival, f) for arrival, f in waiting if f.set_running_or_notify_cancel()]
+        if not batch:
+            return
+        try:
+            ids = self._store([arrival for arrival, _ in batch])
+        except Exception as exc:
+            if len(batch) > 1:
+                log.warning("%d messages failed together (%s); keeping each alone", len(batch), exc)
+            for arrival, future in batch:
+                try:
+                    future.set_result(self._keep_alone(arrival))
+                except Exception as alone:
+                    future.set_exception(alone)
+            return
+        for (_, future), item_id in zip(batch, ids, strict=True):
+            future.set_result(item_id)
+
+    def _keep_alone(self, arrival: Arrival) -> int:
+        with transaction(self.sessions) as session:
+            item, _ = store_message(session, channel=self.channel, **arrival._asdict())
+            return item.id
+
+    def _store(self, arrivals: list[Arrival]) -> list[int]:
+        """One transaction: the new messages inserted, the copies (same sender and Message-ID,
+        already kept or earlier in the batch) given the id of the first."""
+        keys = [dedup_key(self.channel, a.sender, a.message_id, a.raw) for a in arrivals]
+        with transaction(self.sessions, urgent=True) as session:
+            known = dict(
+                session.execute(
+                    select(InboxItem.dedup_key, InboxItem.id).where(
+                        InboxItem.dedup_key.in_(set(keys))
+                    )
+                ).all()
+            )
+            rows: list[dict[str, object]] = []
+            seen = set(known)
+            for arrival, key in zip(arrivals, keys, strict=True):
+                if key not in seen:
+                    seen.add(key)
+                    rows.append(
+                        {
+                            "channel": self.channel,
+                            "sender": arrival.sender,
+                            "recipients": arrival.recipients,
+                            "message_id": arrival.message_id,
+                            "dedup_key": key,
+                            "raw": arrival.raw,
+                            "meta": {},
+                        }
+                    )
+            if rows:
+                inserted = session.execute(
+                    insert(InboxItem).returning(
+                        InboxItem.dedup_key, InboxItem.id, sort_by_parameter_order=True
+                    ),
+                    rows,
+                )
+                known.update(inserted.all())
+        return [known[key] for key in keys]

@@ -46,9 +46,11 @@ class Processor:
             self._record_failure(item_id, reason, readable=False)
             return item_id
         try:
+            with self.sessions() as session:  # reading needs no write lock: others keep writing
+                inbound = read_inbound(session.get_one(inbox.InboxItem, item_id))
             with transaction(self.sessions) as session:
                 item = session.get_one(inbox.InboxItem, item_id)
-                outcome = handle(session, self.settings, item)
+                outcome = handle(session, self.settings, item, inbound=inbound)
                 inbox.finish(item, outcome)
             log.info("inbox item %d: %s", item_id, outcome)
         except Exception as exc:

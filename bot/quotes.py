@@ -53,25 +53,31 @@ _LABEL = re.compile(r"^[\s*_•+-]*(?P<label>[^:：*_]{1,40}?)[\s*_]*[:：]")
 _TEMPLATE_LABELS = frozenset(fold(alias) for aliases in LABELS.values() for alias in aliases)
 
 
-def strip_quoted(text: str) -> str:
-    """What the sender wrote above the first quote (header line or "> " line), less the
-    signature. A body with neither comes back unchanged."""
+def split_quoted(text: str) -> tuple[str, str]:
+    """(what the sender wrote above the first quote, less the signature; the quoted part).
+
+    The quote starts at a header line or a "> " line; the quoted part keeps its "> " markers,
+    and is "" when there is none. A body without quote or signature comes back unchanged."""
     lines = text.splitlines()
-    cut = min(_quote_start(lines), _library_quote_start(lines))
-    cut = min(cut, _signature_start(lines[:cut]))
+    quote = min(_quote_start(lines), _library_quote_start(lines))
+    quoted = "\n".join(lines[quote:]) + "\n" if quote < len(lines) else ""
+    cut = min(quote, _signature_start(lines[:quote]))
     if cut >= len(lines):
-        return text
+        return text, quoted
     kept = lines[:cut]
     while kept and (not kept[-1].strip() or _SEPARATOR.match(kept[-1])):
         kept.pop()
-    return "\n".join(kept) + "\n" if kept else ""
+    return ("\n".join(kept) + "\n" if kept else ""), quoted
+
+
+def strip_quoted(text: str) -> str:
+    """What the sender wrote above the first quote, less the signature (see split_quoted)."""
+    return split_quoted(text)[0]
 
 
 def quoted_part(text: str) -> str:
-    """The quoted part of a body (from its first quote line on, "> " markers kept), or ""."""
-    lines = text.splitlines()
-    cut = min(_quote_start(lines), _library_quote_start(lines))
-    return "\n".join(lines[cut:]) + "\n" if cut < len(lines) else ""
+    """The quoted part of a body (see split_quoted)."""
+    return split_quoted(text)[1]
 
 
 def _quote_start(lines: list[str]) -> int:

@@ -23,7 +23,7 @@ from bot.channels.telegram import ALLOWED_UPDATES, TelegramPoller, make_bot
 from bot.channels.telegram_out import TelegramSender, set_commands
 from bot.delivery import Delivery
 from bot.errors import ConfigError
-from bot.intake import keeper
+from bot.intake import GroupCommit, keeper
 from bot.personal_data import prune
 from bot.processor import Processor
 from bot.renewal import remind_and_expire
@@ -64,9 +64,10 @@ async def nap(event: asyncio.Event, stop: asyncio.Event) -> None:
 
 async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
     settings = portal.settings
+    intake = GroupCommit(portal.sessions, "email")
     handler = SubmissionHandler(
         settings.domain,
-        keeper(portal.sessions, "email"),
+        intake.submit,
         settings.max_message_size,
         on_stored=lambda _item_id: wake.inbox.set(),
         max_recipients=settings.smtp_max_recipients,
@@ -89,6 +90,7 @@ async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> No
     finally:
         server.close()
         await server.wait_closed()
+        await asyncio.to_thread(intake.close)  # what is waiting is committed first
 
 
 async def processing_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
@@ -111,8 +113,9 @@ async def delivery_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -
                 del senders["telegram"]
         delivery = Delivery(portal.sessions, senders)
         while not stop.is_set():
-            await outliving_the_database("delivery", delivery.deliver_due())
-            await nap(wake.outbox, stop)
+            delivered = await outliving_the_database("delivery", delivery.deliver_due())
+            if not delivered:  # while mail goes out, more may be waiting: no pause
+                await nap(wake.outbox, stop)
 
 
 async def telegram_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
+from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -53,10 +56,81 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+class WriterQueue:
+    """SQLite's writers of one process, served first come, first served.
+
+    SQLite lets one writer in at a time; the others poll its busy handler, which sleeps up to
+    100 ms between tries, so a thread that writes again and again (the processor) keeps the
+    lock while another (intake, waiting to answer 250) sleeps. Here a writer that finishes
+    hands the turn to the one that waited longest. A thread already holding the turn may take
+    it again (a nested unit of work then meets SQLite's own lock, as it would without this).
+    An urgent writer (intake: senders are waiting for their 250) goes before the others
+    waiting; as it hands the turn on after each commit, they still get every other turn.
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._urgent: deque[threading.Lock] = deque()
+        self._waiting: deque[threading.Lock] = deque()
+        self._owner: int | None = None
+        self._depth = 0
+
+    @contextmanager
+    def turn(self, *, urgent: bool = False) -> Iterator[None]:
+        self._acquire(urgent)
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _acquire(self, urgent: bool) -> None:
+        me = threading.get_ident()
+        with self._mutex:
+            if self._owner is None or self._owner == me:
+                self._owner = me
+                self._depth += 1
+                return
+            handed = threading.Lock()
+            handed.acquire()
+            (self._urgent if urgent else self._waiting).append(handed)
+        handed.acquire()  # released by the writer before us, who made us the owner
+        with self._mutex:
+            self._owner, self._depth = me, 1
+
+    def _release(self) -> None:
+        with self._mutex:
+            self._depth -= 1
+            if self._depth:
+                return
+            following = self._urgent or self._waiting
+            if following:
+                self._owner = -1  # nobody can slip in before the next one wakes
+                following.popleft().release()
+            else:
+                self._owner = None
+
+
+_writers: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKeyDictionary()
+_writers_lock = threading.Lock()
+
+
+def writers(engine: Engine) -> WriterQueue | None:
+    """The queue of writers for a SQLite engine; None for PostgreSQL, which has row locks."""
+    if not is_sqlite(engine):
+        return None
+    with _writers_lock:
+        return _writers.setdefault(engine, WriterQueue())
+
+
 @contextmanager
-def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit when the block ends, roll back on any exception."""
-    with sessions() as session, session.begin():
+def transaction(sessions: sessionmaker[Session], *, urgent: bool = False) -> Iterator[Session]:
+    """One unit of work: commit when the block ends, roll back on any exception.
+
+    `urgent`: somebody is waiting for this commit (see WriterQueue)."""
+    engine = sessions.kw.get("bind")
+    queue = writers(engine) if isinstance(engine, Engine) else None
+    turn = queue.turn(urgent=urgent) if queue else nullcontext()
+    with turn, sessions() as session, session.begin():
         session.connection(execution_options={WRITE: True})
         yield session
 

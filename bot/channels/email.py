@@ -8,8 +8,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable
-from email.parser import BytesHeaderParser
-from email.policy import default as default_policy
+from concurrent.futures import Future
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -28,6 +27,8 @@ NO_AUTH = "502 5.5.1 AUTH not available here"
 
 MAX_PATH = 256  # RFC 5321 4.5.3.1.3: the longest reverse-path (the inbox keeps 320 characters)
 MAX_MESSAGE_ID = 998  # longer is not a Message-ID (RFC 5322 2.1.1): dedup then uses the bytes
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_MESSAGE_ID = re.compile(rb"^message-id[ \t]*:((?:[^\r\n]|\r?\n[ \t])*)", re.I | re.M)
 
 # aiosmtpd's own refusals, said with an enhanced status code as ours are.
 _AIOSMTPD_REPLIES = {
@@ -36,8 +37,9 @@ _AIOSMTPD_REPLIES = {
     "552 Error: Too much mail data": TOO_BIG,
 }
 
-# Keep(sender, recipients, message_id, raw) -> inbox item id; raises on any failure of ours.
-Keep = Callable[[str, list[str], str | None, bytes], int]
+# Keep(sender, recipients, message_id, raw) -> the inbox item id, once committed (the future
+# holds the exception on any failure of ours). See bot.intake.GroupCommit.
+Keep = Callable[[str, list[str], str | None, bytes], Future[int]]
 
 
 class SubmissionHandler:
@@ -102,11 +104,9 @@ class SubmissionHandler:
         if len(raw) > self.max_size:
             return TOO_BIG
         sender = envelope.mail_from or ""
-        keeping = asyncio.get_running_loop().run_in_executor(
-            None, self._keep, sender, list(envelope.rcpt_tos), raw
-        )
         try:
-            item_id = await asyncio.wait_for(keeping, self.store_timeout)
+            keeping = self.keep(sender, list(envelope.rcpt_tos), _message_id(raw), raw)
+            item_id = await asyncio.wait_for(asyncio.wrap_future(keeping), self.store_timeout)
         except TimeoutError:
             log.error(
                 "a message from %s was not kept within %g s; answered 451",
@@ -124,10 +124,6 @@ class SubmissionHandler:
         if self.on_stored is not None:
             self.on_stored(item_id)
         return "250 2.0.0 Message accepted"
-
-    def _keep(self, sender: str, recipients: list[str], raw: bytes) -> int:
-        """In a worker thread: reading the headers of a hostile message may take a while."""
-        return self.keep(sender, recipients, _message_id(raw), raw)
 
 
 class ConnectionCount:
@@ -238,16 +234,18 @@ async def start_server(
 
 
 def _message_id(raw: bytes) -> str | None:
-    """The Message-ID header, or None when absent or unreadable (dedup then uses the bytes)."""
-    try:
-        headers = BytesHeaderParser(policy=default_policy).parsebytes(raw)
-        found = [v for k, v in headers.raw_items() if k.lower() == "message-id"]
-        if not found or len(found[0]) > MAX_MESSAGE_ID:
-            return None
-        value: Any = headers.get("Message-ID")
-    except Exception:  # a malformed header must not stop us keeping the message
+    """The Message-ID header, or None when absent, too long or not ASCII (dedup then uses the
+    bytes). Read from the bytes of the header block alone: quick on any message, however
+    hostile its other headers, so it runs on the event loop."""
+    end = _HEADER_END.search(raw)
+    found = _MESSAGE_ID.search(raw, 0, end.start() if end else len(raw))
+    if found is None or len(found[1]) > MAX_MESSAGE_ID:
         return None
-    return (" ".join(str(value).split()) or None) if value is not None else None
+    try:
+        value = found[1].decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    return " ".join(value.split()) or None
 
 
 def _storage_full(error: BaseException | None) -> bool:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import select
+
+from bot import runner
 from bot.app import Portal
 from bot.channels.email_out import EmailSender, RelaySender
 from bot.delivery import Delivery
@@ -12,7 +17,7 @@ from store import outbox
 from store.base import utcnow
 from store.db import transaction
 from tests.fakes import RecordingRelay
-from tests.harness import free_port
+from tests.harness import free_port, read_maildir
 
 
 def enqueue(portal: Portal) -> int:
@@ -113,3 +118,38 @@ def test_a_recipient_the_relay_refuses_does_not_hold_back_the_others(portal: Por
         "failed",
     )  # a permanent refusal is not retried, and stays visible
     assert "gone@nra.example" in (items["gone@nra.example"].last_error or "")
+
+
+def test_a_backlog_is_delivered_without_a_pause_between_batches(
+    portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """45 items are three claims of 20: a worker that napped after each would take minutes."""
+    monkeypatch.setattr(runner, "POLL_SECONDS", 60.0)
+    with transaction(portal.sessions) as session:
+        for n in range(45):
+            session.add(
+                outbox.OutboxItem(
+                    channel="email",
+                    recipient=f"fp{n}@state.example",
+                    kind="receipt",
+                    subject=f"Received: N-2026-{n:04d}",
+                    body="Thank you.\n",
+                    message_id=f"<r{n}@portal.test>",
+                )
+            )
+
+    async def drain() -> float:
+        stop = asyncio.Event()
+        worker = asyncio.create_task(runner.delivery_service(portal, stop, runner.Wakeups()))
+        started = time.monotonic()
+        while len(read_maildir(portal.settings.home / "maildir")) < 45:
+            assert time.monotonic() - started < 20, "the worker paused between batches"
+            await asyncio.sleep(0.05)
+        stop.set()
+        await worker
+        return time.monotonic() - started
+
+    asyncio.run(drain())
+    with portal.sessions() as session:
+        statuses = session.scalars(select(outbox.OutboxItem.status)).all()
+    assert statuses == ["sent"] * 45

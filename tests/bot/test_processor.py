@@ -23,7 +23,7 @@ RAW = (
 def test_three_failures_quarantine_and_one_reply(
     portal: Portal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(session, settings, item):  # type: ignore[no-untyped-def]
+    def broken(session, settings, item, **_):  # type: ignore[no-untyped-def]
         raise KeyError("bug")
 
     monkeypatch.setattr(processor_module, "handle", broken)

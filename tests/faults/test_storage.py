@@ -9,6 +9,7 @@ import smtplib
 import sqlite3
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from email.message import EmailMessage
 from pathlib import Path
@@ -172,8 +173,12 @@ def test_a_full_database_answers_452_and_what_was_accepted_is_handled(
     ids=["postgresql-disk-full", "enospc"],
 )
 async def test_storage_errors_that_mean_full_are_answered_452(error: Exception) -> None:
-    def keep(sender: str, recipients: list[str], message_id: str | None, raw: bytes) -> int:
-        raise error
+    def keep(
+        sender: str, recipients: list[str], message_id: str | None, raw: bytes
+    ) -> Future[int]:
+        failed: Future[int] = Future()
+        failed.set_exception(error)
+        return failed
 
     class Envelope:
         mail_from = "vong@nra.example"
