@@ -111,21 +111,22 @@ class RecordCounter(Base):
 
 def next_public_id(session: Session, kind: str, year: int) -> str:
     """Reserve the next id; the row update serialises concurrent writers."""
-    counter = session.get(RecordCounter, (kind, year), with_for_update=True)
-    if counter is None:
+    bump = (
+        update(RecordCounter)
+        .where(RecordCounter.kind == kind, RecordCounter.year == year)
+        .values(last=RecordCounter.last + 1)
+        .returning(RecordCounter.last)
+        .execution_options(synchronize_session=False)
+    )
+    last = session.execute(bump).scalar_one_or_none()
+    if last is None:  # the first of its kind this year
         try:
             with session.begin_nested():  # two workers may start the year at once
                 session.add(RecordCounter(kind=kind, year=year, last=0))
         except IntegrityError:
             pass
-        counter = session.get_one(RecordCounter, (kind, year), with_for_update=True)
-    session.execute(
-        update(RecordCounter)
-        .where(RecordCounter.kind == kind, RecordCounter.year == year)
-        .values(last=RecordCounter.last + 1)
-    )
-    session.refresh(counter)
-    return f"{PREFIX[kind]}-{year}-{counter.last:04d}"
+        last = session.execute(bump).scalar_one()
+    return f"{PREFIX[kind]}-{year}-{last:04d}"
 
 
 def by_public_id(session: Session, public_id: str) -> Record | None:

@@ -75,10 +75,10 @@ def test_a_message_that_makes_the_processor_fail_is_kept_and_retried(
 ) -> None:
     real_handle = processor_module.handle
 
-    def handle_with_a_bug(session, settings, item):  # type: ignore[no-untyped-def]
+    def handle_with_a_bug(session, settings, item, **options):  # type: ignore[no-untyped-def]
         if b"POISON" in item.raw:
             raise RuntimeError("a bug met this message")
-        return real_handle(session, settings, item)
+        return real_handle(session, settings, item, **options)
 
     monkeypatch.setattr(processor_module, "handle", handle_with_a_bug)
     focal_point.send(email("vong@nra.example", "NEED", LAO_NEED + "POISON\n"))
