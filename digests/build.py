@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -120,6 +120,23 @@ class News:
     records: dict[int, Facts] = field(default_factory=dict)  # every record named above
     by_actor: dict[int, tuple[Facts, ...]] = field(default_factory=dict)  # published, per owner
     offer_actors: frozenset[int] = frozenset()  # actors with a published offer
+    # Per actor, the positions in `matches` where the need or the offer is theirs (see
+    # `index_matches`); None means "look at every match", as a hand-made News may.
+    match_index: dict[int, tuple[int, ...]] | None = None
+
+
+def index_matches(
+    matches: tuple[MatchFacts, ...], records: dict[int, Facts]
+) -> dict[int, tuple[int, ...]]:
+    """The positions of the matches of each actor's records, in order, each position once."""
+    index: dict[int, list[int]] = {}
+    for position, found in enumerate(matches):
+        need, offer = records.get(found.need_id), records.get(found.offer_id)
+        if need is None or offer is None:
+            continue
+        for actor_id in dict.fromkeys((need.actor_id, offer.actor_id)):
+            index.setdefault(actor_id, []).append(position)
+    return {actor_id: tuple(positions) for actor_id, positions in index.items()}
 
 
 def build(
@@ -131,7 +148,7 @@ def build(
     """The recipient's entries, section by section; empty when nothing is new for them."""
     entries: list[Entry] = []
     mine = recipient.actor_ids
-    for found in news.matches:
+    for found in _matches_of(mine, news):
         if found.created_at <= recipient.since:
             continue
         need, offer = news.records.get(found.need_id), news.records.get(found.offer_id)
@@ -163,6 +180,16 @@ def build(
             if now - (record.renewed_at or record.published_at) >= RENEWAL_AFTER:
                 entries.append(Entry(RENEWAL, record.id, why=(("renew_by", ()),)))
     return entries
+
+
+def _matches_of(actor_ids: frozenset[int], news: News) -> Iterator[MatchFacts]:
+    """The matches where a record of these actors takes part, in the order of `news.matches`."""
+    if news.match_index is None:
+        yield from news.matches
+        return
+    index = news.match_index
+    for position in sorted({p for actor_id in actor_ids for p in index.get(actor_id, ())}):
+        yield news.matches[position]
 
 
 def _inside(

@@ -8,14 +8,35 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from digests.build import GAP_AFTER, RENEWAL_AFTER, Facts, Filters, MatchFacts, News, Recipient
-from store.digests import last_sent
+from digests.build import (
+    GAP_AFTER,
+    RENEWAL_AFTER,
+    Facts,
+    Filters,
+    MatchFacts,
+    News,
+    Recipient,
+    index_matches,
+)
+from store.digests import DigestEntry
 from store.matches import OPEN, Match
 from store.people import Person
 from store.records import PUBLISHED, Record
 from store.subscriptions import OWN, active
 
 FIRST_DIGEST_LOOKBACK = timedelta(days=7)
+# The columns of a record that digests.build.Facts keeps: rows of these, not whole records
+# (tens of thousands of them, with their texts), are what a run reads.
+FACTS = (
+    Record.id,
+    Record.kind,
+    Record.actor_id,
+    Record.countries,
+    Record.areas,
+    Record.assistance,
+    Record.published_at,
+    Record.renewed_at,
+)
 
 
 def recipients(session: Session, period: str, now: datetime) -> list[Recipient]:
@@ -23,6 +44,7 @@ def recipients(session: Session, period: str, now: datetime) -> list[Recipient]:
     grouped: dict[tuple[str, str], list] = defaultdict(list)  # type: ignore[type-arg]
     for subscription in active(session):
         grouped[(subscription.channel, subscription.address)].append(subscription)
+    sent = last_sent(session, period)
     found = []
     for (channel, address), subscriptions in grouped.items():
         actor_ids: set[int] = set()
@@ -34,7 +56,7 @@ def recipients(session: Session, period: str, now: datetime) -> list[Recipient]:
             else:
                 filters.append(filters_of(subscription.filters))
         start = min(s.confirmed_at or s.created_at for s in subscriptions)
-        since = last_sent(session, channel, address, period) or start - FIRST_DIGEST_LOOKBACK
+        since = sent.get((channel, address)) or start - FIRST_DIGEST_LOOKBACK
         found.append(
             Recipient(
                 channel,
@@ -46,6 +68,38 @@ def recipients(session: Session, period: str, now: datetime) -> list[Recipient]:
             )
         )
     return found
+
+
+def written(session: Session, period: str) -> set[tuple[str, str]]:
+    """The (channel, address) of every ledger row of `period`: their digest is done."""
+    rows = session.execute(
+        select(DigestEntry.channel, DigestEntry.address).where(DigestEntry.period == period)
+    )
+    return {(channel, address) for channel, address in rows}
+
+
+def last_sent(session: Session, before: str) -> dict[tuple[str, str], datetime]:
+    """When each address's latest digest of a period before `before` was written: what
+    store.digests.last_sent says of one address, for every address in one query."""
+    latest = (
+        select(
+            DigestEntry.channel,
+            DigestEntry.address,
+            func.max(DigestEntry.period).label("period"),
+        )
+        .where(DigestEntry.period < before)
+        .group_by(DigestEntry.channel, DigestEntry.address)
+        .subquery()
+    )
+    rows = session.execute(
+        select(DigestEntry.channel, DigestEntry.address, DigestEntry.created_at).join(
+            latest,
+            (DigestEntry.channel == latest.c.channel)
+            & (DigestEntry.address == latest.c.address)
+            & (DigestEntry.period == latest.c.period),
+        )
+    )
+    return {(channel, address): at for channel, address, at in rows}
 
 
 def filters_of(stored: dict) -> Filters:  # type: ignore[type-arg]
@@ -60,19 +114,23 @@ def filters_of(stored: dict) -> Filters:  # type: ignore[type-arg]
 def news(session: Session, since: datetime, now: datetime, actor_ids: set[int]) -> News:
     """What happened after `since` (the earliest of all recipients), and the renewals due."""
     matches = list(
-        session.scalars(select(Match).where(Match.status == OPEN, Match.created_at > since))
+        session.execute(
+            select(
+                Match.need_id, Match.offer_id, Match.score, Match.reasons, Match.created_at
+            ).where(Match.status == OPEN, Match.created_at > since)
+        )
     )
     published = list(
-        session.scalars(
-            select(Record)
+        session.execute(
+            select(*FACTS)
             .where(Record.status == PUBLISHED, Record.published_at > since)
             .order_by(Record.published_at.desc())
         )
     )
     matched = select(Match.need_id).where(Match.status == OPEN)
     gaps = list(
-        session.scalars(
-            select(Record).where(
+        session.execute(
+            select(*FACTS).where(
                 Record.status == PUBLISHED,
                 Record.kind == "need",
                 Record.published_at > since - GAP_AFTER,
@@ -82,8 +140,8 @@ def news(session: Session, since: datetime, now: datetime, actor_ids: set[int]) 
         )
     )
     due = list(
-        session.scalars(
-            select(Record).where(
+        session.execute(
+            select(*FACTS).where(
                 Record.status == PUBLISHED,
                 Record.actor_id.in_(actor_ids),
                 func.coalesce(Record.renewed_at, Record.published_at) <= now - RENEWAL_AFTER,
@@ -94,7 +152,7 @@ def news(session: Session, since: datetime, now: datetime, actor_ids: set[int]) 
     records = {r.id: Facts.of(r) for r in (*published, *gaps, *due)}
     missing = needed - set(records)
     if missing:
-        for record in session.scalars(select(Record).where(Record.id.in_(missing))):
+        for record in session.execute(select(*FACTS).where(Record.id.in_(missing))):
             records[record.id] = Facts.of(record)
     by_actor: dict[int, list[Facts]] = defaultdict(list)
     for record in due:
@@ -106,20 +164,22 @@ def news(session: Session, since: datetime, now: datetime, actor_ids: set[int]) 
             .distinct()
         )
     )
+    found = tuple(
+        MatchFacts(
+            m.need_id,
+            m.offer_id,
+            m.score,
+            tuple((code, tuple(values)) for code, values in m.reasons),
+            m.created_at,
+        )
+        for m in matches
+    )
     return News(
-        matches=tuple(
-            MatchFacts(
-                m.need_id,
-                m.offer_id,
-                m.score,
-                tuple((code, tuple(values)) for code, values in m.reasons),
-                m.created_at,
-            )
-            for m in matches
-        ),
+        matches=found,
         published=tuple(records[r.id] for r in published),
         gaps=tuple(records[r.id] for r in gaps),
         records=records,
         by_actor={k: tuple(v) for k, v in by_actor.items()},
         offer_actors=offer_actors,
+        match_index=index_matches(found, records),
     )

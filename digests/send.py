@@ -9,17 +9,17 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot import tokens
 from bot.config import Settings
-from bot.render import render_text
 from bot.views import vocabulary
-from digests.build import Entry, Recipient, build
-from digests.gather import news, recipients
-from digests.render import digest_context
+from digests.build import Recipient, build
+from digests.caps import Digest, shorten
+from digests.gather import news, recipients, written
+from digests.render import Letter, Wording, letter
 from store.db import transaction
-from store.digests import DigestEntry, DigestRun, entry
+from store.digests import DigestEntry, DigestRun
 from store.outbox import OutboxItem
 from store.records import Record
 
@@ -55,6 +55,7 @@ def ensure_period(
     report = RunReport(period)
     with sessions() as session:
         people = recipients(session, period, now)
+        done = written(session, period)
         all_actor_ids = {a for r in people for a in r.actor_ids}
         gathered = news(session, min((r.since for r in people), default=now), now, all_actor_ids)
     if not people:
@@ -63,22 +64,29 @@ def ensure_period(
     if not dry_run:
         _open(sessions, period, now)
     region_countries = vocabulary().region_countries
-    for recipient in people:
-        report.recipients += 1
-        entries = build(recipient, gathered, now, region_countries)
-        if dry_run:
-            with sessions() as session:
-                done = entry(session, recipient.channel, recipient.address, period)
-            report.already += done is not None
-            report.sent += done is None and bool(entries)
-            report.empty += done is None and not entries
+    wording = Wording()  # each record and entry is put into words once per language
+    for readers in _alike(people):
+        report.recipients += len(readers)
+        waiting = [r for r in readers if (r.channel, r.address) not in done]
+        report.already += len(readers) - len(waiting)
+        if not waiting:
             continue
-        try:
-            outcome = _write(sessions, settings, period, recipient, entries, now)
-        except Exception:  # one bad record or address must not stop everyone's digest
-            log.exception("digest %s for one recipient failed; the others go on", period)
-            outcome = "failed"
-        setattr(report, outcome, getattr(report, outcome) + 1)
+        entries = build(waiting[0], gathered, now, region_countries)
+        if dry_run:
+            report.sent += len(waiting) if entries else 0
+            report.empty += 0 if entries else len(waiting)
+            continue
+        digest = shorten(entries, gathered.records)
+        shown: Letter | None = None
+        for recipient in waiting:
+            try:
+                if digest.total and shown is None:
+                    shown = _letter(sessions, settings, recipient.language, digest, wording, period)
+                outcome = _write(sessions, settings, period, recipient, digest, shown, now)
+            except Exception:  # one bad record or address must not stop everyone's digest
+                log.exception("digest %s for one recipient failed; the others go on", period)
+                outcome = "failed"
+            setattr(report, outcome, getattr(report, outcome) + 1)
     if report.failed:
         log.warning("digests %s: %d left for the next run", period, report.failed)
         return report  # not finished: the next run (or the catch-up at start) tries them again
@@ -87,32 +95,64 @@ def ensure_period(
     return report
 
 
+def _alike(people: list[Recipient]) -> list[list[Recipient]]:
+    """The recipients in groups that get the same digest (what build() reads of a recipient,
+    and the language), in the order each group first appears. Everyone who got last week's
+    digest has the same `since`, and many follow the same things: a group's digest is built
+    and put into words once."""
+    groups: dict[tuple[object, ...], list[Recipient]] = {}
+    for recipient in people:
+        key = (recipient.since, recipient.actor_ids, recipient.filters, recipient.language)
+        groups.setdefault(key, []).append(recipient)
+    return list(groups.values())
+
+
+def _letter(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    lang: str,
+    digest: Digest,
+    wording: Wording,
+    period: str,
+) -> Letter:
+    """The digest in words, reading the records that have no view in `lang` yet."""
+    missing = wording.missing(digest.entries, lang)
+    if missing:
+        with sessions() as session:
+            found = session.scalars(
+                select(Record).where(Record.id.in_(missing)).options(selectinload(Record.actor))
+            )
+            wording.add(found, lang)
+    return letter(settings, lang, digest, wording, period)
+
+
 def _write(
     sessions: sessionmaker[Session],
     settings: Settings,
     period: str,
     recipient: Recipient,
-    entries: list[Entry],
+    digest: Digest,
+    shown: Letter | None,
     now: datetime,
 ) -> str:
-    """The ledger row and the digest, in one transaction; "already" if it was there."""
+    """The ledger row and the digest (None: nothing new), in one transaction; "already" if
+    another worker wrote the row since the run began (its unique key refuses a second one)."""
     try:
         with transaction(sessions) as session:
-            if entry(session, recipient.channel, recipient.address, period) is not None:
-                return "already"
             row = DigestEntry(
                 channel=recipient.channel,
                 address=recipient.address,
                 period=period,
-                items=len(entries),
+                items=digest.total,
                 created_at=now,
             )
             session.add(row)
             session.flush()
-            if entries:
-                row.outbox_item_id = _queue(session, settings, row, recipient, entries, now).id
-            return "sent" if entries else "empty"
-    except IntegrityError:  # another worker wrote it first
+            if shown is None:
+                return "empty"
+            row.outbox_item_id = _queue(session, settings, row, recipient, shown, now).id
+            return "sent"
+    except IntegrityError:  # another worker wrote it first: the flush above failed
         return "already"
 
 
@@ -121,27 +161,22 @@ def _queue(
     settings: Settings,
     row: DigestEntry,
     recipient: Recipient,
-    entries: list[Entry],
+    shown: Letter,
     now: datetime,
 ) -> OutboxItem:
-    ids = {e.record_id for e in entries} | {e.other_id for e in entries if e.other_id}
-    records = {r.id: r for r in session.scalars(select(Record).where(Record.id.in_(ids)))}
-    context = digest_context(settings, recipient, entries, records, row.period)
-    text = render_text("digest.txt.j2", recipient.language, **context)
-    subject, _, body = text.partition("\n\n")
     item = OutboxItem(
         channel=recipient.channel,
         recipient=recipient.address,
         kind="digest",
-        subject=" ".join(subject.split()),
-        body=body.strip("\n") + "\n",
+        subject=shown.subject,
+        body=shown.body,
         message_id=f"<digest.{row.id}.{uuid.uuid4().hex[:12]}@{settings.domain}>",
         created_at=now,
     )
     if recipient.channel == "telegram":  # a chat message has no subject line of its own
         item.body = f"{item.subject}\n\n{item.body}"
     if recipient.channel == "email":
-        item.html = render_text("digest.html.j2", recipient.language, **context)
+        item.html = shown.html
         item.headers = list_headers(settings, row, recipient.address, now)
     session.add(item)
     session.flush()

@@ -26,10 +26,11 @@ from bot.render import LANGUAGES, TEMPLATES, environment, render, render_text
 from bot.review import Decision
 from bot.telegram_forms import search_places
 from bot.telegram_menu import commands_by_language
-from bot.views import RecordView, button_labels, language_name, place_name, vocabulary
+from bot.views import RecordView, button_labels, place_name, vocabulary
+from digests.render import entry_item
 from store.actors import Actor
 
-HELPERS = ("fields", "blank_template", "refill", "problem", "footer")
+HELPERS = ("fields", "blank_template", "refill", "problem", "footer", "digest_entry")
 # Not messages but `key=Label` / `command - description` lines that bot.views.button_labels and
 # bot.telegram_menu read: they have twins, but no subject line (tested on their own below).
 LINES = ("form_buttons", "telegram_commands")
@@ -155,16 +156,12 @@ def help_context(lang: str, secretariat: bool) -> dict[str, Any]:
     }
 
 
-def digest_context(lang: str, empty: bool = False) -> dict[str, Any]:
-    """What digests.render.digest_context gives the digest templates."""
-    words = vocabulary()
-    namers = {
-        "area": lambda code: words.area_label(code, lang),
-        "assistance": lambda code: words.assistance_label(code, lang),
-        "region": lambda code: words.region_label(code, lang),
-        "language": lambda code: language_name(code, lang),
-        "place": lambda code: place_name(code, lang),
-    }
+def digest_context(
+    lang: str, empty: bool = False, more: int = 0, site: bool = True
+) -> dict[str, Any]:
+    """What digests.render.digest_context gives the digest templates: each entry rendered by
+    digest_entry.*.j2; `more` entries left out of every section (digests.caps), on the public
+    site when there is one."""
     need, offer = view(lang, status="published"), view(lang, "offer", status="published")
     why_match = (
         ("areas", ("art4.survey.technical",)),
@@ -175,7 +172,7 @@ def digest_context(lang: str, empty: bool = False) -> dict[str, Any]:
         ("amount_partial", ("40",)),
         ("recent", ()),
     )
-    sections: dict[str, list[dict[str, Any]]] = {
+    entries: dict[str, list[dict[str, Any]]] = {
         "matches": [
             {"record": offer, "own": need, "score": 72, "why": why_match},
             {
@@ -198,14 +195,17 @@ def digest_context(lang: str, empty: bool = False) -> dict[str, Any]:
         "gaps": [{"record": need, "own": None, "score": 0, "why": (("unmatched_weeks", ("8",)),)}],
         "renewal": [{"record": need, "own": None, "score": 0, "why": (("renew_by", ()),)}],
     }
-    if empty:
-        sections = {name: [] for name in sections}
+    sections = {
+        name: [] if empty else [entry_item(name, item, lang) for item in items]
+        for name, items in entries.items()
+    }
     return {
         "period": "2026-W48",
         "sections": sections,
-        "count": sum(len(items) for items in sections.values()),
-        "names": lambda kind, codes: ", ".join(namers[kind](code) for code in codes),
-        "public_url": "https://portal.test",
+        "count": sum(len(items) + more for items in sections.values()),
+        "more": {name: more for name in sections},
+        "site": f"https://portal.test/{lang}/index.html" if site else "",
+        "public_url": "https://portal.test" if site else "",
     }
 
 
@@ -409,6 +409,8 @@ CASES: list[tuple[str, str, Context]] = [
     ),
     ("digest", "digest", digest_context),
     ("digest-empty", "digest", lambda lg: digest_context(lg, empty=True)),
+    ("digest-more", "digest", lambda lg: digest_context(lg, more=12)),
+    ("digest-more-no-site", "digest", lambda lg: digest_context(lg, more=1, site=False)),
     (
         "endorse_result-endorsed",
         "endorse_result",

@@ -43,17 +43,6 @@ Description: Sessions in schools of the South.
 """
 
 
-@pytest.fixture
-def published(portal: Portal) -> Portal:
-    focal_point(portal, "LAO", "vong@nra.example")
-    focal_point(portal, "NOR", "ingrid@mfa.example")
-    focal_point(portal, "LBN", "rana@lmac.example", language="fr")
-    publish(portal, "vong@nra.example", LAO_NEED, BEFORE)
-    publish(portal, "ingrid@mfa.example", NOR_OFFER, BEFORE + timedelta(hours=1))
-    publish(portal, "rana@lmac.example", LBN_NEED, BEFORE + timedelta(hours=2))
-    return portal
-
-
 def digests(portal: Portal) -> dict[str, OutboxItem]:
     with portal.sessions() as session:
         items = session.scalars(select(OutboxItem).where(OutboxItem.kind == "digest")).all()
