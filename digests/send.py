@@ -25,6 +25,9 @@ from store.records import Record
 
 log = logging.getLogger(__name__)
 
+BATCH = 50  # digests written per transaction
+Queued = tuple[Recipient, Digest, "Letter | None"]
+
 
 @dataclass
 class RunReport:
@@ -65,6 +68,7 @@ def ensure_period(
         _open(sessions, period, now)
     region_countries = vocabulary().region_countries
     wording = Wording()  # each record and entry is put into words once per language
+    queued: list[Queued] = []
     for readers in _alike(people):
         report.recipients += len(readers)
         waiting = [r for r in readers if (r.channel, r.address) not in done]
@@ -77,16 +81,22 @@ def ensure_period(
             report.empty += 0 if entries else len(waiting)
             continue
         digest = shorten(entries, gathered.records)
-        shown: Letter | None = None
+        try:
+            shown = (
+                _letter(sessions, settings, waiting[0].language, digest, wording, period)
+                if digest.total
+                else None
+            )
+        except Exception:  # one bad record must not stop everyone's digest
+            log.exception("digest %s for %d recipient(s) failed; the others go on", period,
+                          len(waiting))  # fmt: skip
+            report.failed += len(waiting)
+            continue
         for recipient in waiting:
-            try:
-                if digest.total and shown is None:
-                    shown = _letter(sessions, settings, recipient.language, digest, wording, period)
-                outcome = _write(sessions, settings, period, recipient, digest, shown, now)
-            except Exception:  # one bad record or address must not stop everyone's digest
-                log.exception("digest %s for one recipient failed; the others go on", period)
-                outcome = "failed"
-            setattr(report, outcome, getattr(report, outcome) + 1)
+            queued.append((recipient, digest, shown))
+            if len(queued) >= BATCH:
+                _write_all(sessions, settings, period, queued, now, report)
+    _write_all(sessions, settings, period, queued, now, report)
     if report.failed:
         log.warning("digests %s: %d left for the next run", period, report.failed)
         return report  # not finished: the next run (or the catch-up at start) tries them again
@@ -126,6 +136,67 @@ def _letter(
     return letter(settings, lang, digest, wording, period)
 
 
+def _write_all(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    period: str,
+    queued: list[Queued],
+    now: datetime,
+    report: RunReport,
+) -> None:
+    """Write the queued digests, BATCH to a transaction: each ledger row commits with its
+    digest, so exactly-once holds as with one transaction each, for a fraction of the
+    commits. A batch that fails (another worker wrote one of its rows, or any error) is
+    written again one recipient at a time, so that only the culprit is left out."""
+    if not queued:
+        return
+    try:
+        outcomes = _write_batch(sessions, settings, period, queued, now)
+    except Exception:
+        outcomes = []
+        for recipient, digest, shown in queued:
+            try:
+                outcomes.append(_write(sessions, settings, period, recipient, digest, shown, now))
+            except Exception:  # one bad address must not stop everyone's digest
+                log.exception("digest %s for one recipient failed; the others go on", period)
+                outcomes.append("failed")
+    for outcome in outcomes:
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    queued.clear()
+
+
+def _write_batch(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    period: str,
+    queued: list[Queued],
+    now: datetime,
+) -> list[str]:
+    with transaction(sessions) as session:
+        rows = [
+            DigestEntry(
+                channel=recipient.channel,
+                address=recipient.address,
+                period=period,
+                items=digest.total,
+                created_at=now,
+            )
+            for recipient, digest, _ in queued
+        ]
+        session.add_all(rows)
+        session.flush()  # the rows' ids, which the digests' tokens name
+        items = [
+            (row, _item(settings, row, recipient, shown, now))
+            for row, (recipient, _, shown) in zip(rows, queued, strict=True)
+            if shown is not None
+        ]
+        session.add_all(item for _, item in items)
+        session.flush()
+        for row, item in items:
+            row.outbox_item_id = item.id
+    return ["empty" if shown is None else "sent" for _, _, shown in queued]
+
+
 def _write(
     sessions: sessionmaker[Session],
     settings: Settings,
@@ -150,14 +221,16 @@ def _write(
             session.flush()
             if shown is None:
                 return "empty"
-            row.outbox_item_id = _queue(session, settings, row, recipient, shown, now).id
+            item = _item(settings, row, recipient, shown, now)
+            session.add(item)
+            session.flush()
+            row.outbox_item_id = item.id
             return "sent"
     except IntegrityError:  # another worker wrote it first: the flush above failed
         return "already"
 
 
-def _queue(
-    session: Session,
+def _item(
     settings: Settings,
     row: DigestEntry,
     recipient: Recipient,
@@ -178,8 +251,6 @@ def _queue(
     if recipient.channel == "email":
         item.html = shown.html
         item.headers = list_headers(settings, row, recipient.address, now)
-    session.add(item)
-    session.flush()
     return item
 
 

@@ -115,7 +115,7 @@ def test_a_second_run_of_the_same_period_sends_nothing(published: Portal) -> Non
 def test_a_run_killed_half_way_and_run_again_gives_each_one_digest(
     published: Portal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_write = send_module._write
+    real_write = send_module._write_batch
     calls = []
 
     def dies_on_the_second(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -124,7 +124,8 @@ def test_a_run_killed_half_way_and_run_again_gives_each_one_digest(
             raise SystemExit("killed")
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(send_module, "_write", dies_on_the_second)
+    monkeypatch.setattr(send_module, "BATCH", 1)
+    monkeypatch.setattr(send_module, "_write_batch", dies_on_the_second)
     with pytest.raises(SystemExit):
         ensure_period(published.sessions, published.settings, "2026-W48", MONDAY)
     assert list(digests(published)) == ["vong@nra.example"]
@@ -132,7 +133,7 @@ def test_a_run_killed_half_way_and_run_again_gives_each_one_digest(
         overdue_period(published.sessions, "0 8 * * mon", "UTC", MONDAY + timedelta(hours=1))
         == "2026-W48"
     )
-    monkeypatch.setattr(send_module, "_write", real_write)
+    monkeypatch.setattr(send_module, "_write_batch", real_write)
     again = ensure_period(published.sessions, published.settings, "2026-W48", MONDAY)
     assert (again.sent, again.empty, again.already) == (1, 1, 1)
     assert sorted(digests(published)) == ["ingrid@mfa.example", "vong@nra.example"]
@@ -217,3 +218,23 @@ def test_a_run_row_written_by_another_worker_in_between_is_not_an_error(
     report = ensure_period(published.sessions, published.settings, "2026-W48", MONDAY)
     assert (report.sent, report.empty) == (2, 1)
     assert overdue_period(published.sessions, "0 8 * * mon", "UTC", MONDAY) is None
+
+
+def test_a_batch_meeting_a_digest_another_worker_wrote_is_written_one_by_one(
+    published: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store.db import transaction
+
+    with transaction(published.sessions) as session:  # the other worker's row, not yet seen
+        session.add(
+            DigestEntry(
+                channel="email", address="vong@nra.example", period="2026-W48", items=1,
+                created_at=MONDAY,
+            )
+        )  # fmt: skip
+    monkeypatch.setattr(send_module, "written", lambda session, period: set())
+    report = ensure_period(published.sessions, published.settings, "2026-W48", MONDAY)
+    assert (report.sent, report.empty, report.already, report.failed) == (1, 1, 1, 0)
+    assert list(digests(published)) == ["ingrid@mfa.example"]
+    with published.sessions() as session:
+        assert session.query(DigestEntry).count() == 3
