@@ -148,3 +148,31 @@ def test_the_message_id_read_from_bytes_is_the_one_the_email_package_reads(name:
 )
 def test_the_message_id_for_dedup(raw: bytes, expected: str | None) -> None:
     assert _message_id(raw) == expected
+
+
+def test_a_message_whose_sender_stopped_waiting_before_the_writer_took_it_is_not_kept(
+    portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SMTP side answered 451 after its store timeout and cancelled: the retry will come."""
+    intake = GroupCommit(portal.sessions, "email")
+    hold, held = threading.Event(), threading.Event()
+    real_store = intake._store
+
+    def store(arrivals: list[Arrival]) -> list[int]:
+        if not held.is_set():
+            held.set()
+            assert hold.wait(10)
+        return real_store(arrivals)
+
+    monkeypatch.setattr(intake, "_store", store)
+    first = intake.submit("a@state.example", ["submit@portal.test"], "<a>", raw(1))
+    assert held.wait(10)
+    given_up = intake.submit("b@state.example", ["submit@portal.test"], "<b>", raw(2))
+    assert given_up.cancel()
+    kept = intake.submit("c@state.example", ["submit@portal.test"], "<c>", raw(3))
+    hold.set()
+    assert first.result(10) > 0 and kept.result(10) > 0
+    intake.close()
+    with portal.sessions() as session:
+        senders = session.scalars(select(InboxItem.sender).order_by(InboxItem.id)).all()
+    assert senders == ["a@state.example", "c@state.example"]
