@@ -9,6 +9,7 @@ from concurrent.futures import Future
 from typing import NamedTuple
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.db import transaction
@@ -49,8 +50,9 @@ class GroupCommit:
     commit per message caps the accept rate at the disk's fsyncs per second. Here one writer
     thread commits, in one transaction, every message that arrived while the previous commit
     ran, then answers all their waiters: a message is still acknowledged only once it is
-    committed. A batch that fails as a whole is tried again message by message, so one bad
-    message cannot turn the others away.
+    committed. A batch that fails for one of its messages is tried again message by message,
+    so one bad message cannot turn the others away; one that fails for the database's sake
+    (locked, down, full) fails as a whole, and its senders retry.
     """
 
     def __init__(
@@ -97,24 +99,46 @@ class GroupCommit:
             writer.join()
 
     def _write(self) -> None:
-        while True:
-            waiting = self._queue.get()
-            if waiting is None:
-                return
-            batch = [waiting]
-            stopping = False
-            while len(batch) < self.max_batch:
-                try:
-                    waiting = self._queue.get_nowait()
-                except queue.Empty:
-                    break
+        batch: list[tuple[Arrival, Future[int]]] = []
+        try:
+            while True:
+                waiting = self._queue.get()
                 if waiting is None:
-                    stopping = True
-                    break
-                batch.append(waiting)
-            self._commit(batch)
-            if stopping:
-                return
+                    return
+                batch = [waiting]
+                stopping = False
+                while len(batch) < self.max_batch:
+                    try:
+                        waiting = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if waiting is None:
+                        stopping = True
+                        break
+                    batch.append(waiting)
+                self._commit(batch)
+                if stopping:
+                    return
+        except BaseException as exc:  # the writer is gone: nobody may wait for it in vain
+            log.critical("the %s intake writer stopped: %r", self.channel, exc)
+            with self._starting:
+                self._closed = True
+            self._fail_all(batch, exc)
+            raise
+
+    def _fail_all(self, batch: list[tuple[Arrival, Future[int]]], exc: BaseException) -> None:
+        error = exc if isinstance(exc, Exception) else RuntimeError(f"intake stopped: {exc!r}")
+        waiting = list(batch)
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is not None:
+                waiting.append(item)
+        for _, future in waiting:
+            if not future.done() and (future.running() or future.set_running_or_notify_cancel()):
+                future.set_exception(error)
 
     def _commit(self, waiting: list[tuple[Arrival, Future[int]]]) -> None:
         batch = [(arrival, f) for arrival, f in waiting if f.set_running_or_notify_cancel()]
@@ -122,6 +146,10 @@ class GroupCommit:
             return
         try:
             ids = self._store([arrival for arrival, _ in batch])
+        except (OperationalError, InterfaceError) as exc:  # the database's, not one message's
+            for _, future in batch:
+                future.set_exception(exc)
+            return
         except Exception as exc:
             if len(batch) > 1:
                 log.warning("%d messages failed together (%s); keeping each alone", len(batch), exc)
@@ -135,7 +163,7 @@ class GroupCommit:
             future.set_result(item_id)
 
     def _keep_alone(self, arrival: Arrival) -> int:
-        with transaction(self.sessions) as session:
+        with transaction(self.sessions, urgent=True) as session:
             item, _ = store_message(session, channel=self.channel, **arrival._asdict())
             return item.id
 
@@ -169,9 +197,7 @@ class GroupCommit:
                     )
             if rows:
                 inserted = session.execute(
-                    insert(InboxItem).returning(
-                        InboxItem.dedup_key, InboxItem.id, sort_by_parameter_order=True
-                    ),
+                    insert(InboxItem).returning(InboxItem.dedup_key, InboxItem.id),
                     rows,
                 )
                 known.update(inserted.all())

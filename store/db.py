@@ -74,6 +74,7 @@ class WriterQueue:
         self._waiting: deque[threading.Lock] = deque()
         self._owner: int | None = None
         self._depth = 0
+        self.waiting_lock = threading.Lock  # what a waiting writer sleeps on
 
     @contextmanager
     def turn(self, *, urgent: bool = False) -> Iterator[None]:
@@ -90,10 +91,21 @@ class WriterQueue:
                 self._owner = me
                 self._depth += 1
                 return
-            handed = threading.Lock()
+            handed = self.waiting_lock()
             handed.acquire()
             (self._urgent if urgent else self._waiting).append(handed)
-        handed.acquire()  # released by the writer before us, who made us the owner
+        try:
+            handed.acquire()  # released by the writer before us, who made us the owner
+        except BaseException:  # interrupted while waiting: leave the line, or pass the turn on
+            with self._mutex:
+                line = next((q for q in (self._urgent, self._waiting) if handed in q), None)
+                if line is not None:
+                    line.remove(handed)
+                else:  # the turn was handed to us as we were interrupted
+                    self._owner, self._depth = me, 1
+            if line is None:
+                self._release()
+            raise
         with self._mutex:
             self._owner, self._depth = me, 1
 

@@ -28,7 +28,11 @@ NO_AUTH = "502 5.5.1 AUTH not available here"
 MAX_PATH = 256  # RFC 5321 4.5.3.1.3: the longest reverse-path (the inbox keeps 320 characters)
 MAX_MESSAGE_ID = 998  # longer is not a Message-ID (RFC 5322 2.1.1): dedup then uses the bytes
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
-_MESSAGE_ID = re.compile(rb"^message-id[ \t]*:((?:[^\r\n]|\r?\n[ \t])*)", re.I | re.M)
+# Bounded: a Message-ID is at most 998 characters, and an unbounded repeat costs Python's
+# regex engine memory per character (a 10 MB folded header would hold the loop for seconds).
+_MESSAGE_ID = re.compile(
+    rb"^message-id[ \t]*:([^\r\n]{0,999}(?:\r?\n[ \t][^\r\n]{0,999}){0,999})", re.I | re.M
+)
 
 # aiosmtpd's own refusals, said with an enhanced status code as ours are.
 _AIOSMTPD_REPLIES = {

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from bot.app import Portal
 from bot.channels.email import _message_id
@@ -176,3 +177,66 @@ def test_a_message_whose_sender_stopped_waiting_before_the_writer_took_it_is_not
     with portal.sessions() as session:
         senders = session.scalars(select(InboxItem.sender).order_by(InboxItem.id)).all()
     assert senders == ["a@state.example", "c@state.example"]
+
+
+def test_a_database_wide_failure_fails_the_batch_at_once_without_retrying_each(
+    portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    intake = GroupCommit(portal.sessions, "email")
+    hold, held = threading.Event(), threading.Event()
+    alone: list[Arrival] = []
+
+    def store(arrivals: list[Arrival]) -> list[int]:
+        if not held.is_set():
+            held.set()
+            assert hold.wait(10)
+            return [1]
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(intake, "_store", store)
+    monkeypatch.setattr(intake, "_keep_alone", alone.append)
+    intake.submit("a@state.example", ["submit@portal.test"], None, raw(0))
+    assert held.wait(10)
+    waiting = [
+        intake.submit(f"s{n}@state.example", ["submit@portal.test"], None, raw(n))
+        for n in range(1, 4)
+    ]
+    hold.set()
+    for future in waiting:
+        with pytest.raises(OperationalError, match="locked"):
+            future.result(10)
+    assert alone == []  # the senders retry; nobody waited for three more 30 s timeouts
+    intake.close()
+
+
+def test_a_writer_that_dies_fails_every_waiting_message_and_refuses_new_ones(
+    portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    intake = GroupCommit(portal.sessions, "email")
+    hold, held = threading.Event(), threading.Event()
+
+    def store(arrivals: list[Arrival]) -> list[int]:
+        held.set()
+        assert hold.wait(10)
+        raise SystemExit("the writer thread is torn down")
+
+    monkeypatch.setattr(intake, "_store", store)
+    monkeypatch.setattr(threading, "excepthook", lambda args: None)  # expected: keep it quiet
+    first = intake.submit("a@state.example", ["submit@portal.test"], None, raw(0))
+    assert held.wait(10)
+    second = intake.submit("b@state.example", ["submit@portal.test"], None, raw(1))
+    hold.set()
+    for future in (first, second):
+        with pytest.raises(Exception, match="intake stopped"):
+            future.result(10)
+    with pytest.raises(RuntimeError, match="closed"):
+        intake.submit("c@state.example", ["submit@portal.test"], None, raw(2))
+    intake.close()
+    assert count(portal) == 0
+
+
+def test_a_huge_folded_header_is_read_in_bounded_steps() -> None:
+    """10 MB of continuation lines under Message-ID: no id (it is longer than 998), at once."""
+    folded = b"Message-ID: <a@b>" + b"\r\n " + b"\r\n ".join([b"x" * 990] * 10_000)
+    assert _message_id(folded + b"\r\n\r\nbody") is None
+    assert _message_id(b"Message-ID: <a@b>\r\n" + b"X-Pad: y\r\n" * 100_000 + b"\r\n") == "<a@b>"

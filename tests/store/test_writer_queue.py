@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -60,3 +61,47 @@ def test_sqlite_writers_queue_and_postgresql_ones_do_not(portal: Portal) -> None
     with transaction(portal.sessions):
         assert queue._owner == threading.get_ident()
     assert queue._owner is None
+
+
+def test_a_writer_interrupted_while_waiting_leaves_the_line() -> None:
+    queue = WriterQueue()
+    interrupted = threading.Event()
+
+    class Interrupt(BaseException):
+        pass
+
+    class Interrupted:
+        """A waiting writer's lock whose wait is cut short (a signal, a KeyboardInterrupt)."""
+
+        def __init__(self) -> None:
+            self.lock = threading.Lock()
+
+        def acquire(self) -> bool:
+            if self.lock.locked():
+                interrupted.set()
+                raise Interrupt
+            return self.lock.acquire()
+
+        def release(self) -> None:
+            self.lock.release()
+
+    def impatient() -> None:
+        with contextlib.suppress(Interrupt), queue.turn():
+            pass
+
+    queue.waiting_lock = Interrupted  # type: ignore[assignment]
+    with queue.turn():
+        waiter = threading.Thread(target=impatient)
+        waiter.start()
+        assert interrupted.wait(5)
+        waiter.join(5)
+        assert not queue._waiting
+    queue.waiting_lock = threading.Lock
+    done = threading.Event()
+
+    def later() -> None:
+        with queue.turn():
+            done.set()
+
+    threading.Thread(target=later).start()
+    assert done.wait(5)  # the turn was not handed to the writer who left
