@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from email.parser import BytesHeaderParser
 from email.policy import default
@@ -27,33 +28,51 @@ def count(portal: Portal) -> int:
         return session.scalar(select(func.count()).select_from(InboxItem)) or 0
 
 
+class Held:
+    """The writer's first commit waits until `release()`, so the next messages queue behind it;
+    `sizes` are the batches the writer committed, and `then` stands for the real commit."""
+
+    def __init__(
+        self,
+        intake: GroupCommit,
+        monkeypatch: pytest.MonkeyPatch,
+        then: Callable[[list[Arrival]], list[int]] | None = None,
+    ) -> None:
+        self.started, self._released = threading.Event(), threading.Event()
+        self.sizes: list[int] = []
+        self._then = then or intake._store
+        monkeypatch.setattr(intake, "_store", self._store)
+
+    def _store(self, arrivals: list[Arrival]) -> list[int]:
+        self.sizes.append(len(arrivals))
+        if not self.started.is_set():
+            self.started.set()
+            assert self._released.wait(10)
+        return self._then(arrivals)
+
+    def wait(self) -> None:
+        assert self.started.wait(10)
+
+    def release(self) -> None:
+        self._released.set()
+
+
 def test_messages_waiting_together_are_kept_in_one_transaction(
     portal: Portal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     intake = GroupCommit(portal.sessions, "email")
-    batches: list[int] = []
-    first_commit_started, release = threading.Event(), threading.Event()
-    real_store = intake._store
-
-    def store(arrivals: list[Arrival]) -> list[int]:
-        batches.append(len(arrivals))
-        if len(batches) == 1:  # hold the first commit while ten more messages arrive
-            first_commit_started.set()
-            assert release.wait(10)
-        return real_store(arrivals)
-
-    monkeypatch.setattr(intake, "_store", store)
+    held = Held(intake, monkeypatch)  # the first commit waits while ten more messages arrive
     first = intake.submit("a@state.example", ["submit@portal.test"], "<m0>", raw(0))
-    assert first_commit_started.wait(10)
+    held.wait()
     later = [
         intake.submit(f"s{n}@state.example", ["submit@portal.test"], f"<m{n}>", raw(n))
         for n in range(1, 11)
     ]
     assert not any(f.done() for f in later)  # nobody is answered before their commit
-    release.set()
+    held.release()
     ids = [first.result(10), *(f.result(10) for f in later)]
     intake.close()
-    assert batches == [1, 10]
+    assert held.sizes == [1, 10]
     assert len(set(ids)) == 11 and ids == sorted(ids)  # arrival order is inbox order
     with portal.sessions() as session:
         kept = {i.id: i for i in session.scalars(select(InboxItem))}
@@ -79,25 +98,16 @@ def test_one_message_that_cannot_be_kept_does_not_turn_the_others_away(
     portal: Portal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     intake = GroupCommit(portal.sessions, "email")
-    hold, held = threading.Event(), threading.Event()
-    real_store = intake._store
-
-    def store(arrivals: list[Arrival]) -> list[int]:
-        if not held.is_set():
-            held.set()
-            assert hold.wait(10)
-        return real_store(arrivals)
-
-    monkeypatch.setattr(intake, "_store", store)
+    held = Held(intake, monkeypatch)
     blocker = intake.submit("x@state.example", ["submit@portal.test"], "<x>", raw(0))
-    assert held.wait(10)
+    held.wait()
     good = [
         intake.submit(f"s{n}@state.example", ["submit@portal.test"], None, raw(n))
         for n in range(1, 4)
     ]
     unstorable = [object()]  # not JSON: the whole batch's insert fails on it
     bad = intake.submit("y@state.example", unstorable, None, raw(9))  # type: ignore[arg-type]
-    hold.set()
+    held.release()
     assert blocker.result(10) > 0
     assert all(f.result(10) > 0 for f in good)
     with pytest.raises(Exception):  # noqa: B017 - what the driver raises differs by database
@@ -156,22 +166,13 @@ def test_a_message_whose_sender_stopped_waiting_before_the_writer_took_it_is_not
 ) -> None:
     """The SMTP side answered 451 after its store timeout and cancelled: the retry will come."""
     intake = GroupCommit(portal.sessions, "email")
-    hold, held = threading.Event(), threading.Event()
-    real_store = intake._store
-
-    def store(arrivals: list[Arrival]) -> list[int]:
-        if not held.is_set():
-            held.set()
-            assert hold.wait(10)
-        return real_store(arrivals)
-
-    monkeypatch.setattr(intake, "_store", store)
+    held = Held(intake, monkeypatch)
     first = intake.submit("a@state.example", ["submit@portal.test"], "<a>", raw(1))
-    assert held.wait(10)
+    held.wait()
     given_up = intake.submit("b@state.example", ["submit@portal.test"], "<b>", raw(2))
     assert given_up.cancel()
     kept = intake.submit("c@state.example", ["submit@portal.test"], "<c>", raw(3))
-    hold.set()
+    held.release()
     assert first.result(10) > 0 and kept.result(10) > 0
     intake.close()
     with portal.sessions() as session:
@@ -183,25 +184,20 @@ def test_a_database_wide_failure_fails_the_batch_at_once_without_retrying_each(
     portal: Portal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     intake = GroupCommit(portal.sessions, "email")
-    hold, held = threading.Event(), threading.Event()
     alone: list[Arrival] = []
 
-    def store(arrivals: list[Arrival]) -> list[int]:
-        if not held.is_set():
-            held.set()
-            assert hold.wait(10)
-            return [1]
+    def locked(arrivals: list[Arrival]) -> list[int]:
         raise OperationalError("INSERT", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(intake, "_store", store)
+    held = Held(intake, monkeypatch, then=locked)
     monkeypatch.setattr(intake, "_keep_alone", alone.append)
     intake.submit("a@state.example", ["submit@portal.test"], None, raw(0))
-    assert held.wait(10)
+    held.wait()
     waiting = [
         intake.submit(f"s{n}@state.example", ["submit@portal.test"], None, raw(n))
         for n in range(1, 4)
     ]
-    hold.set()
+    held.release()
     for future in waiting:
         with pytest.raises(OperationalError, match="locked"):
             future.result(10)
@@ -213,19 +209,16 @@ def test_a_writer_that_dies_fails_every_waiting_message_and_refuses_new_ones(
     portal: Portal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     intake = GroupCommit(portal.sessions, "email")
-    hold, held = threading.Event(), threading.Event()
 
-    def store(arrivals: list[Arrival]) -> list[int]:
-        held.set()
-        assert hold.wait(10)
+    def torn_down(arrivals: list[Arrival]) -> list[int]:
         raise SystemExit("the writer thread is torn down")
 
-    monkeypatch.setattr(intake, "_store", store)
+    held = Held(intake, monkeypatch, then=torn_down)
     monkeypatch.setattr(threading, "excepthook", lambda args: None)  # expected: keep it quiet
     first = intake.submit("a@state.example", ["submit@portal.test"], None, raw(0))
-    assert held.wait(10)
+    held.wait()
     second = intake.submit("b@state.example", ["submit@portal.test"], None, raw(1))
-    hold.set()
+    held.release()
     for future in (first, second):
         with pytest.raises(Exception, match="intake stopped"):
             future.result(10)
