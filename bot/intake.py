@@ -25,11 +25,13 @@ class Arrival(NamedTuple):
     raw: bytes
 
 
-def keeper(sessions: sessionmaker[Session], channel: str):  # type: ignore[no-untyped-def]
+def keeper(  # type: ignore[no-untyped-def]
+    sessions: sessionmaker[Session], channel: str, *, urgent: bool = False
+):
     """A function that commits one received message and returns its inbox item id."""
 
     def keep(sender: str, recipients: list[str], message_id: str | None, raw: bytes) -> int:
-        with transaction(sessions) as session:
+        with transaction(sessions, urgent=urgent) as session:
             item, _ = store_message(
                 session,
                 channel=channel,
@@ -61,6 +63,7 @@ class GroupCommit:
         self.sessions = sessions
         self.channel = channel
         self.max_batch = max_batch
+        self._keep_alone = keeper(sessions, channel, urgent=True)  # a message on its own
         self._queue: queue.SimpleQueue[tuple[Arrival, Future[int]] | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._starting = threading.Lock()
@@ -155,17 +158,12 @@ class GroupCommit:
                 log.warning("%d messages failed together (%s); keeping each alone", len(batch), exc)
             for arrival, future in batch:
                 try:
-                    future.set_result(self._keep_alone(arrival))
+                    future.set_result(self._keep_alone(*arrival))
                 except Exception as alone:
                     future.set_exception(alone)
             return
         for (_, future), item_id in zip(batch, ids, strict=True):
             future.set_result(item_id)
-
-    def _keep_alone(self, arrival: Arrival) -> int:
-        with transaction(self.sessions, urgent=True) as session:
-            item, _ = store_message(session, channel=self.channel, **arrival._asdict())
-            return item.id
 
     def _store(self, arrivals: list[Arrival]) -> list[int]:
         """One transaction: the new messages inserted, the copies (same sender and Message-ID,

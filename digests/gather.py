@@ -18,7 +18,7 @@ from digests.build import (
     Recipient,
     index_matches,
 )
-from store.digests import DigestEntry
+from store.digests import last_sent
 from store.matches import OPEN, Match
 from store.people import Person
 from store.records import PUBLISHED, Record
@@ -68,38 +68,6 @@ def recipients(session: Session, period: str, now: datetime) -> list[Recipient]:
             )
         )
     return found
-
-
-def written(session: Session, period: str) -> set[tuple[str, str]]:
-    """The (channel, address) of every ledger row of `period`: their digest is done."""
-    rows = session.execute(
-        select(DigestEntry.channel, DigestEntry.address).where(DigestEntry.period == period)
-    )
-    return {(channel, address) for channel, address in rows}
-
-
-def last_sent(session: Session, before: str) -> dict[tuple[str, str], datetime]:
-    """When each address's latest digest of a period before `before` was written: what
-    store.digests.last_sent says of one address, for every address in one query."""
-    latest = (
-        select(
-            DigestEntry.channel,
-            DigestEntry.address,
-            func.max(DigestEntry.period).label("period"),
-        )
-        .where(DigestEntry.period < before)
-        .group_by(DigestEntry.channel, DigestEntry.address)
-        .subquery()
-    )
-    rows = session.execute(
-        select(DigestEntry.channel, DigestEntry.address, DigestEntry.created_at).join(
-            latest,
-            (DigestEntry.channel == latest.c.channel)
-            & (DigestEntry.address == latest.c.address)
-            & (DigestEntry.period == latest.c.period),
-        )
-    )
-    return {(channel, address): at for channel, address, at in rows}
 
 
 def filters_of(stored: dict) -> Filters:  # type: ignore[type-arg]

@@ -105,7 +105,6 @@ def digest_context(
         "count": digest.total,
         "more": digest.more,
         "site": _site(settings, lang),
-        "public_url": settings.public_url,
     }
 
 

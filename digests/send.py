@@ -16,10 +16,10 @@ from bot.config import Settings
 from bot.views import vocabulary
 from digests.build import Recipient, build
 from digests.caps import Digest, shorten
-from digests.gather import news, recipients, written
+from digests.gather import news, recipients
 from digests.render import Letter, Wording, letter
 from store.db import transaction
-from store.digests import DigestEntry, DigestRun
+from store.digests import DigestEntry, DigestRun, written
 from store.outbox import OutboxItem
 from store.records import Record
 

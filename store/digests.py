@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from store.base import Base, utcnow
@@ -37,25 +37,32 @@ class DigestRun(Base):
     finished_at: Mapped[datetime | None]
 
 
-def entry(session: Session, channel: str, address: str, period: str) -> DigestEntry | None:
-    return session.scalars(
-        select(DigestEntry).where(
-            DigestEntry.channel == channel,
-            DigestEntry.address == address,
-            DigestEntry.period == period,
-        )
-    ).first()
+def written(session: Session, period: str) -> set[tuple[str, str]]:
+    """The (channel, address) of every ledger row of `period`: their digest is done."""
+    rows = session.execute(
+        select(DigestEntry.channel, DigestEntry.address).where(DigestEntry.period == period)
+    )
+    return {(channel, address) for channel, address in rows}
 
 
-def last_sent(session: Session, channel: str, address: str, before: str) -> datetime | None:
-    """When the recipient's previous digest (of an earlier period) was written."""
-    return session.scalars(
-        select(DigestEntry.created_at)
-        .where(
-            DigestEntry.channel == channel,
-            DigestEntry.address == address,
-            DigestEntry.period < before,
+def last_sent(session: Session, before: str) -> dict[tuple[str, str], datetime]:
+    """When each (channel, address)'s latest digest of a period before `before` was written."""
+    latest = (
+        select(
+            DigestEntry.channel,
+            DigestEntry.address,
+            func.max(DigestEntry.period).label("period"),
         )
-        .order_by(DigestEntry.period.desc())
-        .limit(1)
-    ).first()
+        .where(DigestEntry.period < before)
+        .group_by(DigestEntry.channel, DigestEntry.address)
+        .subquery()
+    )
+    rows = session.execute(
+        select(DigestEntry.channel, DigestEntry.address, DigestEntry.created_at).join(
+            latest,
+            (DigestEntry.channel == latest.c.channel)
+            & (DigestEntry.address == latest.c.address)
+            & (DigestEntry.period == latest.c.period),
+        )
+    )
+    return {(channel, address): at for channel, address, at in rows}

@@ -190,7 +190,7 @@ def test_a_database_wide_failure_fails_the_batch_at_once_without_retrying_each(
         raise OperationalError("INSERT", {}, Exception("database is locked"))
 
     held = Held(intake, monkeypatch, then=locked)
-    monkeypatch.setattr(intake, "_keep_alone", alone.append)
+    monkeypatch.setattr(intake, "_keep_alone", lambda *arrival: alone.append(Arrival(*arrival)))
     intake.submit("a@state.example", ["submit@portal.test"], None, raw(0))
     held.wait()
     waiting = [

@@ -15,6 +15,15 @@ from tests.factories import context, focal_point, publish
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 GENERATED = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)
 SCRIPT_TITLE = '<script>alert(1)</script> & "quotes"'
+PUBLISHED_IDS = [  # what the site shows of the records below: published only, needs first
+    "N-2026-0001",
+    "N-2026-0002",
+    "N-2026-0003",
+    "N-2026-0004",
+    "O-2026-0001",
+    "O-2026-0002",
+    "O-2026-0003",
+]
 
 NOR_OFFER = DIGEST_NOR_OFFER.replace("Assistance: financial\n",
                                      "Assistance: financial\nAmount: 250000 EUR\n")

@@ -8,18 +8,9 @@ from urllib.parse import unquote, urlsplit
 
 from bot.site.words import strings
 from tests.site.conftest import read
-from tests.site.records import FOCAL_POINTS, SCRIPT_TITLE
+from tests.site.records import FOCAL_POINTS, PUBLISHED_IDS, SCRIPT_TITLE
 
 ESCAPED_TITLE = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quotes&#34;"
-RECORDS = [
-    "N-2026-0001",
-    "N-2026-0002",
-    "N-2026-0003",
-    "N-2026-0004",
-    "O-2026-0001",
-    "O-2026-0002",
-    "O-2026-0003",
-]
 COUNT = re.compile(
     r'<td class="count" data-kind="(need|offer)" data-(area|assistance|region)="([^"]+)">(\d+)</td>'
 )
@@ -85,7 +76,7 @@ def test_the_overview_counts_published_records_by_area_assistance_and_region(bui
 def test_only_published_records_appear(built: Path) -> None:
     site = files(built)
     assert sorted(p for p in site if p.startswith("en/record/")) == [
-        f"en/record/{public_id}.html" for public_id in RECORDS
+        f"en/record/{public_id}.html" for public_id in PUBLISHED_IDS
     ]
     assert sorted(p for p in site if p.startswith("fr/country/")) == [
         "fr/country/BIH.html",
@@ -94,8 +85,8 @@ def test_only_published_records_appear(built: Path) -> None:
     ]  # Iraq is only named by the pending offer
     assert [name for name, text in site.items() if "O-2026-0004" in text] == []
     assert [name for name, text in site.items() if "nobody confirmed" in text] == []
-    assert data_ids(read(built, "en/needs.html"), "tr") == RECORDS[:4]
-    assert data_ids(read(built, "es/offers.html"), "tr") == RECORDS[4:]
+    assert data_ids(read(built, "en/needs.html"), "tr") == PUBLISHED_IDS[:4]
+    assert data_ids(read(built, "es/offers.html"), "tr") == PUBLISHED_IDS[4:]
 
 
 def test_no_address_but_the_portal_s_own_appears_anywhere(built: Path) -> None:

@@ -17,7 +17,7 @@ from bot.cli import cli
 from bot.errors import UserError
 from bot.site import build_site, gather, site_files, write_site
 from tests.site.conftest import read
-from tests.site.records import GENERATED, SCRIPT_TITLE, fill
+from tests.site.records import GENERATED, PUBLISHED_IDS, SCRIPT_TITLE, fill
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -32,15 +32,7 @@ def test_data_json_follows_its_schema_and_holds_the_records_and_open_matches(bui
     assert [error.message for error in validator.iter_errors(data)] == []
     assert data["generated_at"] == "2026-11-23T06:30:00Z"
     by_id = {r["id"]: r for r in data["records"]}
-    assert list(by_id) == [
-        "N-2026-0001",
-        "N-2026-0002",
-        "N-2026-0003",
-        "N-2026-0004",
-        "O-2026-0001",
-        "O-2026-0002",
-        "O-2026-0003",
-    ]
+    assert list(by_id) == PUBLISHED_IDS
     assert by_id["O-2026-0002"]["title"] == SCRIPT_TITLE
     assert by_id["O-2026-0001"]["countries"] == ["region:035", "LBN"]
     assert (by_id["O-2026-0001"]["amount"], by_id["O-2026-0001"]["currency"]) == (
