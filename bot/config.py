@@ -45,6 +45,8 @@ class Settings:
     trusted_authserv_id: str = ""  # the front mail server's authserv-id; empty: A-R not read
     verify_dkim: str = ""  # "1": check DKIM here when no trusted_authserv_id is set
     raw_retention_days: int = 180  # raw mail of processed inbox items is emptied after this
+    processors: int = 1  # processes of `portal run` that handle inbox items
+    processing_timeout: float = 60.0  # seconds one item may take; then it is set aside
     extra: Mapping[str, str] = field(default_factory=dict)
 
     # ---- derived values -------------------------------------------------------------------
@@ -115,7 +117,9 @@ _SECRETARIAT_NAMES = {
 }
 
 
-_SMTP_NUMBERS: dict[str, type[int] | type[float]] = {
+_POSITIVE_NUMBERS: dict[str, type[int] | type[float]] = {
+    "processors": int,
+    "processing_timeout": float,
     "smtp_max_recipients": int,
     "smtp_max_connections": int,
     "smtp_max_connections_per_client": int,
@@ -146,9 +150,9 @@ def _coerce(name: str, value: Any) -> Any:
             raise ConfigError(
                 f"PORTAL_MAX_MESSAGE_SIZE must be a number of bytes: {value!r}"
             ) from exc
-    if name in _SMTP_NUMBERS:
+    if name in _POSITIVE_NUMBERS:
         try:
-            number = _SMTP_NUMBERS[name](value)
+            number = _POSITIVE_NUMBERS[name](value)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"PORTAL_{name.upper()} must be a number: {value!r}") from exc
         if number <= 0:

@@ -5,10 +5,12 @@ import logging
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def configure(level: str) -> None:
+def configure(level: str, part: str = "") -> None:
+    """`part`: the part of `portal run` this process is (its name starts every line)."""
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         numeric = logging.INFO
-    logging.basicConfig(level=numeric, format=FORMAT, force=True)
+    form = FORMAT.replace("%(name)s", f"[{part}] %(name)s") if part else FORMAT
+    logging.basicConfig(level=numeric, format=form, force=True)
     for noisy in ("aiosmtpd", "mail.log", "alembic", "httpx", "apscheduler", "telegram"):
         logging.getLogger(noisy).setLevel(max(numeric, logging.WARNING))

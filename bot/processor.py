@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy.exc import DBAPIError
@@ -28,6 +29,9 @@ class Processor:
         self.sessions = sessions
         self.settings = settings
         self.started = utcnow()
+        # Told the id of the item being handled, then None: `portal run`'s supervisor stops a
+        # processor that holds one item too long (bot.supervisor).
+        self.watch: Callable[[int | None], None] | None = None
 
     def process_next(self) -> int | None:
         """Handle the next waiting item; returns its id, or None when nothing waits (or the
@@ -45,6 +49,16 @@ class Processor:
             reason = "the worker stopped during its last try (a crash, or it was killed)"
             self._record_failure(item_id, reason, readable=False)
             return item_id
+        if self.watch is not None:
+            self.watch(item_id)
+        try:
+            self._handle(item_id)
+        finally:
+            if self.watch is not None:
+                self.watch(None)
+        return item_id
+
+    def _handle(self, item_id: int) -> None:
         try:
             with self.sessions() as session:  # reading needs no write lock: others keep writing
                 inbound = read_inbound(session.get_one(inbox.InboxItem, item_id))
@@ -57,7 +71,19 @@ class Processor:
             log.exception("inbox item %d failed", item_id)
             reason = "".join(traceback.format_exception_only(exc)).strip()[:2000]
             self._record_failure(item_id, reason)
-        return item_id
+
+    def give_up(self, item_id: int, reason: str) -> None:
+        """Quarantine an item at once, without reading it again, and tell its sender it is kept:
+        its handling stopped the processor (it ran past its time, or crashed the process)."""
+        try:
+            with transaction(self.sessions) as session:
+                item = inbox.quarantine(session, item_id, reason)
+                if item is None:
+                    return
+                log.warning("inbox item %d is now %s: %s", item_id, item.status, reason)
+                self._tell_sender_it_is_kept(session, item, readable=False)
+        except DBAPIError:  # still claimed: taken up again later, and counted as a try
+            log.exception("inbox item %d: it could not be set aside", item_id)
 
     def _stale_after(self, session: Session) -> timedelta:
         """How old a claim must be to be taken as abandoned. On SQLite there is one `portal run`,
@@ -91,6 +117,7 @@ class Processor:
                 sender=item.sender,
                 subject="",
                 text="",
+                message_id=item.message_id,
                 automatic=None if item.sender else "bounce (null sender)",
             )
         if inbound.automatic or not inbound.sender:

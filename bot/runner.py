@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
+import socket
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from telegram.error import TelegramError
@@ -21,6 +21,7 @@ from bot.channels.email import SubmissionHandler, start_server
 from bot.channels.email_out import EmailSender, MaildirSender, RelaySender
 from bot.channels.telegram import ALLOWED_UPDATES, TelegramPoller, make_bot
 from bot.channels.telegram_out import TelegramSender, set_commands
+from bot.config import Settings
 from bot.delivery import Delivery
 from bot.errors import ConfigError
 from bot.intake import GroupCommit, keeper
@@ -42,18 +43,30 @@ T = TypeVar("T")
 POLL_SECONDS = 2.0
 
 
+class Bell(Protocol):
+    """An `asyncio.Event` in one process, a `bot.doorbell.Doorbell` across processes."""
+
+    def set(self) -> None: ...
+    async def wait(self) -> Any: ...
+    def clear(self) -> None: ...
+
+
 @dataclass
-class Wakeups:
-    """Events that let one service nudge the next instead of waiting for its poll."""
+class Shared:
+    """What the services of one process share: the bells that let one service nudge the next
+    instead of waiting for its poll, and what the supervisor hands down to a part."""
 
-    inbox: asyncio.Event = field(default_factory=asyncio.Event)
-    outbox: asyncio.Event = field(default_factory=asyncio.Event)
+    inbox: Bell = field(default_factory=asyncio.Event)
+    outbox: Bell = field(default_factory=asyncio.Event)
+    sockets: dict[str, socket.socket] = field(default_factory=dict)  # "smtp", "http": listening
+    watch: Callable[[int | None], None] | None = None  # told which inbox item is being handled
+    verdicts: list[tuple[int, str]] = field(default_factory=list)  # items to give up at start
 
 
-Service = Callable[[Portal, asyncio.Event, Wakeups], Coroutine[Any, Any, None]]
+Service = Callable[[Portal, asyncio.Event, Shared], Coroutine[Any, Any, None]]
 
 
-async def nap(event: asyncio.Event, stop: asyncio.Event) -> None:
+async def nap(event: Bell, stop: asyncio.Event) -> None:
     """Wait until `event` (or `stop`) is set, or POLL_SECONDS pass; then clear `event`."""
     waiters = [asyncio.ensure_future(event.wait()), asyncio.ensure_future(stop.wait())]
     await asyncio.wait(waiters, timeout=POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
@@ -62,7 +75,7 @@ async def nap(event: asyncio.Event, stop: asyncio.Event) -> None:
     event.clear()
 
 
-async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
+async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
     settings = portal.settings
     intake = GroupCommit(portal.sessions, "email")
     handler = SubmissionHandler(
@@ -82,6 +95,7 @@ async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> No
         timeout=settings.smtp_timeout,
         max_connections=settings.smtp_max_connections,
         max_connections_per_client=settings.smtp_max_connections_per_client,
+        sock=wake.sockets.get("smtp"),
     )
     bound = server.sockets[0].getsockname()
     log.info("SMTP listening on %s:%d for %s", bound[0], bound[1], settings.submit_address)
@@ -93,15 +107,19 @@ async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> No
         await asyncio.to_thread(intake.close)  # what is waiting is committed first
 
 
-async def processing_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
+async def processing_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
     processor = Processor(portal.sessions, portal.settings)
+    processor.watch = wake.watch
+    for item_id, reason in wake.verdicts:  # what stopped this part's last process
+        await asyncio.to_thread(processor.give_up, item_id, reason)
+    wake.verdicts.clear()
     while not stop.is_set():
         while not stop.is_set() and await asyncio.to_thread(processor.process_next) is not None:
             wake.outbox.set()
         await nap(wake.inbox, stop)
 
 
-async def delivery_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
+async def delivery_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
     senders = senders_for(portal)
     async with contextlib.AsyncExitStack() as stack:
         telegram = senders.get("telegram")
@@ -118,7 +136,7 @@ async def delivery_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -
                 await nap(wake.outbox, stop)
 
 
-async def telegram_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
+async def telegram_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
     """Long polling: each update is in the inbox before Telegram is told it was received."""
     bot = make_bot(portal.settings)
     settings = portal.settings
@@ -141,7 +159,7 @@ async def telegram_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -
         await poller.run(stop)
 
 
-async def scheduler_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
+async def scheduler_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
     """Weekly digests; daily renewals and pruning of old raw mail; a period missed while the
     portal was stopped is caught up first. A database outage delays a run, it stops nothing."""
     settings = portal.settings
@@ -190,7 +208,7 @@ async def outliving_the_database(what: str, work: Awaitable[T]) -> T | None:
         return None
 
 
-async def http_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
+async def http_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
     """One-click unsubscribe for digests (the links need PORTAL_PUBLIC_URL to point here)."""
     settings = portal.settings
 
@@ -208,7 +226,7 @@ async def http_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> No
             on_stored=lambda _item_id: wake.inbox.set(),
         )
     host, _, port = settings.http_listen.rpartition(":")
-    runner = await http.start_server(app, host or "127.0.0.1", int(port))
+    runner = await http.start_server(app, host or "127.0.0.1", int(port), wake.sockets.get("http"))
     log.info("HTTP listening on %s", settings.http_listen)
     try:
         await stop.wait()
@@ -216,7 +234,7 @@ async def http_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> No
         await runner.cleanup()
 
 
-async def site_service(portal: Portal, stop: asyncio.Event, wake: Wakeups) -> None:
+async def site_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
     """Keep the public site in PORTAL_SITE_DIR current: rebuilt when records or matches change."""
     out = Path(portal.settings.site_dir)
     built: tuple[object, ...] | None = None
@@ -252,28 +270,41 @@ def senders_for(portal: Portal) -> dict[str, Sender]:
     return senders
 
 
-def services_for(portal: Portal) -> list[Service]:
-    """The services `portal run` starts for these settings."""
-    services: list[Service] = [
-        smtp_service,
-        processing_service,
-        delivery_service,
-        scheduler_service,
-    ]
-    if portal.settings.http_listen:
-        services.append(http_service)
-    if portal.settings.telegram_token:
-        services.append(telegram_service)
-    if portal.settings.site_dir:
-        services.append(site_service)
-    if portal.settings.telegram_webhook_url and not portal.settings.http_listen:
+PARTS = ("intake", "processor", "delivery", "scheduler")  # the order they stop in
+
+
+def parts_for(settings: Settings) -> dict[str, list[Service]]:
+    """The services of each part of `portal run`, for these settings. Intake takes in (mail,
+    Telegram, the HTTP side), processors handle, delivery sends, the scheduler keeps time (and
+    the public site)."""
+    if settings.telegram_webhook_url and not settings.http_listen:
         raise ConfigError("PORTAL_TELEGRAM_WEBHOOK_URL needs PORTAL_HTTP_LISTEN for its server")
-    return services
+    intake: list[Service] = [smtp_service]
+    if settings.http_listen:
+        intake.append(http_service)
+    if settings.telegram_token:
+        intake.append(telegram_service)
+    scheduler: list[Service] = [scheduler_service]
+    if settings.site_dir:
+        scheduler.append(site_service)
+    return {
+        "intake": intake,
+        "processor": [processing_service],
+        "delivery": [delivery_service],
+        "scheduler": scheduler,
+    }
 
 
-async def run_services(portal: Portal, services: list[Service], stop: asyncio.Event) -> None:
+def services_for(portal: Portal) -> list[Service]:
+    """Every service of `portal run`, to run in one process (the tests' harness does)."""
+    return [service for part in parts_for(portal.settings).values() for service in part]
+
+
+async def run_services(
+    portal: Portal, services: list[Service], stop: asyncio.Event, shared: Shared | None = None
+) -> None:
     """Run services until `stop` is set or one of them fails; then stop them all."""
-    wake = Wakeups()
+    wake = shared or Shared()
     tasks = [
         asyncio.create_task(service(portal, stop, wake), name=service.__name__)
         for service in services
@@ -290,21 +321,3 @@ async def run_services(portal: Portal, services: list[Service], stop: asyncio.Ev
             log.error("service %s failed", task.get_name(), exc_info=result)
     if failed:
         raise SystemExit(1)
-
-
-def serve(portal: Portal) -> None:
-    """Block until SIGINT or SIGTERM, running every service."""
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        log.info(
-            "portal running (database %s); stop with Ctrl-C", portal.settings.effective_database_url
-        )
-        await run_services(portal, services_for(portal), stop)
-        log.info("portal stopped")
-
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main())

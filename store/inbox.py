@@ -131,6 +131,20 @@ def fail(session: Session, item_id: int, reason: str) -> InboxItem:
     return item
 
 
+def quarantine(session: Session, item_id: int, reason: str) -> InboxItem | None:
+    """Set an item that is being processed aside at once, with its reason, until someone
+    retries it: trying it again would do again what went wrong (it stopped the worker that
+    handled it). None when the item is no longer being processed (it finished meanwhile)."""
+    item = session.get_one(InboxItem, item_id)
+    if item.status != PROCESSING:
+        return None
+    item.error = reason
+    item.processed_at = utcnow()
+    item.status = QUARANTINED
+    item.retry_at = None
+    return item
+
+
 def retry(session: Session, item_id: int) -> InboxItem | None:
     item = session.get(InboxItem, item_id)
     if item is None or item.status not in (FAILED, QUARANTINED):

@@ -6,6 +6,7 @@ import asyncio
 import errno
 import logging
 import re
+import socket
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -225,8 +226,10 @@ async def start_server(
     timeout: float = 300.0,
     max_connections: int = 100,
     max_connections_per_client: int = 10,
+    sock: socket.socket | None = None,
 ) -> asyncio.Server:
-    """Listen on host:port (port 0 picks a free one: read it from server.sockets).
+    """Listen on host:port (port 0 picks a free one: read it from server.sockets), or on `sock`,
+    a listening socket handed down by `portal run`'s supervisor.
 
     `timeout`: seconds a client may stay silent between commands, and may take to send a
     message's data; then it is disconnected.
@@ -234,6 +237,8 @@ async def start_server(
     loop = asyncio.get_running_loop()
     connections = ConnectionCount(max_connections, max_connections_per_client)
     factory = smtp_factory(handler, max_size, timeout, connections)
+    if sock is not None:
+        return await loop.create_server(factory, sock=sock)
     return await loop.create_server(factory, host=host, port=port)
 
 

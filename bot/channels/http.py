@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections.abc import Callable
 
 from aiohttp import web
@@ -44,8 +45,12 @@ def _html(name: str, status: int = 200, **context: object) -> web.Response:
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
 
 
-async def start_server(app: web.Application, host: str, port: int) -> web.AppRunner:
+async def start_server(
+    app: web.Application, host: str, port: int, sock: socket.socket | None = None
+) -> web.AppRunner:
+    """Serve on host:port, or on `sock`, a listening socket handed down by the supervisor."""
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    site = web.SockSite(runner, sock) if sock is not None else web.TCPSite(runner, host, port)
+    await site.start()
     return runner

@@ -25,9 +25,10 @@ def init(ctx: click.Context) -> None:
 @click.command()
 @click.pass_context
 def run(ctx: click.Context) -> None:
-    """Start the portal: SMTP, Telegram (if configured), processor, outbox, scheduler."""
-    from bot.runner import serve
+    """Start the portal: SMTP, Telegram (if configured), processors, delivery, scheduler,
+    each in its own process, until Ctrl-C or SIGTERM."""
+    from bot.supervisor import supervise
 
     portal = open_portal(ctx, require_current=False)
     portal.init()
-    serve(portal)
+    ctx.exit(supervise(portal))

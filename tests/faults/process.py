@@ -61,7 +61,7 @@ class PortalProcess:
         self.port = 0
         self.process: subprocess.Popen[str] | None = None
 
-    def start(self, timeout: float = 10.0) -> PortalProcess:
+    def start(self, timeout: float = 30.0) -> PortalProcess:
         self.process = subprocess.Popen(
             [PORTAL, "run"],
             env=self.env,
@@ -84,6 +84,25 @@ class PortalProcess:
             if found:
                 self.port = int(found.group(1))
                 listening.set()
+
+    def pid_of(self, part: str) -> int:
+        """The process id of a part of this `portal run` ("processor-1"), as its log says."""
+        for line in reversed(self.log):
+            found = re.search(rf"\b{re.escape(part)} started \(pid (\d+)\)", line)
+            if found:
+                return int(found.group(1))
+        raise AssertionError(f"no {part} started:\n" + "".join(self.log))
+
+    def wait_for_log(self, pattern: str, timeout: float = 30.0) -> re.Match[str]:
+        """The first log line matching `pattern`, waited for."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.log):
+                found = re.search(pattern, line)
+                if found:
+                    return found
+            time.sleep(0.05)
+        raise AssertionError(f"nothing in the log matches {pattern!r}:\n" + "".join(self.log))
 
     def kill(self) -> None:
         """SIGKILL: no handler runs, nothing is flushed or closed."""
