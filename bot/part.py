@@ -1,7 +1,8 @@
 """One part of `portal run` in its own process, as started by the supervisor (bot.supervisor).
 
-    python -m bot.part NAME --parent PID --status FD [--bell NAME=RINGER:LISTENER ...]
-                            [--socket NAME=FD ...] [--give-up ITEM:REASON ...]
+    python -m bot.part NAME --parent PID --status FD [--worker ID]
+                            [--bell NAME=RINGER:LISTENER ...] [--socket NAME=FD ...]
+                            [--give-up ITEM:REASON ...]
 
 NAME is a part of bot.runner.PARTS with an optional slot ("processor-2"). The part runs that
 part's services until SIGTERM, and says on its status pipe which inbox item it is handling
@@ -85,6 +86,7 @@ def options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--bell", action="append", default=[])
     parser.add_argument("--socket", action="append", default=[])
     parser.add_argument("--give-up", action="append", default=[])
+    parser.add_argument("--worker", default="")
     return parser.parse_args(argv)
 
 
@@ -104,6 +106,7 @@ def shared_from(args: argparse.Namespace) -> Shared:
         sockets=sockets,
         watch=status_writer(args.status),
         verdicts=verdicts,
+        worker=args.worker,
     )
 
 

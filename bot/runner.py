@@ -61,6 +61,7 @@ class Shared:
     sockets: dict[str, socket.socket] = field(default_factory=dict)  # "smtp", "http": listening
     watch: Callable[[int | None], None] | None = None  # told which inbox item is being handled
     verdicts: list[tuple[int, str]] = field(default_factory=list)  # items to give up at start
+    worker: str = ""  # who claims inbox and outbox items here ("host:home:processor-1")
 
 
 Service = Callable[[Portal, asyncio.Event, Shared], Coroutine[Any, Any, None]]

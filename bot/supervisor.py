@@ -15,6 +15,8 @@ SIGTERM the parts stop in order: intake first (what it holds is committed), then
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import hashlib
 import logging
 import os
 import selectors
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from bot.app import Portal
 from bot.config import Settings
 from bot.doorbell import Doorbell
+from bot.errors import ConfigError
 from bot.part import EX_CONFIG
 from bot.runner import PARTS, parts_for
 from store import inbox, outbox
@@ -88,6 +91,10 @@ class Supervisor:
                 else [kind]
             )
         ]
+        # The same for every start of `portal run` on this machine and home: a restarted part
+        # (or portal) knows the claims it left, and gives them back (bot.processor, delivery).
+        home = hashlib.sha256(str(settings.home.resolve()).encode()).hexdigest()[:8]
+        self.identity = f"{socket.gethostname()}:{home}"
         self.selector = selectors.DefaultSelector()
         self.stopping = False
         self.failed = False
@@ -157,6 +164,7 @@ class Supervisor:
         status_read, status_write = os.pipe()
         argv = [sys.executable, "-m", "bot.part", slot.name]
         argv += ["--parent", str(os.getpid()), "--status", str(status_write)]
+        argv += ["--worker", f"{self.identity}:{slot.name}"]
         fds = [status_write]
         for name, bell in self.bells.items():
             ringer, listener = bell.fds()
@@ -281,9 +289,17 @@ def release_leases(portal: Portal) -> None:
 
 def supervise(portal: Portal) -> int:
     """Run the portal's parts until SIGINT or SIGTERM; returns the exit status."""
-    release_leases(portal)
-    portal.close()  # the parts open their own connections
-    return Supervisor(portal.settings).run()
+    with open(portal.settings.home / "portal.lock", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(
+                f"another `portal run` is using {portal.settings.home.resolve()}: "
+                "stop it first (one portal per PORTAL_HOME)"
+            ) from None
+        release_leases(portal)
+        portal.close()  # the parts open their own connections
+        return Supervisor(portal.settings).run()
 
 
 def _drain(fd: int) -> None:

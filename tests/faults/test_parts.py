@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import smtplib
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -17,7 +18,7 @@ from bot.app import Portal
 from bot.config import Settings
 from store import inbox
 from tests.faults.conftest import RunPortal
-from tests.faults.process import PortalProcess, database_counts, prepare_home
+from tests.faults.process import PORTAL, PortalProcess, database_counts, prepare_home
 from tests.flows.test_need_by_email import LAO_NEED
 from tests.harness import email, read_maildir
 
@@ -187,3 +188,16 @@ def test_restarted_intake_keeps_its_port(home: Settings, run_portal: RunPortal) 
     portal.wait_until_settled(timeout=30)
     assert portal.stop() == 0
     assert answers(home) == Counter({message["Message-ID"]: 1})
+
+
+def test_a_second_portal_on_the_same_home_is_refused(home: Settings, run_portal: RunPortal) -> None:
+    first = run_portal(home)
+    second = subprocess.run(
+        [PORTAL, "run"], env=first.env, capture_output=True, text=True, timeout=60
+    )
+    assert second.returncode == 1
+    assert second.stderr.splitlines()[-1] == (
+        f"Error: another `portal run` is using {home.home.resolve()}: stop it first "
+        "(one portal per PORTAL_HOME)"
+    )
+    assert first.process is not None and first.process.poll() is None
