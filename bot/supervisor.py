@@ -176,7 +176,16 @@ class Supervisor:
                 fds.append(sock.fileno())
         for item_id, reason in slot.verdicts:
             argv += ["--give-up", f"{item_id}:{reason}"]
-        slot.process = subprocess.Popen(argv, pass_fds=fds, start_new_session=True)
+        try:
+            slot.process = subprocess.Popen(argv, pass_fds=fds, start_new_session=True)
+        except OSError as exc:  # out of processes or memory: try again, as after a death
+            os.close(status_read)
+            os.close(status_write)
+            slot.start_at = time.monotonic() + LONGEST_PAUSE
+            log.error(
+                "%s could not be started (%s); trying again in %g s", slot.name, exc, LONGEST_PAUSE
+            )
+            return
         os.close(status_write)
         os.set_blocking(status_read, False)
         slot.status = status_read
