@@ -132,11 +132,11 @@ def fail(session: Session, item_id: int, reason: str) -> InboxItem:
 
 
 def quarantine(session: Session, item_id: int, reason: str) -> InboxItem | None:
-    """Set an item that is being processed aside at once, with its reason, until someone
-    retries it: trying it again would do again what went wrong (it stopped the worker that
-    handled it). None when the item is no longer being processed (it finished meanwhile)."""
+    """Set an item aside at once, with its reason, until someone retries it: trying it again
+    would do again what went wrong (it stopped the worker that handled it). None when it was
+    handled or set aside meanwhile."""
     item = session.get_one(InboxItem, item_id)
-    if item.status != PROCESSING:
+    if item.status in (DONE, QUARANTINED):
         return None
     item.error = reason
     item.processed_at = utcnow()
