@@ -59,6 +59,8 @@ Keep = Callable[[str, list[str], str | None, bytes], Future[int]]
 class SubmissionHandler:
     """Accepts mail for submit@DOMAIN and reply+TOKEN@DOMAIN; nothing else.
 
+    An envelope address nothing could keep (bytes that are not UTF-8, a control character) is
+    refused at its own command with 553, for good: the null sender and UTF-8 addresses pass.
     A message is answered 250 once `keep` has committed it; 451 when keeping it failed or did
     not finish within `store_timeout` seconds (it may still be committed: the sender's retry is
     then recognised as a duplicate), 452 when the database or the disk is full.
@@ -148,7 +150,8 @@ class SubmissionHandler:
 
 class SubmissionSMTP(SMTP):
     """aiosmtpd's SMTP with our answers: 451 for an exception of ours (aiosmtpd says 500),
-    421 beyond the connection limits, enhanced status codes, and no AUTH at all."""
+    421 beyond the connection limits (front servers exempt from the one per client), enhanced
+    status codes, and no AUTH at all."""
 
     def __init__(
         self, handler: SubmissionHandler, *, connections: ConnectionCount, **options: Any
