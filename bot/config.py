@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
@@ -34,6 +35,9 @@ class Settings:
     smtp_max_recipients: int = 20  # accepted RCPT per message; beyond: 452 4.5.3
     smtp_max_connections: int = 100  # open SMTP connections in all; beyond: 421 4.7.0
     smtp_max_connections_per_client: int = 10  # open SMTP connections per client address
+    # The front mail servers relaying to us (IP addresses or networks): all mail comes from
+    # them, so they are not held to the per-client limit. Empty: nobody is exempt.
+    smtp_front_servers: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     smtp_timeout: float = 300.0  # seconds a client may be silent, or take to send its data
     smtp_store_timeout: float = 60.0  # seconds to commit a message before answering 451
     public_url: str = ""  # https address of the bot's HTTP side (one-click unsubscribe)
@@ -158,6 +162,25 @@ def _coerce(name: str, value: Any) -> Any:
         if number <= 0:
             raise ConfigError(f"PORTAL_{name.upper()} must be more than 0: {value!r}")
         return number
+    if name == "smtp_front_servers":
+        return _networks(value)
     if name == "smtp_listen" and ":" not in str(value):
         raise ConfigError(f"PORTAL_SMTP_LISTEN must be host:port, not {value!r}")
     return str(value)
+
+
+def _networks(value: Any) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """IP addresses and CIDR networks, comma-separated (or a TOML list of them)."""
+    parts = value if isinstance(value, list) else str(value).split(",")
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    for part in (str(p).strip() for p in parts):
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part))
+        except ValueError as exc:
+            raise ConfigError(
+                "PORTAL_SMTP_FRONT_SERVERS must be IP addresses or networks, comma-separated "
+                f"(such as 127.0.0.1 or 10.1.0.0/24): {exc}"
+            ) from exc
+    return tuple(networks)

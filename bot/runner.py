@@ -96,6 +96,7 @@ async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> Non
         timeout=settings.smtp_timeout,
         max_connections=settings.smtp_max_connections,
         max_connections_per_client=settings.smtp_max_connections_per_client,
+        front_servers=settings.smtp_front_servers,
         sock=wake.sockets.get("smtp"),
     )
     bound = server.sockets[0].getsockname()

@@ -42,9 +42,15 @@ class InboxItem(Base):
 
 
 def dedup_key(channel: str, sender: str, message_id: str | None, raw: bytes) -> str:
-    """Same sender and Message-ID (or, without one, the same bytes) is the same message."""
+    """Same sender and Message-ID (or, without one, the same bytes) is the same message.
+
+    Defined for any str: a lone surrogate (a byte that was not UTF-8, decoded with
+    surrogateescape) is encoded as its own three bytes ("surrogatepass"), which no valid
+    UTF-8 holds, so it shares no key with text without one; every other key is as before.
+    """
     identity = message_id.strip() if message_id else "sha256:" + hashlib.sha256(raw).hexdigest()
-    return hashlib.sha256(f"{channel}\0{sender.lower()}\0{identity}".encode()).hexdigest()
+    key = f"{channel}\0{sender.lower()}\0{identity}"
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def store_message(

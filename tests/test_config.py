@@ -1,6 +1,7 @@
 """Settings come from defaults, then portal.toml, then PORTAL_* variables."""
 
 import re
+from ipaddress import ip_network
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,17 @@ def test_environment_wins_over_toml(tmp_path: Path) -> None:
         ("colour = 1\n", "unknown setting(s): colour"),
         ("domain = \n", "not valid TOML"),
         ('smtp_listen = "8025"\n', "PORTAL_SMTP_LISTEN must be host:port, not '8025'"),
+        (
+            'smtp_front_servers = "mx.portal.example"\n',
+            "PORTAL_SMTP_FRONT_SERVERS must be IP addresses or networks, comma-separated (such as"
+            " 127.0.0.1 or 10.1.0.0/24): 'mx.portal.example' does not appear to be an IPv4 or"
+            " IPv6 network",
+        ),
+        (
+            'smtp_front_servers = "10.1.0.1/24"\n',
+            "PORTAL_SMTP_FRONT_SERVERS must be IP addresses or networks, comma-separated (such as"
+            " 127.0.0.1 or 10.1.0.0/24): 10.1.0.1/24 has host bits set",
+        ),
     ],
 )
 def test_bad_configuration_is_one_clear_error(tmp_path: Path, content: str, message: str) -> None:
@@ -44,3 +56,22 @@ def test_bad_configuration_is_one_clear_error(tmp_path: Path, content: str, mess
     toml.write_text(content)
     with pytest.raises(ConfigError, match=re.escape(message)):
         Settings.load({}, toml_path=toml)
+
+
+def test_front_servers_are_addresses_and_networks(tmp_path: Path) -> None:
+    absent = tmp_path / "no.toml"
+    assert Settings.load({}, toml_path=absent).smtp_front_servers == ()
+    listed = Settings.load(
+        {"PORTAL_SMTP_FRONT_SERVERS": " 127.0.0.1, 10.1.0.0/24 ,::1,"}, toml_path=absent
+    )
+    assert listed.smtp_front_servers == (
+        ip_network("127.0.0.1/32"),
+        ip_network("10.1.0.0/24"),
+        ip_network("::1/128"),
+    )
+    toml = tmp_path / "portal.toml"
+    toml.write_text('smtp_front_servers = ["192.0.2.25", "2001:db8::/64"]\n')
+    assert Settings.load({}, toml_path=toml).smtp_front_servers == (
+        ip_network("192.0.2.25/32"),
+        ip_network("2001:db8::/64"),
+    )

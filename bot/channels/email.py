@@ -7,12 +7,13 @@ import errno
 import logging
 import re
 import socket
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from bot.channels.email_connections import ConnectionCount, Network
 
 log = logging.getLogger(__name__)
 
@@ -22,13 +23,22 @@ TOO_MANY_RECIPIENTS = "452 4.5.3 Too many recipients"
 TOO_MANY_CONNECTIONS = "421 4.7.0 Too many connections, please try again later"
 UNKNOWN_RECIPIENT = "550 5.1.1 No such recipient here"
 SENDER_TOO_LONG = "501 5.1.7 Path too long"
+BAD_SENDER = "553 5.1.7 Sender address not valid"  # RFC 3463: bad sender's mailbox syntax
+BAD_RECIPIENT = "553 5.1.3 Recipient address not valid"  # bad destination mailbox syntax
 TOO_BIG = "552 5.3.4 Message too big for this system"
 LINE_TOO_LONG = "500 5.5.2 Line too long"
 NO_AUTH = "502 5.5.1 AUTH not available here"
 
 MAX_PATH = 256  # RFC 5321 4.5.3.1.3: the longest reverse-path (the inbox keeps 320 characters)
 MAX_MESSAGE_ID = 998  # longer is not a Message-ID (RFC 5322 2.1.1): dedup then uses the bytes
+# What no address we keep may hold. aiosmtpd decodes a command's argument as UTF-8 with
+# surrogateescape (we enable SMTPUTF8, so whether or not the client declared it): a byte that
+# is not UTF-8 arrives as a lone surrogate. Then the controls (C0 with NUL, DEL, C1: PostgreSQL
+# cannot keep a NUL, the others have no place in an address) and the line and paragraph
+# separators, which Python's str.splitlines takes for line ends.
+_NOT_IN_AN_ADDRESS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
+_NOT_PRINTABLE_ASCII = re.compile(rb"[^\t\r\n\x20-\x7e]")  # tab, CR, LF: folding whitespace
 # Bounded: a Message-ID is at most 998 characters, and an unbounded repeat costs Python's
 # regex engine memory per character (a 10 MB folded header would hold the loop for seconds).
 _MESSAGE_ID = re.compile(
@@ -50,6 +60,8 @@ Keep = Callable[[str, list[str], str | None, bytes], Future[int]]
 class SubmissionHandler:
     """Accepts mail for submit@DOMAIN and reply+TOKEN@DOMAIN; nothing else.
 
+    An envelope address nothing could keep (bytes that are not UTF-8, a control character) is
+    refused at its own command with 553, for good: the null sender and UTF-8 addresses pass.
     A message is answered 250 once `keep` has committed it; 451 when keeping it failed or did
     not finish within `store_timeout` seconds (it may still be committed: the sender's retry is
     then recognised as a duplicate), 452 when the database or the disk is full.
@@ -83,6 +95,9 @@ class SubmissionHandler:
         address: str,
         mail_options: list[str],
     ) -> str:
+        if _NOT_IN_AN_ADDRESS.search(address):
+            log.info("MAIL FROM %r refused: not an address we could keep", _redact(address))
+            return BAD_SENDER
         if len(address) > MAX_PATH:
             return SENDER_TOO_LONG
         envelope.mail_from = address
@@ -97,6 +112,9 @@ class SubmissionHandler:
         address: str,
         rcpt_options: list[str],
     ) -> str:
+        if _NOT_IN_AN_ADDRESS.search(address):
+            log.info("RCPT TO %r refused: not an address we could keep", _redact(address))
+            return BAD_RECIPIENT
         if not self._accepted.match(address):
             return UNKNOWN_RECIPIENT
         if len(envelope.rcpt_tos) >= self.max_recipients:
@@ -131,32 +149,10 @@ class SubmissionHandler:
         return "250 2.0.0 Message accepted"
 
 
-class ConnectionCount:
-    """Open SMTP connections, in all and per client address, held to their limits."""
-
-    def __init__(self, max_total: int, max_per_client: int) -> None:
-        self.max_total = max_total
-        self.max_per_client = max_per_client
-        self.total = 0
-        self.per_client: Counter[str] = Counter()
-
-    def admit(self, client: str) -> bool:
-        if self.total >= self.max_total or self.per_client[client] >= self.max_per_client:
-            return False
-        self.total += 1
-        self.per_client[client] += 1
-        return True
-
-    def release(self, client: str) -> None:
-        self.total -= 1
-        self.per_client[client] -= 1
-        if self.per_client[client] <= 0:
-            del self.per_client[client]
-
-
 class SubmissionSMTP(SMTP):
     """aiosmtpd's SMTP with our answers: 451 for an exception of ours (aiosmtpd says 500),
-    421 beyond the connection limits, enhanced status codes, and no AUTH at all."""
+    421 beyond the connection limits (front servers exempt from the one per client), enhanced
+    status codes, and no AUTH at all."""
 
     def __init__(
         self, handler: SubmissionHandler, *, connections: ConnectionCount, **options: Any
@@ -187,7 +183,9 @@ class SubmissionSMTP(SMTP):
 
     async def push(self, status: Any) -> None:
         if isinstance(status, str):
-            status = _AIOSMTPD_REPLIES.get(status, status)
+            # aiosmtpd echoes a VRFY argument it cannot parse: bytes of it that were not UTF-8
+            # (lone surrogates here) are said as escapes rather than failing the reply.
+            status = _AIOSMTPD_REPLIES.get(status, status).encode("utf-8", "backslashreplace")
         await super().push(status)
 
     async def smtp_AUTH(self, arg: str) -> None:
@@ -226,16 +224,18 @@ async def start_server(
     timeout: float = 300.0,
     max_connections: int = 100,
     max_connections_per_client: int = 10,
+    front_servers: Iterable[Network] = (),
     sock: socket.socket | None = None,
 ) -> asyncio.Server:
     """Listen on host:port (port 0 picks a free one: read it from server.sockets), or on `sock`,
     a listening socket handed down by `portal run`'s supervisor.
 
     `timeout`: seconds a client may stay silent between commands, and may take to send a
-    message's data; then it is disconnected.
+    message's data; then it is disconnected. Clients in `front_servers` are not held to
+    `max_connections_per_client` (they still count towards `max_connections`).
     """
     loop = asyncio.get_running_loop()
-    connections = ConnectionCount(max_connections, max_connections_per_client)
+    connections = ConnectionCount(max_connections, max_connections_per_client, front_servers)
     factory = smtp_factory(handler, max_size, timeout, connections)
     if sock is not None:
         return await loop.create_server(factory, sock=sock)
@@ -243,18 +243,15 @@ async def start_server(
 
 
 def _message_id(raw: bytes) -> str | None:
-    """The Message-ID header, or None when absent, too long or not ASCII (dedup then uses the
-    bytes). Read from the bytes of the header block alone: quick on any message, however
-    hostile its other headers, so it runs on the event loop."""
+    """The Message-ID header, or None when absent, too long, or not printable ASCII (a NUL
+    would not be kept by PostgreSQL): dedup then uses the bytes. Read from the bytes of the
+    header block alone: quick on any message, however hostile its other headers, so it runs
+    on the event loop."""
     end = _HEADER_END.search(raw)
     found = _MESSAGE_ID.search(raw, 0, end.start() if end else len(raw))
-    if found is None or len(found[1]) > MAX_MESSAGE_ID:
+    if found is None or len(found[1]) > MAX_MESSAGE_ID or _NOT_PRINTABLE_ASCII.search(found[1]):
         return None
-    try:
-        value = found[1].decode("ascii")
-    except UnicodeDecodeError:
-        return None
-    return " ".join(value.split()) or None
+    return " ".join(found[1].decode("ascii").split()) or None
 
 
 def _storage_full(error: BaseException | None) -> bool:

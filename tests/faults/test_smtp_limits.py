@@ -8,14 +8,18 @@ import socket
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
+from ipaddress import ip_network
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
 
+from bot.app import Portal
 from bot.config import Settings
 from bot.errors import ConfigError
 from store.inbox import InboxItem
 from tests.faults.conftest import StartPortal
+from tests.faults.listener import Listener
 from tests.flows.test_need_by_email import LAO_NEED
 from tests.harness import RunningPortal, email
 
@@ -23,12 +27,19 @@ MESSAGE = (
     b"From: vong@nra.example\r\nTo: submit@portal.test\r\nSubject: NEED\r\n"
     b"Message-ID: <limits@nra.example>\r\n\r\n" + LAO_NEED.replace("\n", "\r\n").encode()
 )
+GREETING = "220 portal.test Cooperation Portal"
+TOO_MANY = "421 4.7.0 Too many connections, please try again later"
+
+
+class Listening(Protocol):
+    host: str
+    port: int
 
 
 class Client:
     """A raw SMTP client: sends exactly the bytes given, reads exactly the replies."""
 
-    def __init__(self, server: RunningPortal, source: str = "127.0.0.1") -> None:
+    def __init__(self, server: Listening, source: str = "127.0.0.1") -> None:
         self.sock = socket.create_connection(
             (server.host, server.port), timeout=5, source_address=(source, 0)
         )
@@ -66,7 +77,7 @@ def clients() -> Iterator[ExitStack]:
         yield stack
 
 
-def connect(stack: ExitStack, server: RunningPortal, source: str = "127.0.0.1") -> Client:
+def connect(stack: ExitStack, server: Listening, source: str = "127.0.0.1") -> Client:
     client = Client(server, source)
     stack.callback(client.close)
     return client
@@ -126,7 +137,7 @@ def test_connections_beyond_the_limit_per_client_get_421_and_are_closed(
     held = [connect(clients, server) for _ in range(3)]
     assert [c.reply()[:4] for c in held] == ["220 "] * 3
     extra = connect(clients, server)
-    assert extra.reply() == "421 4.7.0 Too many connections, please try again later"
+    assert extra.reply() == TOO_MANY
     assert extra.closed()
     other = connect(clients, server, source="127.0.0.2")  # another client is not held back
     assert other.reply().startswith("220 ")
@@ -142,10 +153,60 @@ def test_connections_beyond_the_limit_in_all_get_421(
     held = [connect(clients, server, source=f"127.0.0.{n}") for n in (2, 3)]
     assert [c.reply()[:4] for c in held] == ["220 ", "220 "]
     extra = connect(clients, server, source="127.0.0.4")
-    assert extra.reply() == "421 4.7.0 Too many connections, please try again later"
+    assert extra.reply() == TOO_MANY
     assert extra.closed()
     assert held[0].command(b"QUIT").startswith("221 ")
     assert admitted_again(clients, server)
+
+
+def listen(clients: ExitStack, portal: Portal, **options: Any) -> Listener:
+    """The SMTP listener alone (tests.faults.listener), closed after the test's clients."""
+    listener = Listener(portal, **options)
+    clients.callback(listener.stop)
+    return listener
+
+
+def test_a_front_server_is_not_held_to_the_limit_per_client(
+    sqlite_only: None, portal: Portal, clients: ExitStack
+) -> None:
+    """Behind Postfix every connection comes from the front server's address: before, its
+    11th connection was refused, so the limit per client capped all the portal's mail."""
+    server = listen(clients, portal, front_servers=[ip_network("127.0.1.0/24")])
+    front = [connect(clients, server, source="127.0.1.5") for _ in range(12)]
+    assert [c.reply() for c in front] == [GREETING] * 12
+    ordinary = [connect(clients, server, source="127.0.0.2") for _ in range(11)]
+    assert [c.reply() for c in ordinary] == [GREETING] * 10 + [TOO_MANY]
+    assert ordinary[10].closed()
+    last = front[11]
+    assert last.command(b"EHLO mx.portal.test").startswith("250-portal.test|")
+    assert last.command(b"MAIL FROM:<vong@nra.example>") == "250 2.1.0 OK"
+    assert last.command(b"RCPT TO:<submit@portal.test>") == "250 2.1.5 OK"
+    assert last.command(b"DATA").startswith("354 ")
+    last.send(MESSAGE + b".\r\n")
+    assert last.reply() == "250 2.0.0 Message accepted"
+    with portal.sessions() as session:
+        assert session.query(InboxItem.sender).all() == [("vong@nra.example",)]
+
+
+def test_a_front_server_still_counts_towards_the_limit_in_all(
+    sqlite_only: None, portal: Portal, clients: ExitStack
+) -> None:
+    server = listen(clients, portal, max_connections=12, front_servers=[ip_network("127.0.1.5")])
+    front = [connect(clients, server, source="127.0.1.5") for _ in range(12)]
+    assert [c.reply() for c in front] == [GREETING] * 12
+    assert connect(clients, server, source="127.0.1.5").reply() == TOO_MANY
+    assert connect(clients, server, source="127.0.0.2").reply() == TOO_MANY
+
+
+def test_a_vrfy_of_bytes_that_are_not_utf8_is_answered_and_the_session_goes_on(
+    sqlite_only: None, start_portal: StartPortal, clients: ExitStack
+) -> None:
+    """aiosmtpd echoes an address it cannot parse; before, the echo failed (451, a traceback)."""
+    client = connect(clients, start_portal())
+    assert client.reply() == GREETING
+    client.command(b"EHLO client.example")
+    assert client.command(b"VRFY <v\xff@>") == "502 Could not VRFY <v\\udcff@>"
+    assert client.command(b"NOOP") == "250 OK"
 
 
 def admitted_again(clients: ExitStack, server: RunningPortal) -> bool:
@@ -298,3 +359,15 @@ def test_the_limits_are_settings_with_defaults(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as zero:
         Settings.load({"PORTAL_SMTP_STORE_TIMEOUT": "0"}, toml_path=absent)
     assert str(zero.value) == "PORTAL_SMTP_STORE_TIMEOUT must be more than 0: '0'"
+
+
+def test_portal_run_passes_the_front_servers_on(
+    sqlite_only: None, start_portal: StartPortal, clients: ExitStack
+) -> None:
+    server = start_portal(
+        smtp_max_connections_per_client=2, smtp_front_servers=(ip_network("127.0.0.1"),)
+    )
+    front = [connect(clients, server) for _ in range(3)]
+    assert [c.reply() for c in front] == [GREETING] * 3
+    ordinary = [connect(clients, server, source="127.0.0.2") for _ in range(3)]
+    assert [c.reply() for c in ordinary] == [GREETING] * 2 + [TOO_MANY]
