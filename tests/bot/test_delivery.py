@@ -123,7 +123,7 @@ def test_a_recipient_the_relay_refuses_does_not_hold_back_the_others(portal: Por
 def test_a_backlog_is_delivered_without_a_pause_between_batches(
     portal: Portal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """45 items are three claims of 20: a worker that napped after each would take minutes."""
+    """45 items are nine claims of 5: a worker that napped after each would take minutes."""
     monkeypatch.setattr(runner, "POLL_SECONDS", 60.0)
     with transaction(portal.sessions) as session:
         for n in range(45):

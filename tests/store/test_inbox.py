@@ -38,7 +38,7 @@ def test_claim_oldest_first_then_nothing(portal: Portal) -> None:
     claimed = []
     for _ in range(4):
         with transaction(portal.sessions) as session:
-            item = inbox.claim_next(session)
+            item = inbox.claim_next(session, "host:processor-1")
             claimed.append(item.id if item else None)
             if item:
                 assert item.status == inbox.PROCESSING and item.attempts == 1
@@ -48,7 +48,7 @@ def test_claim_oldest_first_then_nothing(portal: Portal) -> None:
 def test_failed_item_is_listed_and_retried(portal: Portal) -> None:
     item_id, _ = keep(portal, "<bad@x.example>")
     with transaction(portal.sessions) as session:
-        inbox.claim_next(session)
+        inbox.claim_next(session, "host:processor-1")
     with transaction(portal.sessions) as session:
         inbox.fail(session, item_id, "ValueError: boom")
     with transaction(portal.sessions) as session:
@@ -58,5 +58,5 @@ def test_failed_item_is_listed_and_retried(portal: Portal) -> None:
         ]
         inbox.retry(session, item_id)
     with transaction(portal.sessions) as session:
-        again = inbox.claim_next(session)
+        again = inbox.claim_next(session, "host:processor-1")
         assert again is not None and again.id == item_id and again.error is None

@@ -26,9 +26,9 @@ def enqueue(portal: Portal, n: int) -> int:
 def test_due_items_are_claimed_once(portal: Portal) -> None:
     first, second = enqueue(portal, 1), enqueue(portal, 2)
     with transaction(portal.sessions) as session:
-        assert [i.id for i in outbox.claim_due(session)] == [first, second]
+        assert [i.id for i in outbox.claim_due(session, "host:delivery-1")] == [first, second]
     with transaction(portal.sessions) as session:
-        assert outbox.claim_due(session) == []
+        assert outbox.claim_due(session, "host:delivery-1") == []
 
 
 def test_a_failed_attempt_waits_longer_each_time_then_stays_failed(portal: Portal) -> None:
@@ -39,7 +39,7 @@ def test_a_failed_attempt_waits_longer_each_time_then_stays_failed(portal: Porta
             item = session.get_one(outbox.OutboxItem, item_id)
             item.next_attempt_at = utcnow() - timedelta(seconds=1)
         with transaction(portal.sessions) as session:
-            (item,) = outbox.claim_due(session)
+            (item,) = outbox.claim_due(session, "host:delivery-1")
             outbox.mark_failed_attempt(item, "relay refused")
             delays.append(item.next_attempt_at - utcnow())
     with transaction(portal.sessions) as session:
@@ -53,9 +53,9 @@ def test_a_failed_attempt_waits_longer_each_time_then_stays_failed(portal: Porta
 def test_an_item_held_by_a_crashed_sender_is_claimed_again_after_its_lease(portal: Portal) -> None:
     item_id = enqueue(portal, 1)
     with transaction(portal.sessions) as session:
-        outbox.claim_due(session)
+        outbox.claim_due(session, "host:delivery-1")
     with transaction(portal.sessions) as session:
-        assert outbox.claim_due(session) == []
+        assert outbox.claim_due(session, "host:delivery-1") == []
         session.get_one(outbox.OutboxItem, item_id).next_attempt_at = utcnow() - timedelta(1)
     with transaction(portal.sessions) as session:
-        assert [i.id for i in outbox.claim_due(session)] == [item_id]
+        assert [i.id for i in outbox.claim_due(session, "host:delivery-1")] == [item_id]
