@@ -2,6 +2,7 @@
 
 from bot.app import Portal
 from store import inbox
+from store.base import utcnow
 from store.db import transaction
 
 
@@ -60,3 +61,26 @@ def test_failed_item_is_listed_and_retried(portal: Portal) -> None:
     with transaction(portal.sessions) as session:
         again = inbox.claim_next(session, "host:processor-1")
         assert again is not None and again.id == item_id and again.error is None
+
+
+def test_released_claims_go_back_to_new_with_their_attempts(portal: Portal) -> None:
+    ids = [keep(portal, f"<m{n}@x.example>")[0] for n in range(3)]
+    with transaction(portal.sessions) as session:
+        inbox.claim_next(session, "host:processor-1")
+    between = utcnow()
+    with transaction(portal.sessions) as session:
+        inbox.claim_next(session, "host:processor-2")
+        assert inbox.release_claims(session, worker="host:processor-3") == 0
+        assert inbox.release_claims(session, worker="host:processor-2", before=between) == 0
+        assert inbox.release_claims(session, before=between) == 1  # processor-1's, older
+    with portal.sessions() as session:
+        items = [session.get_one(inbox.InboxItem, item_id) for item_id in ids]
+        assert [(i.status, i.attempts, i.claimed_by) for i in items] == [
+            ("new", 1, "host:processor-1"),
+            ("processing", 1, "host:processor-2"),
+            ("new", 0, None),
+        ]
+    with transaction(portal.sessions) as session:
+        assert inbox.release_claims(session, worker="host:processor-2") == 1
+        again = inbox.claim_next(session, "host:processor-2")
+        assert again is not None and (again.id, again.attempts) == (ids[0], 2)
