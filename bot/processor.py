@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import socket
 import traceback
-from datetime import timedelta
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,7 +20,7 @@ from store.db import transaction
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(minutes=10)  # a claim this old was abandoned by a worker that died
+STALE_AFTER = inbox.STALE_AFTER  # a claim this old: its worker never came back to release it
 WORKER = f"{socket.gethostname()}:processor"  # one `portal run` per host, restarted in place
 
 

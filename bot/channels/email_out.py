@@ -83,28 +83,26 @@ class MaildirSender:
 
     async def send(self, item: OutboxItem, message: EmailMessage) -> None:
         try:
-            await asyncio.to_thread(
-                self._write, maildir_name(item), as_file(message), item.attempts
-            )
+            await asyncio.to_thread(self._write, maildir_name(item), message, item.attempts)
         except OSError as exc:
             raise DeliveryError(f"cannot write to the maildir: {exc}") from exc
 
-    def _write(self, name: str, data: bytes, attempts: int) -> None:
-        """Only a try after the first can find a copy (the name is the item's own)."""
-        if attempts > 1 and self._read(name):
-            log.info("maildir: %s was already delivered and read; not written again", name)
+    def _write(self, name: str, message: EmailMessage, attempts: int) -> None:
+        """Only a try after the first can find a copy: the name is the item's own."""
+        if attempts > 1 and self._filed_by_reader(name):
+            log.info("maildir: %s was delivered and read already; not written again", name)
             return
-        kept, delivered = self.path / "tmp" / name, self.path / "new" / name
-        with open(kept, "wb") as handle:
-            handle.write(data)
+        writing, delivered = self.path / "tmp" / name, self.path / "new" / name
+        with open(writing, "wb") as handle:
+            handle.write(as_file(message))
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(kept, delivered)  # an earlier copy in new/ is replaced, never doubled
+        os.replace(writing, delivered)  # an earlier copy in new/ is replaced, never doubled
         _sync_directory(self.path / "new")
-        if attempts > 1 and self._read(name):  # a reader moved the earlier copy meanwhile
+        if attempts > 1 and self._filed_by_reader(name):  # it moved the earlier copy meanwhile
             delivered.unlink(missing_ok=True)
 
-    def _read(self, name: str) -> bool:
+    def _filed_by_reader(self, name: str) -> bool:
         """Whether a reader moved this message to cur/ (as `name` or `name:2,<flags>`)."""
         with os.scandir(self.path / "cur") as entries:
             return any(entry.name.split(":")[0] == name for entry in entries)
