@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,16 +19,45 @@ from store.subscriptions import unsubscribe_address
 log = logging.getLogger(__name__)
 
 
+WORKER = f"{socket.gethostname()}:delivery"  # one `portal run` per host, restarted in place
+
+
 class Delivery:
-    def __init__(self, sessions: sessionmaker[Session], senders: dict[str, Sender]) -> None:
+    """Delivers outbox items as `worker`, a stable identity: the same string when the process
+    is started again (e.g. "host:delivery-1"), so that it can take back what it held."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], senders: dict[str, Sender], worker: str = WORKER
+    ) -> None:
         self.sessions = sessions
         self.senders = senders
+        self.worker = worker
+        self.started = utcnow()
+        self._released = False
+
+    def release_abandoned(self) -> int:
+        """Make due again what this worker identity held when its process stopped (claims made
+        before this Delivery was made); returns how many. Called by the first deliver_due if
+        nobody called it before. An item whose hand-off had begun is sent again as it was (same
+        Message-ID, same maildir file name): see outbox.release_claims."""
+        with transaction(self.sessions) as session:
+            released = outbox.release_claims(session, worker=self.worker, before=self.started)
+        self._released = True
+        return released
 
     def _claim(self) -> list[outbox.OutboxItem]:
+        """A batch, the first item marked as being handed off (in the same commit)."""
+        if not self._released:
+            self.release_abandoned()
         with transaction(self.sessions) as session:
-            return outbox.claim_due(session)
+            items = outbox.claim_due(session, self.worker)
+            if items:
+                outbox.mark_handing_off(items[0])
+            return items
 
-    def _settle(self, item_id: int, error: str | None) -> None:
+    def _settle(self, item_id: int, error: str | None, following: int | None) -> None:
+        """Record how the item went and, in the same commit, mark the `following` one as being
+        handed off: a crash between the two hand-offs leaves exactly one item in doubt."""
         with transaction(self.sessions) as session:
             item = session.get_one(outbox.OutboxItem, item_id)
             if error is None:
@@ -44,11 +74,16 @@ class Delivery:
                     item.status,
                     error,
                 )
+            if following is not None:
+                outbox.mark_handing_off(session.get_one(outbox.OutboxItem, following))
 
     async def deliver_due(self) -> int:
-        """Try every item that is due; returns how many were delivered."""
+        """Try a batch of the items due (outbox.BATCH), each settled in its own commit right
+        after its hand-off; returns how many were delivered. The first call releases what
+        this worker held before (release_abandoned) unless that was done already."""
         delivered = 0
-        for item in await asyncio.to_thread(self._claim):
+        items = await asyncio.to_thread(self._claim)
+        for number, item in enumerate(items):
             error: str | None = None
             sender = self.senders.get(item.channel)
             try:
@@ -63,7 +98,8 @@ class Delivery:
             except Exception as exc:  # a bug in a channel must not lose the item
                 log.exception("outbox item %d: unexpected delivery failure", item.id)
                 error = f"{type(exc).__name__}: {exc}"
-            await asyncio.to_thread(self._settle, item.id, error)
+            following = items[number + 1].id if number + 1 < len(items) else None
+            await asyncio.to_thread(self._settle, item.id, error, following)
         return delivered
 
 

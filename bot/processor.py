@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+import socket
 import traceback
 from collections.abc import Callable
-from datetime import timedelta
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,24 +21,44 @@ from store.db import transaction
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(minutes=10)  # a claim this old was abandoned by a worker that died
+STALE_AFTER = inbox.STALE_AFTER  # a claim this old: its worker never came back to release it
+WORKER = f"{socket.gethostname()}:processor"  # one `portal run` per host, restarted in place
 
 
 class Processor:
-    def __init__(self, sessions: sessionmaker[Session], settings: Settings) -> None:
+    """Handles inbox items as `worker`, a stable identity: the same string when the process is
+    started again (e.g. "host:processor-1"), so that it can take back what it held."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], settings: Settings, worker: str = WORKER
+    ) -> None:
         self.sessions = sessions
         self.settings = settings
+        self.worker = worker
         self.started = utcnow()
+        self._released = False
         # Told the id of the item being handled, then None: `portal run`'s supervisor stops a
         # processor that holds one item too long (bot.supervisor).
         self.watch: Callable[[int | None], None] | None = None
+
+    def release_abandoned(self) -> int:
+        """Put back to `new` what this worker identity held when its process stopped (claims
+        made before this Processor was made); returns how many. Called by the first
+        process_next if nobody called it before; their attempts are kept, so an item that
+        stops the worker at every try is still quarantined after inbox.MAX_ATTEMPTS."""
+        with transaction(self.sessions) as session:
+            released = inbox.release_claims(session, worker=self.worker, before=self.started)
+        self._released = True
+        return released
 
     def process_next(self) -> int | None:
         """Handle the next waiting item; returns its id, or None when nothing waits (or the
         database cannot be reached: the caller tries again after its pause)."""
         try:
+            if not self._released:
+                self.release_abandoned()
             with transaction(self.sessions) as session:
-                item = inbox.claim_next(session, self._stale_after(session))
+                item = inbox.claim_next(session, self.worker, STALE_AFTER)
                 if item is None:
                     return None
                 item_id, attempts = item.id, item.attempts
@@ -84,14 +104,6 @@ class Processor:
                 self._tell_sender_it_is_kept(session, item, readable=False)
         except DBAPIError:  # still claimed: taken up again later, and counted as a try
             log.exception("inbox item %d: it could not be set aside", item_id)
-
-    def _stale_after(self, session: Session) -> timedelta:
-        """How old a claim must be to be taken as abandoned. On SQLite there is one `portal run`,
-        so what was claimed before this processor started was abandoned by a crash; on
-        PostgreSQL other workers may be handling their claims, which last STALE_AFTER."""
-        if session.get_bind().dialect.name != "sqlite":
-            return STALE_AFTER
-        return min(STALE_AFTER, utcnow() - self.started)
 
     def _record_failure(self, item_id: int, reason: str, *, readable: bool = True) -> None:
         try:

@@ -22,10 +22,12 @@ from bot.channels.email_out import EmailSender, MaildirSender, RelaySender
 from bot.channels.telegram import ALLOWED_UPDATES, TelegramPoller, make_bot
 from bot.channels.telegram_out import TelegramSender, set_commands
 from bot.config import Settings
+from bot.delivery import WORKER as delivery_worker
 from bot.delivery import Delivery
 from bot.errors import ConfigError
 from bot.intake import GroupCommit, keeper
 from bot.personal_data import prune
+from bot.processor import WORKER as processor_worker
 from bot.processor import Processor
 from bot.renewal import remind_and_expire
 from bot.site import build_site, site_fingerprint
@@ -61,7 +63,7 @@ class Shared:
     sockets: dict[str, socket.socket] = field(default_factory=dict)  # "smtp", "http": listening
     watch: Callable[[int | None], None] | None = None  # told which inbox item is being handled
     verdicts: list[tuple[int, str]] = field(default_factory=list)  # items to give up at start
-    worker: str = ""  # who claims inbox and outbox items here ("host:home:processor-1")
+    worker: str = ""  # who claims items here ("host:home:processor-1"); empty: the default
 
 
 Service = Callable[[Portal, asyncio.Event, Shared], Coroutine[Any, Any, None]]
@@ -110,7 +112,7 @@ async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> Non
 
 
 async def processing_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
-    processor = Processor(portal.sessions, portal.settings)
+    processor = Processor(portal.sessions, portal.settings, wake.worker or processor_worker)
     processor.watch = wake.watch
     for item_id, reason in wake.verdicts:  # what stopped this part's last process
         await asyncio.to_thread(processor.give_up, item_id, reason)
@@ -131,7 +133,7 @@ async def delivery_service(portal: Portal, stop: asyncio.Event, wake: Shared) ->
             except TelegramError:
                 log.exception("Telegram cannot be reached; its messages wait in the outbox")
                 del senders["telegram"]
-        delivery = Delivery(portal.sessions, senders)
+        delivery = Delivery(portal.sessions, senders, wake.worker or delivery_worker)
         while not stop.is_set():
             delivered = await outliving_the_database("delivery", delivery.deliver_due())
             if not delivered:  # while mail goes out, more may be waiting: no pause

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Index, LargeBinary, String, Text, func, select, update
+from sqlalchemy import CursorResult, Index, LargeBinary, String, Text, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from store.base import Base, utcnow
+
+log = logging.getLogger(__name__)
 
 NEW, PROCESSING, DONE, FAILED, QUARANTINED = "new", "processing", "done", "failed", "quarantined"
 MAX_ATTEMPTS = 3
@@ -19,7 +22,10 @@ RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=10))
 
 class InboxItem(Base):
     __tablename__ = "inbox_items"
-    __table_args__ = (Index("ix_inbox_items_status_id", "status", "id"),)
+    __table_args__ = (
+        Index("ix_inbox_items_status_id", "status", "id"),
+        Index("ix_inbox_items_status_claimed_by", "status", "claimed_by"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))  # "email" | "telegram"
@@ -32,6 +38,7 @@ class InboxItem(Base):
     status: Mapped[str] = mapped_column(String(16), default=NEW)
     attempts: Mapped[int] = mapped_column(default=0)
     claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(200))  # "host:processor-1", last claim
     retry_at: Mapped[datetime | None]
     processed_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(
@@ -87,10 +94,17 @@ def store_message(
     return item, True
 
 
+STALE_AFTER = timedelta(minutes=10)  # a claim this old was abandoned by a worker never restarted
+
+
 def claim_next(
-    session: Session, stale_after: timedelta = timedelta(minutes=10)
+    session: Session, worker: str, stale_after: timedelta = STALE_AFTER
 ) -> InboxItem | None:
-    """The oldest item waiting, due for a retry, or abandoned by a crashed worker."""
+    """Claim for `worker` (a stable identity such as "host:processor-1") the oldest item
+    waiting, due for a retry, or claimed longer ago than `stale_after` (by a worker that never
+    came back: one that does releases its own claims at start, see release_claims). It becomes
+    `processing` with `claimed_by`, `claimed_at` and one more attempt. On PostgreSQL, rows
+    other workers are claiming are skipped, not waited for."""
     now = utcnow()
     query = (
         select(InboxItem)
@@ -108,8 +122,39 @@ def claim_next(
         return None
     item.status = PROCESSING
     item.claimed_at = now
+    item.claimed_by = worker
     item.attempts += 1
     return item
+
+
+def release_claims(
+    session: Session, *, worker: str | None = None, before: datetime | None = None
+) -> int:
+    """Put items left `processing` back to `new`; returns how many.
+
+    `worker`: only its claims (a worker starting again releases what it held when it stopped);
+    `before`: only claims made before then (on SQLite, what was claimed before the portal
+    started, whoever claimed it). Both given: both must hold. One of them is required.
+    Attempts are kept, so an item that stops its worker at every try is still quarantined
+    after MAX_ATTEMPTS (the processor does it unread when it claims it once more).
+    """
+    if worker is None and before is None:
+        raise ValueError("release_claims needs a worker, a time, or both")
+    statement = update(InboxItem).where(InboxItem.status == PROCESSING).values(status=NEW)
+    if worker is not None:
+        statement = statement.where(InboxItem.claimed_by == worker)
+    if before is not None:
+        statement = statement.where(InboxItem.claimed_at < before)
+    result = session.execute(statement, execution_options={"synchronize_session": False})
+    released = cast(CursorResult[Any], result).rowcount
+    if released:
+        log.warning(
+            "released %d inbox claim(s) (worker %s, before %s)",
+            released,
+            worker or "any",
+            before.isoformat() if before else "now",
+        )
+    return released
 
 
 def finish(item: InboxItem, outcome: str) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Index, String, Text, select
+from sqlalchemy import CursorResult, ForeignKey, Index, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from store.base import Base, utcnow
+
+log = logging.getLogger(__name__)
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 MAX_ATTEMPTS = 12
@@ -21,7 +24,10 @@ def backoff(attempts: int) -> timedelta:
 
 class OutboxItem(Base):
     __tablename__ = "outbox_items"
-    __table_args__ = (Index("ix_outbox_items_status_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_items_status_due", "status", "next_attempt_at"),
+        Index("ix_outbox_items_status_claimed_by", "status", "claimed_by"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))  # "email" | "telegram"
@@ -42,6 +48,9 @@ class OutboxItem(Base):
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     error_key: Mapped[str | None] = mapped_column(String(200))  # at most one a day per key
+    claimed_by: Mapped[str | None] = mapped_column(String(200))  # "host:delivery-1", last claim
+    claimed_at: Mapped[datetime | None]
+    handed_off_at: Mapped[datetime | None]  # when its channel was last given it
 
 
 Index(
@@ -67,11 +76,21 @@ def error_reply_sent_since(
     )
 
 
-LEASE = timedelta(minutes=10)
+LEASE = timedelta(minutes=10)  # a worker that holds a claim longer is taken to be gone
+BATCH = 5
+"""Items one claim takes. Few, because a claim is a promise to deliver them now: a worker killed
+mid-batch leaves at most BATCH items `sending` (released when it starts again), other workers on
+PostgreSQL take the rest meanwhile, and even at the relay's 30 s timeout (5 x 30 s) a batch ends
+well inside its LEASE. More would save almost nothing: each item commits its own outcome."""
+
+IN_DOUBT = "its worker stopped while handing it over; sent again with the same Message-ID"
 
 
-def claim_due(session: Session, limit: int = 20) -> list[OutboxItem]:
-    """Items due now, including any a crashed sender held for longer than its lease."""
+def claim_due(session: Session, worker: str, limit: int = BATCH) -> list[OutboxItem]:
+    """Claim up to `limit` items due now for `worker` (a stable identity such as
+    "host:delivery-1"): each becomes `sending`, records `claimed_by` and `claimed_at`, and is
+    leased for LEASE. An item whose lease ran out (its worker never came back) is due again.
+    On PostgreSQL, rows other workers are claiming are skipped, not waited for."""
     now = utcnow()
     query = (
         select(OutboxItem)
@@ -82,10 +101,70 @@ def claim_due(session: Session, limit: int = 20) -> list[OutboxItem]:
     )
     items = list(session.scalars(query))
     for item in items:
+        if item.status == SENDING:
+            log.warning(
+                "outbox item %d: %s's lease ran out; %s takes it", item.id, item.claimed_by, worker
+            )
+            if item.handed_off_at and item.claimed_at and item.handed_off_at >= item.claimed_at:
+                item.last_error = IN_DOUBT
         item.status = SENDING
         item.attempts += 1
         item.next_attempt_at = now + LEASE
+        item.claimed_by = worker
+        item.claimed_at = now
     return items
+
+
+def release_claims(
+    session: Session, *, worker: str | None = None, before: datetime | None = None
+) -> int:
+    """Put items left `sending` back to `pending`, due now; returns how many.
+
+    `worker`: only its claims (a worker starting again releases what it held when it stopped);
+    `before`: only claims made before then (on SQLite, what was claimed before the portal
+    started, whoever claimed it; an item claimed before claims were recorded counts too). Both
+    given: both must hold. One of them is required. Attempts are kept. An item whose hand-off
+    had begun (`handed_off_at` since its claim) may have been delivered: it says so in
+    `last_error`, and is sent again as it was, with the same Message-ID.
+    """
+    if worker is None and before is None:
+        raise ValueError("release_claims needs a worker, a time, or both")
+    claims = [OutboxItem.status == SENDING]
+    if worker is not None:
+        claims.append(OutboxItem.claimed_by == worker)
+    if before is not None:
+        claims.append(or_(OutboxItem.claimed_at < before, OutboxItem.claimed_at.is_(None)))
+    now = utcnow()
+    handed_off = OutboxItem.handed_off_at >= OutboxItem.claimed_at
+    in_doubt = _updated(
+        session,
+        update(OutboxItem)
+        .where(*claims, handed_off)
+        .values(status=PENDING, next_attempt_at=now, last_error=IN_DOUBT),
+    )
+    released = in_doubt + _updated(
+        session, update(OutboxItem).where(*claims).values(status=PENDING, next_attempt_at=now)
+    )
+    if released:
+        log.warning(
+            "released %d outbox claim(s) (worker %s, before %s); %d in doubt: %s",
+            released,
+            worker or "any",
+            before.isoformat() if before else "now",
+            in_doubt,
+            IN_DOUBT,
+        )
+    return released
+
+
+def _updated(session: Session, statement: Any) -> int:
+    result = session.execute(statement, execution_options={"synchronize_session": False})
+    return cast(CursorResult[Any], result).rowcount
+
+
+def mark_handing_off(item: OutboxItem) -> None:
+    """Its channel is about to be given it: after a crash it is known to be in doubt."""
+    item.handed_off_at = utcnow()
 
 
 def mark_sent(item: OutboxItem) -> None:

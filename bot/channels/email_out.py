@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import io
 import logging
 import mailbox
+import os
+from email.generator import BytesGenerator
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from pathlib import Path
@@ -47,17 +51,69 @@ def compose(item: OutboxItem, *, from_name: str, from_address: str) -> EmailMess
     return message
 
 
+def maildir_name(item: OutboxItem) -> str:
+    """The item's file name in the maildir, the same at every try: its creation time (readers
+    sort by name), its id and a hash of its Message-ID. No "/" or ":", so any reader takes it;
+    one that files it in cur/ appends ":2,<flags>"."""
+    digest = hashlib.sha256(item.message_id.encode()).hexdigest()[:16]
+    return f"{int(item.created_at.timestamp())}.M{item.id}_{digest}.portal"
+
+
+def as_file(message: EmailMessage) -> bytes:
+    """The bytes mailbox.Maildir.add wrote for a message (no header refolding, local line ends)."""
+    buffer = io.BytesIO()
+    BytesGenerator(buffer, mangle_from_=False, maxheaderlen=0).flatten(message)
+    return buffer.getvalue().replace(b"\n", os.linesep.encode())
+
+
 class MaildirSender:
-    """The embedded default: each message becomes a file in PORTAL_HOME/maildir/new."""
+    """The embedded default: each message becomes a file in PORTAL_HOME/maildir/new.
+
+    Written as the maildir convention asks (in tmp/, synced, then renamed into new/), under a
+    name made from its outbox item (maildir_name), so delivering an item again after a crash
+    replaces its file instead of adding one; if a reader already moved it to cur/, nothing is
+    added. Files a crash left in tmp/ are replaced by the next try, or cleaned after 36 hours.
+    """
 
     def __init__(self, path: Path) -> None:
-        self.maildir = mailbox.Maildir(path, create=True)
+        for folder in ("tmp", "new", "cur"):
+            (path / folder).mkdir(parents=True, exist_ok=True)
+        self.path = path
+        mailbox.Maildir(path, create=False).clean()
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, item: OutboxItem, message: EmailMessage) -> None:
         try:
-            await asyncio.to_thread(self.maildir.add, message)
+            await asyncio.to_thread(self._write, maildir_name(item), message, item.attempts)
         except OSError as exc:
             raise DeliveryError(f"cannot write to the maildir: {exc}") from exc
+
+    def _write(self, name: str, message: EmailMessage, attempts: int) -> None:
+        """Only a try after the first can find a copy: the name is the item's own."""
+        if attempts > 1 and self._filed_by_reader(name):
+            log.info("maildir: %s was delivered and read already; not written again", name)
+            return
+        writing, delivered = self.path / "tmp" / name, self.path / "new" / name
+        with open(writing, "wb") as handle:
+            handle.write(as_file(message))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(writing, delivered)  # an earlier copy in new/ is replaced, never doubled
+        _sync_directory(self.path / "new")
+        if attempts > 1 and self._filed_by_reader(name):  # it moved the earlier copy meanwhile
+            delivered.unlink(missing_ok=True)
+
+    def _filed_by_reader(self, name: str) -> bool:
+        """Whether a reader moved this message to cur/ (as `name` or `name:2,<flags>`)."""
+        with os.scandir(self.path / "cur") as entries:
+            return any(entry.name.split(":")[0] == name for entry in entries)
+
+
+def _sync_directory(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 class RelaySender:
@@ -74,7 +130,10 @@ class RelaySender:
         self.password = parts.password
         self.timeout = timeout
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, item: OutboxItem, message: EmailMessage) -> None:
+        """Hand it to the relay. A retry after a crash sends the same message (same Message-ID
+        and Date), which receiving systems recognise as one."""
+        log.debug("outbox item %d: handing %s to %s", item.id, item.message_id, self.host)
         try:
             await aiosmtplib.send(
                 message,
@@ -107,5 +166,5 @@ class EmailSender:
 
     async def deliver(self, item: OutboxItem) -> None:
         message = compose(item, from_name=self.from_name, from_address=self.from_address)
-        await self.transport.send(message)
+        await self.transport.send(item, message)
         log.info("outbox item %d delivered (%s)", item.id, item.kind)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot import runner
 from bot.app import Portal
-from bot.channels.email_out import EmailSender, RelaySender
+from bot.channels.email_out import EmailSender, MaildirSender, RelaySender
 from bot.delivery import Delivery
 from store import outbox
 from store.base import utcnow
@@ -123,7 +123,7 @@ def test_a_recipient_the_relay_refuses_does_not_hold_back_the_others(portal: Por
 def test_a_backlog_is_delivered_without_a_pause_between_batches(
     portal: Portal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """45 items are three claims of 20: a worker that napped after each would take minutes."""
+    """45 items are nine claims of 5: a worker that napped after each would take minutes."""
     monkeypatch.setattr(runner, "POLL_SECONDS", 60.0)
     with transaction(portal.sessions) as session:
         for n in range(45):
@@ -153,3 +153,67 @@ def test_a_backlog_is_delivered_without_a_pause_between_batches(
     with portal.sessions() as session:
         statuses = session.scalars(select(outbox.OutboxItem.status)).all()
     assert statuses == ["sent"] * 45
+
+
+class HeldSender:
+    """Writes to the maildir, but holds its first item until `go` is set: a live worker."""
+
+    def __init__(self, portal: Portal) -> None:
+        self.email = EmailSender(
+            MaildirSender(portal.settings.maildir),
+            from_name="Cooperation Portal",
+            from_address="submit@portal.test",
+        )
+        self.holding = asyncio.Event()
+        self.go = asyncio.Event()
+        self.delivered: list[str] = []
+
+    async def deliver(self, item: outbox.OutboxItem) -> None:
+        self.holding.set()
+        await self.go.wait()
+        await self.email.deliver(item)
+        self.delivered.append(item.recipient)
+
+
+def test_a_second_worker_takes_none_of_what_a_live_worker_holds(portal: Portal) -> None:
+    """Two delivery workers on one database: the second one's start releases only its own
+    claims, so the first one's batch is neither released nor sent twice."""
+    with transaction(portal.sessions) as session:
+        for n in range(outbox.BATCH + 2):
+            session.add(
+                outbox.OutboxItem(
+                    channel="email",
+                    recipient=f"fp{n}@state.example",
+                    kind="receipt",
+                    subject=f"Received: N-2026-{n:04d}",
+                    body="Thank you.\n",
+                    message_id=f"<r{n}@portal.test>",
+                )
+            )
+    first, second = HeldSender(portal), HeldSender(portal)
+    second.go.set()
+
+    async def both() -> tuple[int, int, int]:
+        one = Delivery(portal.sessions, {"email": first}, worker="host-a:delivery-1")
+        held = asyncio.create_task(one.deliver_due())
+        await first.holding.wait()  # its batch is claimed; it is handing over the first item
+        two = Delivery(portal.sessions, {"email": second}, worker="host-b:delivery-1")
+        released = await asyncio.to_thread(two.release_abandoned)
+        delivered_by_two = await two.deliver_due()
+        first.go.set()
+        return released, delivered_by_two, await held
+
+    assert asyncio.run(both()) == (0, 2, outbox.BATCH)
+    assert first.delivered == [f"fp{n}@state.example" for n in range(outbox.BATCH)]
+    assert second.delivered == ["fp5@state.example", "fp6@state.example"]
+    assert len(read_maildir(portal.settings.maildir)) == outbox.BATCH + 2
+    with portal.sessions() as session:
+        claims = session.execute(
+            select(outbox.OutboxItem.status, outbox.OutboxItem.claimed_by).order_by(
+                outbox.OutboxItem.id
+            )
+        ).all()
+    assert (
+        claims
+        == [("sent", "host-a:delivery-1")] * outbox.BATCH + [("sent", "host-b:delivery-1")] * 2
+    )

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from bot.app import Portal
 from bot.config import Settings
-from bot.processor import Processor
+from bot.processor import WORKER, Processor
 from store import inbox
 from store.base import utcnow
 from store.db import transaction
@@ -111,7 +111,7 @@ def test_an_item_claimed_when_the_process_died_is_handled_at_the_restart(
             message_id=None,
             raw=raw,
         )
-        claimed = inbox.claim_next(session)
+        claimed = inbox.claim_next(session, WORKER)  # as `portal run` on this host claims
         assert claimed is not None and claimed.attempts == 1
     portal.close()
     assert database_counts(home) == {"processing": 1, "records": 0, "waiting": 1}

@@ -2,6 +2,7 @@
 
 from bot.app import Portal
 from store import inbox
+from store.base import utcnow
 from store.db import transaction
 
 
@@ -38,7 +39,7 @@ def test_claim_oldest_first_then_nothing(portal: Portal) -> None:
     claimed = []
     for _ in range(4):
         with transaction(portal.sessions) as session:
-            item = inbox.claim_next(session)
+            item = inbox.claim_next(session, "host:processor-1")
             claimed.append(item.id if item else None)
             if item:
                 assert item.status == inbox.PROCESSING and item.attempts == 1
@@ -48,7 +49,7 @@ def test_claim_oldest_first_then_nothing(portal: Portal) -> None:
 def test_failed_item_is_listed_and_retried(portal: Portal) -> None:
     item_id, _ = keep(portal, "<bad@x.example>")
     with transaction(portal.sessions) as session:
-        inbox.claim_next(session)
+        inbox.claim_next(session, "host:processor-1")
     with transaction(portal.sessions) as session:
         inbox.fail(session, item_id, "ValueError: boom")
     with transaction(portal.sessions) as session:
@@ -58,5 +59,28 @@ def test_failed_item_is_listed_and_retried(portal: Portal) -> None:
         ]
         inbox.retry(session, item_id)
     with transaction(portal.sessions) as session:
-        again = inbox.claim_next(session)
+        again = inbox.claim_next(session, "host:processor-1")
         assert again is not None and again.id == item_id and again.error is None
+
+
+def test_released_claims_go_back_to_new_with_their_attempts(portal: Portal) -> None:
+    ids = [keep(portal, f"<m{n}@x.example>")[0] for n in range(3)]
+    with transaction(portal.sessions) as session:
+        inbox.claim_next(session, "host:processor-1")
+    between = utcnow()
+    with transaction(portal.sessions) as session:
+        inbox.claim_next(session, "host:processor-2")
+        assert inbox.release_claims(session, worker="host:processor-3") == 0
+        assert inbox.release_claims(session, worker="host:processor-2", before=between) == 0
+        assert inbox.release_claims(session, before=between) == 1  # processor-1's, older
+    with portal.sessions() as session:
+        items = [session.get_one(inbox.InboxItem, item_id) for item_id in ids]
+        assert [(i.status, i.attempts, i.claimed_by) for i in items] == [
+            ("new", 1, "host:processor-1"),
+            ("processing", 1, "host:processor-2"),
+            ("new", 0, None),
+        ]
+    with transaction(portal.sessions) as session:
+        assert inbox.release_claims(session, worker="host:processor-2") == 1
+        again = inbox.claim_next(session, "host:processor-2")
+        assert again is not None and (again.id, again.attempts) == (ids[0], 2)

@@ -1,0 +1,86 @@
+"""`portal run` SIGKILLed in a burst, as it records a delivered receipt: each answered once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import smtplib
+from collections import Counter
+from email.message import EmailMessage
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.app import Portal
+from bot.config import Settings
+from store.outbox import OutboxItem
+from tests.factories import focal_point
+from tests.faults.conftest import RunPortal
+from tests.faults.process import database_counts
+from tests.flows.test_need_by_email import LAO_NEED
+from tests.harness import email, read_maildir
+
+BURST = 30
+KILL_AT = 5  # the fifth receipt: its file is written, "sent" is not committed
+HOOKS = Path(__file__).parent / "hooks"  # sitecustomize arms kill_hook in the child only
+
+
+def send_until_refused(port: int, messages: list[EmailMessage]) -> list[EmailMessage]:
+    """Send one after another, as a sending server does; returns those not answered 250
+    (the one cut off and those after it), which that server would send again later."""
+    for number, message in enumerate(messages):
+        try:
+            with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+                client.send_message(message)
+        except (OSError, smtplib.SMTPException):
+            return messages[number:]
+    return []
+
+
+def outbox_states(settings: Settings) -> dict[int, str]:
+    portal = Portal.open(settings)
+    try:
+        with portal.sessions() as session:
+            return dict(session.execute(select(OutboxItem.id, OutboxItem.status)).all())
+    finally:
+        portal.close()
+
+
+def test_killed_during_a_burst_every_message_is_answered_once_after_the_restart(
+    settings: Settings, portal: Portal, run_portal: RunPortal, tmp_path: Path
+) -> None:
+    focal_point(portal, "LAO", "vong@nra.example")
+    database = {"PORTAL_DATABASE_URL": settings.database_url}
+    paths = [str(HOOKS), *filter(None, [os.environ.get("PYTHONPATH")])]
+    marker = tmp_path / "killed"
+    messages = [
+        email("vong@nra.example", "NEED", LAO_NEED.replace("two districts", f"district {n}"))
+        for n in range(BURST)
+    ]
+
+    first = run_portal(
+        settings,
+        PYTHONPATH=os.pathsep.join(paths),
+        KILL_AT_SENT=str(KILL_AT),
+        KILL_MARKER=str(marker),
+        **database,
+    )
+    unanswered = send_until_refused(first.port, messages)
+    assert first.process is not None and first.process.wait(60) == -signal.SIGKILL
+    killed = int(marker.read_text())
+    states = outbox_states(settings)
+    assert states[killed] == "sending"  # killed between the file and its commit
+    assert Counter(states.values())["sent"] == KILL_AT - 1
+    assert len(read_maildir(settings.maildir)) == KILL_AT
+
+    restarted = run_portal(settings, **database)
+    assert send_until_refused(restarted.port, unanswered) == []  # the sender tries again
+    restarted.wait_until_settled(timeout=30)  # far less than the 10-minute lease
+    assert restarted.stop() == 0
+
+    receipts = read_maildir(settings.maildir)
+    assert len(receipts) == BURST
+    assert set(Counter(m["Message-ID"] for m in receipts).values()) == {1}
+    assert sorted(m["In-Reply-To"] for m in receipts) == sorted(m["Message-ID"] for m in messages)
+    assert database_counts(settings) == {"done": BURST, "records": BURST, "waiting": 0}
+    assert list(outbox_states(settings).values()) == ["sent"] * BURST
