@@ -140,7 +140,7 @@ def test_a_backlog_is_delivered_without_a_pause_between_batches(
 
     async def drain() -> float:
         stop = asyncio.Event()
-        worker = asyncio.create_task(runner.delivery_service(portal, stop, runner.Wakeups()))
+        worker = asyncio.create_task(runner.delivery_service(portal, stop, runner.Shared()))
         started = time.monotonic()
         while len(read_maildir(portal.settings.home / "maildir")) < 45:
             assert time.monotonic() - started < 20, "the worker paused between batches"
