@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from bot.fields import Vocabulary, country, language
+from bot.label_line import split_label
 from bot.money import money
 from bot.normalise import FieldError, fold, resolve_list
 from bot.periods import period
@@ -116,10 +117,6 @@ _ANY = frozenset(
         "cualquier país",
         "cualquiera",
     )
-)
-_LABEL_LINE = re.compile(
-    r"^\s*(?:[-*•+]\s*)?(?:\*\*|__)?\s*(?P<label>[^:：*_]{1,40}?)\s*(?:\*\*|__)?\s*[:：]"
-    r"\s*(?:\*\*|__)?\s*(?P<value>.*)$"
 )
 _BULLET = re.compile(r"[-*•+]\s")
 _PLACEHOLDER = re.compile(r"^(?:<[^<>]*>|\[[^\[\]]*\]|\.\.\.|…|_+)$")
@@ -229,10 +226,10 @@ def _fields(text: str, problems: list[Problem]) -> dict[str, str]:
     for line in text.splitlines():
         if line.rstrip() == "--":
             break
-        match = _LABEL_LINE.match(line)
-        name = _LABEL_OF.get(fold(match["label"])) if match else None
+        match = split_label(line)
+        name = _LABEL_OF.get(fold(match[0])) if match else None
         if match and name:
-            found.append((name, [match["value"].strip()]))
+            found.append((name, [match[1].strip()]))
             closed = False
         elif found and found[-1][0] == "description":
             found[-1][1].append(line.rstrip())
