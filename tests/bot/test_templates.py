@@ -570,6 +570,20 @@ CASES: list[tuple[str, str, Context]] = [
     ),
     ("processing_failed", "processing_failed", lambda lg: {"subject": "NEED"}),
     ("processing_failed-no-subject", "processing_failed", lambda lg: {"subject": ""}),
+    *(
+        (
+            f"unreadable-{problem}",
+            "unreadable",
+            lambda lg, p=problem, n=limit: {"problem": p, "limit": n},
+        )
+        for problem, limit in (
+            ("parts", 200),
+            ("depth", 25),
+            ("header_line", 65_536),
+            ("header", 524_288),
+            ("structure", 0),
+        )
+    ),
     (
         "published",
         "published",
