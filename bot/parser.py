@@ -18,7 +18,11 @@ from bot.periods import period
 A = TypeVar("A")
 B = TypeVar("B")
 
+# Size limits (characters), stated in the README; the replies cut what they echo at these
+# (bot/templates/fields.*, refill.*).
 TITLE_MAX = 200
+REFERENCE_MAX = 200
+DESCRIPTION_MAX = 20_000
 MONEY_EXAMPLES = ("250k USD", "EUR 1.2m", "1 200 000 €")
 PERIOD_EXAMPLES = ("2027", "2027-01 to 2027-12", "2027-01-15 to 2027-06-30")
 KINDS = ("need", "offer")
@@ -198,6 +202,13 @@ def parse_submission(
     description = fields.get("description") or None
     if description is None:
         problems.append(Problem("description", "missing"))
+    elif len(description) > DESCRIPTION_MAX:
+        problems.append(Problem("description", "too_long", description))
+        description = None
+    reference = fields.get("reference") or None
+    if reference is not None and len(reference) > REFERENCE_MAX:
+        problems.append(Problem("reference", "too_long", reference))
+        reference = None
 
     submission = Submission(
         kind=kind,
@@ -210,7 +221,7 @@ def parse_submission(
         period_start=start,
         period_end=end,
         languages=tuple(dict.fromkeys(found)),
-        reference=fields.get("reference") or None,
+        reference=reference,
         description=description,
         actor=fields.get("actor") or None,
         on_behalf_of=fields.get("on_behalf_of") or None,

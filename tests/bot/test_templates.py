@@ -131,6 +131,9 @@ ALL_PROBLEMS = (
     Problem("on_behalf_of", "unknown_value", "Atlantis"),
     Problem("template", "no_changes"),
     Problem("template", "no_fields"),
+    Problem("description", "too_long", "x" * 20_001),
+    Problem("reference", "too_long", "x" * 201),
+    Problem("period", "invalid", "9" * 300, PERIOD_EXAMPLES),  # echoed cut at 200
 )
 SENT_FIELDS = {
     "type": "need",
