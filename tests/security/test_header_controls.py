@@ -39,12 +39,35 @@ def handled(portal: Portal, raw: bytes) -> tuple[str, str | None, list[OutboxIte
 
 def test_a_need_whose_subject_holds_a_nul_is_answered_normally(people: Portal) -> None:
     status, outcome, mail = handled(people, email(NEED, b"NEED \x00survey"))
+    assert_created(people, status, outcome, mail)
+    assert [(m.headers.get("In-Reply-To"), m.body.count("\x00")) for m in mail] == [
+        ("<pathological@nra.example>", 0),
+        (None, 0),
+    ]
+
+
+def test_a_nul_in_the_message_id_and_references_is_removed(people: Portal) -> None:
+    """They are threaded into the receipt's headers, which PostgreSQL keeps as JSON."""
+    raw = email(NEED, b"NEED", b"References: <a\x00b@nra.example>").replace(
+        b"<pathological@nra.example>", b"<nul\x00@nra.example>"
+    )
+    status, outcome, mail = handled(people, raw)
+    assert_created(people, status, outcome, mail)
+    assert (mail[0].headers["In-Reply-To"], mail[0].headers["References"]) == (
+        "<nul@nra.example>",
+        "<ab@nra.example> <nul@nra.example>",
+    )
+
+
+def assert_created(
+    portal: Portal, status: str, outcome: str | None, mail: list[OutboxItem]
+) -> None:
     assert (status, outcome) == ("done", f"need {NEED_ID} created")
     assert [(m.recipient, m.kind, m.subject) for m in mail] == [
         (SENDER, "receipt", f"Received: {NEED_ID} {TITLE}"),
         ("isu@ccm.example", "pending_for_secretariat", f"New need to check: {NEED_ID} {TITLE}"),
     ]
-    with people.sessions() as session:
+    with portal.sessions() as session:
         (record,) = session.scalars(select(Record))
         assert (record.public_id, record.title) == (NEED_ID, TITLE)
 
