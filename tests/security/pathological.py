@@ -114,6 +114,12 @@ def bold_labels(n: int) -> bytes:
     return between_fields("**x**: " * n)
 
 
+def attribution_openings(n: int) -> bytes:
+    """`n` lines of "On On On …" (199 characters): each is tried as the opening of an "On …
+    wrote:" line, by our patterns and by mail-parser-reply's (which reads 1,000 lines at most)."""
+    return between_fields((("On " * 67)[:199] + "\n") * n)
+
+
 def carriage_returns(n: int) -> bytes:
     return between_fields("\r" * n)
 
@@ -183,6 +189,7 @@ KINDS = (
     Kind("unknown-label-prefixes", unknown_label_prefixes, (200, 10_000)),
     Kind("bold-labels", bold_labels, (200, 10_000)),
     Kind("carriage-returns", carriage_returns, (1_600, 50_000)),
+    Kind("attribution-openings", attribution_openings, (200, 4_000)),
     Kind("spaces-in-subject", spaces_in_subject, (200, 20_000)),
     Kind("deep-mime", deep_mime, (100,)),
     Kind("wide-mime", wide_mime, (5_000,)),

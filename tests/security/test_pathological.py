@@ -60,6 +60,7 @@ SAME_NEED = [
     "unknown-label-prefixes",
     "bold-labels",
     "carriage-returns",
+    "attribution-openings",
 ]
 
 
