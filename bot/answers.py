@@ -24,7 +24,7 @@ _COMMAND = re.compile(
     re.IGNORECASE,
 )
 _NO_CHANGE = re.compile(
-    r"^\s*(no change|pas de changement|aucun changement|sin cambios?)\s*\.?$",
+    r"^[^\S\n]*(no change|pas de changement|aucun changement|sin cambios?)[^\S\n]*\.?$",
     re.IGNORECASE | re.MULTILINE,
 )
 _CHANGES = {

@@ -42,8 +42,11 @@ _SECOND_LEVEL = frozenset(
     {"ac", "co", "com", "edu", "gob", "gouv", "gov", "govt", "int", "mil", "net", "nic", "org"}
 )
 _RESINFO = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*(?:/\s*\d+\s*)?=\s*([A-Za-z0-9_.-]+)(.*)$", re.S)
+# A property starts where a word starts, and its names never give back what they took: each
+# character is read a bounded number of times, whatever the header holds.
 _PROPERTY = re.compile(
-    r"([A-Za-z0-9_-]+)\s*\.\s*([A-Za-z0-9_.-]+)\s*=\s*(\"(?:[^\"\\]|\\.)*\"|[^\s;]+)"
+    r"(?<![A-Za-z0-9_.-])([A-Za-z0-9_-]++)\s*\.\s*([A-Za-z0-9_.-]++)\s*=\s*"
+    r"(\"(?:[^\"\\]|\\.)*\"|[^\s;]+)"
 )
 
 

@@ -4,7 +4,9 @@
     ├── ConfigError        bad configuration; the program stops with one clear line
     ├── UserError          a person's mistake; becomes a helpful reply or a CLI message
     │   ├── NotFound       no such record / actor / person (also for "not yours")
-    │   └── NotAllowed     the sender may not do this
+    │   ├── NotAllowed     the sender may not do this
+    │   └── UnreadableMessage  past the reading limits (parts, nesting, header size):
+    │                      quarantined at once, the sender told why
     └── DeliveryError      an outbox item could not be delivered; it will be retried
         └── RecipientGone  it never will be: the person blocked the bot or left
 
@@ -30,6 +32,19 @@ class NotFound(UserError):
 
 class NotAllowed(UserError):
     """The asker may not do this."""
+
+
+class UnreadableMessage(UserError):
+    """A message whose structure is past the limits the portal reads (bot.inbound_email).
+
+    `reason` is in plain words, for people; `problem` ("parts", "depth", "header_line" or
+    "header") and `limit` let the reply say it in the sender's language."""
+
+    def __init__(self, reason: str, problem: str = "structure", limit: int = 0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.problem = problem
+        self.limit = limit
 
 
 class DeliveryError(PortalError):

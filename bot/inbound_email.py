@@ -12,6 +12,8 @@ from email.utils import getaddresses
 import html2text
 
 from bot.envelope import Inbound
+from bot.errors import UnreadableMessage
+from bot.parser import clean_text
 from bot.quotes import split_quoted
 
 log = logging.getLogger(__name__)
@@ -23,14 +25,13 @@ _OUT_OF_OFFICE = re.compile(
     r"|respuesta autom[aá]tica|fuera de la oficina|ausencia)\b",
     re.IGNORECASE,
 )
-# A message built to exhaust the parser is refused before it is fully parsed.
-MAX_MIME_DEPTH = 100  # as Postfix's mime_nesting_limit
-MAX_MIME_PARTS = 1000
-MAX_HEADER_CHARS = 65_536  # one header field (Postfix keeps 100 KB of headers in all)
-
-
-class UnreadableEmail(ValueError):
-    """A message nested too deep, with too many parts, or with too long a header to read."""
+# A message past these limits is refused before it is fully parsed (real mail: a dozen parts,
+# 3 levels, a few KB of header); the README's "Limits" lists them.
+MAX_MIME_PARTS = 200
+MAX_MIME_DEPTH = 25
+MAX_HEADER_CHARS = 65_536  # one header field, unfolded
+MAX_HEADER_BYTES = 524_288  # the whole header section of the message
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 
 def parse_bytes(raw: bytes) -> EmailMessage:
@@ -62,46 +63,63 @@ def read_email(raw: bytes, envelope_sender: str, recipients: list[str]) -> Inbou
 
 
 def check_shape(raw: bytes) -> None:
-    """Raise UnreadableEmail for a message whose full parse would take minutes or recurse too
-    deep; the outline parse used here reads no header, so it stays quick."""
+    """Raise UnreadableMessage for a message past the limits, whose full parse could take
+    minutes or recurse too deep; the outline parse used here decodes no header, so it stays
+    quick (and the header section is measured before any parse)."""
+    end = _HEADER_END.search(raw, 0, MAX_HEADER_BYTES + 4)
+    if end is None and len(raw) > MAX_HEADER_BYTES or end and end.start() > MAX_HEADER_BYTES:
+        raise UnreadableMessage(
+            f"its header is larger than {MAX_HEADER_BYTES // 1024} KB", "header", MAX_HEADER_BYTES
+        )
     try:
         outline = email.message_from_bytes(raw)  # compat32: header values are left as they are
     except RecursionError as exc:
-        raise UnreadableEmail(f"its MIME parts are nested more than {MAX_MIME_DEPTH} deep") from exc
+        raise _too_deep() from exc
     parts = 0
     stack: list[tuple[Message, int]] = [(outline, 1)]
     while stack:
         part, depth = stack.pop()
         parts += 1
         if parts > MAX_MIME_PARTS:
-            raise UnreadableEmail(f"it has more than {MAX_MIME_PARTS} MIME parts")
+            raise UnreadableMessage(
+                f"it has more than {MAX_MIME_PARTS} parts (attachments and alternatives)",
+                "parts",
+                MAX_MIME_PARTS,
+            )
         if depth > MAX_MIME_DEPTH:
-            raise UnreadableEmail(f"its MIME parts are nested more than {MAX_MIME_DEPTH} deep")
-        for name, value in part.raw_items():
-            if len(value) > MAX_HEADER_CHARS:
-                raise UnreadableEmail(
-                    f"its {name[:80]} header is {len(value)} characters long"
-                    f" (at most {MAX_HEADER_CHARS} are read)"
-                )
+            raise _too_deep()
+        if any(len(value) > MAX_HEADER_CHARS for _, value in part.raw_items()):
+            raise UnreadableMessage(
+                f"one of its header lines is longer than {MAX_HEADER_CHARS // 1024} KB",
+                "header_line",
+                MAX_HEADER_CHARS,
+            )
         if part.is_multipart():
             subparts = part.get_payload()
             stack.extend((sub, depth + 1) for sub in subparts if isinstance(sub, Message))
 
 
+def _too_deep() -> UnreadableMessage:
+    return UnreadableMessage(
+        f"its parts are nested more than {MAX_MIME_DEPTH} levels deep", "depth", MAX_MIME_DEPTH
+    )
+
+
 def header(message: Message, name: str) -> str:
-    """A header as text, never raising on malformed encodings."""
+    """A header as text on one line, without control characters (NUL included), never raising
+    on malformed encodings."""
     try:
         value = message.get(name)
     except Exception:  # malformed header: the email package raises many kinds
         log.info("unreadable %s header", name)
         return ""
-    return " ".join(str(value).split()) if value is not None else ""
+    return clean_text(" ".join(str(value).split())) if value is not None else ""
 
 
 def from_address(message: Message) -> str | None:
     """The single address in From, lower-cased; None if there is not exactly one."""
     values = message.get_all("From") or []
-    addresses = [addr for _, addr in getaddresses([str(v) for v in values]) if addr]
+    addresses = [addr for _, addr in getaddresses([clean_text(str(v)) for v in values]) if addr]
     return addresses[0].strip().lower() if len(addresses) == 1 else None
 
 
@@ -133,7 +151,7 @@ def automatic_reason(message: Message, envelope_sender: str) -> str | None:
 def body_text(message: EmailMessage) -> tuple[str, list[str]]:
     """The message's text (plain preferred, else HTML turned into text) and attachment names."""
     attachments = [
-        part.get_filename() or part.get_content_type()
+        clean_text(part.get_filename() or part.get_content_type())
         for part in message.walk()
         if part.get_content_disposition() == "attachment"
     ]
@@ -143,7 +161,8 @@ def body_text(message: EmailMessage) -> tuple[str, list[str]]:
     text = _decoded(part)
     if part.get_content_type() == "text/html":
         text = html_to_text(text)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), attachments
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return text, attachments
 
 
 def html_to_text(html: str) -> str:

@@ -87,7 +87,8 @@ def lookup(index: Mapping[str, T], key: str) -> T | None:
 
 
 _SEPARATORS = re.compile(r"[,;\n]+")
-_CONJUNCTIONS = re.compile(r"\s+(?:and|et|y|e|&|\+)\s+|\s*/\s*", re.IGNORECASE)
+# Each try starts where a run of spaces starts (never inside one): linear in the text.
+_CONJUNCTIONS = re.compile(r"(?<!\s)(?:\s+(?:and|et|y|e|&|\+)\s+|\s*/\s*)", re.IGNORECASE)
 
 
 def resolve_list(text: str, find: Callable[[str], T | None]) -> tuple[list[T], list[str]]:

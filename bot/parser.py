@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from bot.fields import Vocabulary, country, language
+from bot.label_line import split_label
 from bot.money import money
 from bot.normalise import FieldError, fold, resolve_list
 from bot.periods import period
@@ -17,7 +18,11 @@ from bot.periods import period
 A = TypeVar("A")
 B = TypeVar("B")
 
+# Size limits (characters), stated in the README; the replies cut what they echo at these
+# (bot/templates/fields.*, refill.*).
 TITLE_MAX = 200
+REFERENCE_MAX = 200
+DESCRIPTION_MAX = 20_000
 MONEY_EXAMPLES = ("250k USD", "EUR 1.2m", "1 200 000 €")
 PERIOD_EXAMPLES = ("2027", "2027-01 to 2027-12", "2027-01-15 to 2027-06-30")
 KINDS = ("need", "offer")
@@ -117,10 +122,6 @@ _ANY = frozenset(
         "cualquiera",
     )
 )
-_LABEL_LINE = re.compile(
-    r"^\s*(?:[-*•+]\s*)?(?:\*\*|__)?\s*(?P<label>[^:：*_]{1,40}?)\s*(?:\*\*|__)?\s*[:：]"
-    r"\s*(?:\*\*|__)?\s*(?P<value>.*)$"
-)
 _BULLET = re.compile(r"[-*•+]\s")
 _PLACEHOLDER = re.compile(r"^(?:<[^<>]*>|\[[^\[\]]*\]|\.\.\.|…|_+)$")
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|tr|rv|aw|wg)\s*:\s*|\[[^\]]*\]\s*)+", re.I)
@@ -201,6 +202,13 @@ def parse_submission(
     description = fields.get("description") or None
     if description is None:
         problems.append(Problem("description", "missing"))
+    elif len(description) > DESCRIPTION_MAX:
+        problems.append(Problem("description", "too_long", description))
+        description = None
+    reference = fields.get("reference") or None
+    if reference is not None and len(reference) > REFERENCE_MAX:
+        problems.append(Problem("reference", "too_long", reference))
+        reference = None
 
     submission = Submission(
         kind=kind,
@@ -213,7 +221,7 @@ def parse_submission(
         period_start=start,
         period_end=end,
         languages=tuple(dict.fromkeys(found)),
-        reference=fields.get("reference") or None,
+        reference=reference,
         description=description,
         actor=fields.get("actor") or None,
         on_behalf_of=fields.get("on_behalf_of") or None,
@@ -229,10 +237,10 @@ def _fields(text: str, problems: list[Problem]) -> dict[str, str]:
     for line in text.splitlines():
         if line.rstrip() == "--":
             break
-        match = _LABEL_LINE.match(line)
-        name = _LABEL_OF.get(fold(match["label"])) if match else None
+        match = split_label(line)
+        name = _LABEL_OF.get(fold(match[0])) if match else None
         if match and name:
-            found.append((name, [match["value"].strip()]))
+            found.append((name, [match[1].strip()]))
             closed = False
         elif found and found[-1][0] == "description":
             found[-1][1].append(line.rstrip())

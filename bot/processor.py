@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.context import Context
 from bot.envelope import Inbound
+from bot.errors import UnreadableMessage
 from bot.handling import handle
 from bot.reading import read_inbound
+from bot.unreadable import quarantine_unreadable
 from store import inbox
 from store.base import utcnow
 from store.db import transaction
@@ -87,6 +89,8 @@ class Processor:
                 outcome = handle(session, self.settings, item, inbound=inbound)
                 inbox.finish(item, outcome)
             log.info("inbox item %d: %s", item_id, outcome)
+        except UnreadableMessage as exc:  # reading it again would fail the same way
+            quarantine_unreadable(self.sessions, self.settings, item_id, exc)
         except Exception as exc:
             log.exception("inbox item %d failed", item_id)
             reason = "".join(traceback.format_exception_only(exc)).strip()[:2000]

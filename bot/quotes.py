@@ -6,6 +6,7 @@ import re
 
 from mailparser_reply import EmailMessage, EmailReplyParser
 
+from bot.label_line import LABEL_MAX, strip_around
 from bot.normalise import fold
 from bot.parser import LABELS
 
@@ -49,7 +50,7 @@ _SIGNED = re.compile(
     re.I,
 )
 _SEPARATOR = re.compile(r"^\s*[_-]{5,}\s*$")
-_LABEL = re.compile(r"^[\s*_•+-]*(?P<label>[^:：*_]{1,40}?)[\s*_]*[:：]")
+_COLON = re.compile("[:：]")
 _TEMPLATE_LABELS = frozenset(fold(alias) for aliases in LABELS.values() for alias in aliases)
 
 
@@ -123,8 +124,11 @@ def _signature_start(lines: list[str]) -> int:
 
 
 def _is_label(line: str) -> bool:
-    match = _LABEL.match(line)
-    return match is not None and fold(match["label"]) in _TEMPLATE_LABELS
+    colon = _COLON.search(line)
+    if colon is None:
+        return False
+    label = strip_around(line[: colon.start()], "*_•+-", "*_")
+    return len(label) <= LABEL_MAX and fold(label) in _TEMPLATE_LABELS
 
 
 def _flat(lines: list[str]) -> str:

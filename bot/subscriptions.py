@@ -26,7 +26,7 @@ from store.subscriptions import (
     unsubscribe_address,
 )
 
-_KIND_LINE = re.compile(r"^\s*(type|kind|tipo)\s*:\s*(.*)$", re.IGNORECASE | re.MULTILINE)
+_KIND_LINE = re.compile(r"^[^\S\n]*(type|kind|tipo)\s*:\s*(.*)$", re.I | re.M)  # linear
 FILTER_FIELDS = ("areas", "assistance", "country")
 
 

@@ -7,10 +7,13 @@ from typing import Any
 
 from bot.envelope import Inbound
 from bot.language import detect_language
+from bot.parser import clean_text
 
 
 def read_update(raw: bytes) -> Inbound:
-    update: dict[str, Any] = json.loads(raw)
+    """The update as an Inbound; NUL and control characters, which JSON may carry and a text
+    column cannot keep, are removed from every value kept (newlines stay in the text)."""
+    update: dict[str, Any] = json.loads(raw, object_hook=_cleaned)
     update_id = update.get("update_id")
     if "callback_query" in update:
         query = update["callback_query"]
@@ -64,6 +67,10 @@ _KINDS = {  # what each kind of update is, when it must never act (None: a messa
     "channel_post": "channel post",
     "edited_channel_post": "channel post",
 }
+
+
+def _cleaned(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: clean_text(v) if isinstance(v, str) else v for k, v in values.items()}
 
 
 def _not_a_person(user: dict[str, Any]) -> str | None:

@@ -131,6 +131,9 @@ ALL_PROBLEMS = (
     Problem("on_behalf_of", "unknown_value", "Atlantis"),
     Problem("template", "no_changes"),
     Problem("template", "no_fields"),
+    Problem("description", "too_long", "x" * 20_001),
+    Problem("reference", "too_long", "x" * 201),
+    Problem("period", "invalid", "9" * 300, PERIOD_EXAMPLES),  # echoed cut at 200
 )
 SENT_FIELDS = {
     "type": "need",
@@ -570,6 +573,20 @@ CASES: list[tuple[str, str, Context]] = [
     ),
     ("processing_failed", "processing_failed", lambda lg: {"subject": "NEED"}),
     ("processing_failed-no-subject", "processing_failed", lambda lg: {"subject": ""}),
+    *(
+        (
+            f"unreadable-{problem}",
+            "unreadable",
+            lambda lg, p=problem, n=limit: {"problem": p, "limit": n},
+        )
+        for problem, limit in (
+            ("parts", 200),
+            ("depth", 25),
+            ("header_line", 65_536),
+            ("header", 524_288),
+            ("structure", 0),
+        )
+    ),
     (
         "published",
         "published",
