@@ -14,7 +14,6 @@ from bot.envelope import Inbound
 from bot.errors import UnreadableMessage
 from bot.inbound_email import automatic_reason
 from store import inbox
-from store.base import utcnow
 from store.db import transaction
 from store.people import person_by_email
 
@@ -37,15 +36,21 @@ def _quarantine(
     sessions: sessionmaker[Session], settings: Settings, item_id: int, error: UnreadableMessage
 ) -> None:
     with transaction(sessions) as session:
-        item = session.get_one(inbox.InboxItem, item_id)
-        item.status, item.retry_at = inbox.QUARANTINED, None
-        item.error, item.processed_at = f"unreadable: {error.reason}", utcnow()
+        item = inbox.quarantine(session, item_id, f"unreadable: {error.reason}")
+        if item is None:
+            return
         log.info("inbox item %d: unreadable, quarantined: %s", item_id, error.reason)
         automatic = _automatic(item)
         if automatic or not item.sender:
             log.info("inbox item %d: not answered (%s)", item_id, automatic or "no sender")
             return
-        inbound = Inbound(channel=item.channel, sender=item.sender, subject="", text="")
+        inbound = Inbound(
+            channel=item.channel,
+            sender=item.sender,
+            subject="",
+            text="",
+            message_id=item.message_id,
+        )
         person = person_by_email(session, item.sender)
         ctx = Context(session, settings, inbound, person, inbox_item_id=item.id)
         ctx.reply("unreadable", problem=error.problem, limit=error.limit, error_key="unreadable")
