@@ -14,8 +14,8 @@ from decimal import Decimal
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from bot.fields import country_name
-from bot.views import vocabulary
+from bot.parsing.fields import country_name
+from bot.records.views import vocabulary
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday: the digest of 2026-W48 is due
 DOMAIN = "portal.test"

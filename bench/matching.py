@@ -1,6 +1,6 @@
 """Matching: the latency to match one newly published record among 1k, 10k and 100k published
-ones (bot.matches.refresh: tag index, matcher, stored matches), against a naive scan that calls
-the matcher on every record in memory (bot.matching.best_matches) in the same run.
+ones (bot.matching.refresh: tag index, matcher, stored matches), against a naive scan that calls
+the matcher on every record in memory (bot.matching.score.best_matches) in the same run.
 
     python -m bench.matching [--quick] [--db sqlite|postgresql|both] [--profile FILE]
 """
@@ -22,8 +22,8 @@ from bench.databases import kinds, scratch
 from bench.seed import Published, actor_ids, insert_records, record_row, register_people
 from bench.table import Row, ratio, verdict
 from bot.app import Portal
-from bot.matches import need_countries_for, offer_places_for, refresh, region_countries
-from bot.matching import Side, best_matches
+from bot.matching.refresh import need_countries_for, offer_places_for, refresh, region_countries
+from bot.matching.score import Side, best_matches
 from store.db import WRITE
 from store.matches import candidates
 from store.records import PUBLISHED, Record

@@ -1,4 +1,4 @@
-"""Parser and start-up: submissions parsed per second by bot.parser.parse_submission (a pure
+"""Parser and start-up: submissions parsed per second by bot.parsing.parser.parse_submission (a pure
 function) against the least any reader does (split each line at its first colon), the whole
 reading of an email (MIME, quotes, language, template), and `portal run` start-up time
 against a bare aiosmtpd server started the same way.
@@ -17,8 +17,8 @@ from bench.intake import submissions
 from bench.seed import register_people
 from bench.servers import bare_command, free_port, portal_command, portal_env, running
 from bench.table import Row, ratio
-from bot.parser import parse_submission
-from bot.reading import read_inbound
+from bot.parsing.parser import parse_submission
+from bot.pipeline.reading import read_inbound
 from store.inbox import InboxItem
 
 TEXTS = 2000

@@ -1,7 +1,7 @@
 """Pathological inputs: how the time to read one grows with its size (linear reading doubles).
 
 Each kind of tests/security/pathological.py is read as the processor reads a message
-(bot.reading.read_inbound, then the command and the template parsed) at sizes doubling up to
+(pipeline.reading.read_inbound, then the command and the template parsed) at sizes doubling up to
 its largest; each reading runs in a child process with a time budget, and a kind stops at the
 first size past it. Per kind, the last three sizes reached (n, 2n, 4n), their times and the
 growth per doubling: about 2 is linear, 4 quadratic, 8 cubic (not judged under 5 ms, where
@@ -21,8 +21,8 @@ from bench.cli import finish, options, quiet, say
 from bench.table import Row, verdict
 from bot import commands
 from bot.errors import UnreadableMessage
-from bot.parser import parse_submission
-from bot.reading import read_inbound
+from bot.parsing.parser import parse_submission
+from bot.pipeline.reading import read_inbound
 from store.inbox import InboxItem
 from tests.security.pathological import KINDS, SENDER, Kind
 

@@ -16,8 +16,8 @@ from bench.cli import quiet
 from bench.databases import scratch
 from bench.intake import submissions
 from bench.seed import register_people
-from bot.intake import keeper
-from bot.processor import Processor
+from bot.pipeline.intake import keeper
+from bot.pipeline.processor import Processor
 
 
 def main() -> None:

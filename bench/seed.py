@@ -13,10 +13,10 @@ from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from bench.corpus import NEED_ACTORS, NOW, OFFER_ACTORS, Corpus, Spec, roster
-from bot import registry
 from bot.app import Portal
-from bot.matches import places_of, region_countries
-from bot.matching import Side, match
+from bot.matching.refresh import places_of, region_countries
+from bot.matching.score import Side, match
+from bot.people import registry
 from store.actors import Actor
 from store.base import Base
 from store.db import transaction
@@ -97,7 +97,7 @@ def record_row(spec: Spec, public_id: str, actor_id: int, status: str,
 
 
 def tag_rows(record_id: int, spec: Spec) -> Iterable[dict[str, Any]]:
-    """The tags bot.matches.refresh would write for a published record."""
+    """The tags bot.matching.refresh.refresh would write for a published record."""
     places = places_of(spec)  # type: ignore[arg-type]
     for facet, codes in ((AREA, spec.areas), (ASSISTANCE, spec.assistance), (PLACE, places)):
         for code in sorted(set(codes)):

@@ -35,7 +35,7 @@ class NotAllowed(UserError):
 
 
 class UnreadableMessage(UserError):
-    """A message whose structure is past the limits the portal reads (bot.inbound_email).
+    """A message whose structure is past the limits the portal reads (bot.channels.email.reading).
 
     `reason` is in plain words, for people; `problem` ("parts", "depth", "header_line" or
     "header") and `limit` let the reply say it in the sender's language."""

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.views import vocabulary
+from bot.records.views import vocabulary
 from store.actors import STATE_TYPES
 from store.audit import AuditEntry
 from store.matches import Match

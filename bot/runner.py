@@ -15,24 +15,25 @@ from sqlalchemy.exc import DBAPIError
 from telegram.error import TelegramError
 
 from bot.app import Portal
-from bot.channels import http, telegram_webhook
+from bot.channels import http
 from bot.channels.base import Sender
-from bot.channels.email import SubmissionHandler, start_server
-from bot.channels.email_out import EmailSender, MaildirSender, RelaySender
-from bot.channels.telegram import ALLOWED_UPDATES, TelegramPoller, make_bot
-from bot.channels.telegram_out import TelegramSender, set_commands
+from bot.channels.email.sending import EmailSender, MaildirSender, RelaySender
+from bot.channels.email.smtp import SubmissionHandler, start_server
+from bot.channels.telegram import webhook as telegram_webhook
+from bot.channels.telegram.menu import commands_by_language
+from bot.channels.telegram.polling import ALLOWED_UPDATES, TelegramPoller, make_bot
+from bot.channels.telegram.sending import TelegramSender, set_commands
 from bot.config import Settings
-from bot.delivery import WORKER as delivery_worker
-from bot.delivery import Delivery
 from bot.errors import ConfigError
-from bot.intake import GroupCommit, keeper
-from bot.personal_data import prune
-from bot.processor import WORKER as processor_worker
-from bot.processor import Processor
-from bot.renewal import remind_and_expire
+from bot.people.personal_data import prune
+from bot.people.subscriptions import unsubscribe_by_digest_token
+from bot.pipeline.delivery import WORKER as delivery_worker
+from bot.pipeline.delivery import Delivery
+from bot.pipeline.intake import GroupCommit, keeper
+from bot.pipeline.processor import WORKER as processor_worker
+from bot.pipeline.processor import Processor
+from bot.records.renewal import remind_and_expire
 from bot.site import build_site, site_fingerprint
-from bot.subscriptions import unsubscribe_by_digest_token
-from bot.telegram_menu import commands_by_language
 from digests import schedule
 from digests.period import period_of
 from digests.schedule import overdue_period

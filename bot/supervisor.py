@@ -92,7 +92,7 @@ class Supervisor:
             )
         ]
         # The same for every start of `portal run` on this machine and home: a restarted part
-        # (or portal) knows the claims it left, and gives them back (bot.processor, delivery).
+        # (or portal) knows the claims it left, and gives them back (bot.pipeline).
         home = hashlib.sha256(str(settings.home.resolve()).encode()).hexdigest()[:8]
         self.identity = f"{socket.gethostname()}:{home}"
         self.selector = selectors.DefaultSelector()
@@ -287,7 +287,7 @@ def release_leases(portal: Portal) -> None:
     """On SQLite one `portal run` owns the file: every claim made before this start was made by
     a process that is gone, and is given back at once instead of when its lease runs out."""
     if portal.engine.dialect.name != "sqlite":
-        return  # each worker gives back its own claims when it starts (bot.processor, bot.delivery)
+        return  # each worker gives back its own claims when it starts (bot.pipeline)
     now = utcnow()
     with transaction(portal.sessions) as session:
         released = inbox.release_claims(session, before=now)

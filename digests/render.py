@@ -9,8 +9,8 @@ from typing import Any
 from markupsafe import Markup
 
 from bot.config import Settings
+from bot.records.views import RecordView, language_name, place_name, vocabulary
 from bot.render import render_text
-from bot.views import RecordView, language_name, place_name, vocabulary
 from digests.build import SECTIONS, Entry
 from digests.caps import Digest
 from store.records import Record

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot import tokens
 from bot.config import Settings
-from bot.views import vocabulary
+from bot.records.views import vocabulary
 from digests.build import Recipient, build
 from digests.caps import Digest, shorten
 from digests.gather import news, recipients

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot import registry
 from bot.app import Portal
 from bot.context import Context
 from bot.envelope import Inbound
-from bot.parser import parse_submission
-from bot.records import create_record
-from bot.review import confirm
+from bot.parsing.parser import parse_submission
+from bot.people import registry
+from bot.records.create import create_record
+from bot.records.review import confirm
 from store.db import transaction
 from store.people import person_by_email
 from store.records import Record, by_public_id

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pycountry
 import pytest
 
-from bot.fields import Vocabulary, country, country_name, language, languages
-from bot.money import money
-from bot.normalise import FieldError, fold, resolve_list
-from bot.periods import period
+from bot.parsing.fields import Vocabulary, country, country_name, language, languages
+from bot.parsing.money import money
+from bot.parsing.normalise import FieldError, fold, resolve_list
+from bot.parsing.periods import period
 
 VOCAB = Vocabulary.load()
 VICTIM_ASSISTANCE = (

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.fields import Vocabulary
-from bot.parser import (
+from bot.parsing.fields import Vocabulary
+from bot.parsing.parser import (
     MONEY_EXAMPLES,
     PERIOD_EXAMPLES,
     ParseResult,

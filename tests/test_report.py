@@ -10,16 +10,16 @@ from datetime import UTC, datetime
 import pytest
 from click.testing import CliRunner
 
-from bot import lifecycle
 from bot.app import Portal
 from bot.cli import cli
 from bot.config import Settings
-from bot.endorsement import endorse
-from bot.parser import parse_submission
-from bot.records import create_record
-from bot.renewal import remind_and_expire
+from bot.parsing.parser import parse_submission
+from bot.records import lifecycle
+from bot.records.create import create_record
+from bot.records.endorsement import endorse
+from bot.records.renewal import remind_and_expire
+from bot.records.review import confirm
 from bot.report import Figures, Tally, as_csv, as_markdown, as_text, figures, summary
-from bot.review import confirm
 from store.actors import find_actor
 from store.db import transaction
 from store.records import by_public_id

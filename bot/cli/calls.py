@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot import calls
+from bot.calls import campaign as calls
 from bot.cli.base import open_portal, session_for, table
 from store.base import utcnow
 

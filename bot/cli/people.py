@@ -7,8 +7,8 @@ import json
 
 import click
 
-from bot import personal_data, registry
 from bot.cli.base import session_for, table
+from bot.people import personal_data, registry
 from store.base import utcnow
 from store.people import focal_points
 from store.people import secretariat as secretariat_members

@@ -6,9 +6,9 @@ import json
 
 import click
 
-from bot import review
 from bot.cli.base import cli_context, session_for, table
 from bot.errors import NotFound
+from bot.records import review
 from store.audit import record_history
 from store.records import NEED, OFFER, STATUSES, Record, by_public_id, list_records
 

@@ -1,6 +1,6 @@
 """CALL STATUS id: the secretariat asks who answered a call for information."""
 
-from bot import calls
+from bot.calls import campaign as calls
 from bot.commands.base import Command
 from bot.context import Context
 from bot.errors import NotFound

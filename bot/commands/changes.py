@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot import lifecycle
 from bot.commands.base import Command
 from bot.context import Context
-from bot.ownership import RECORD_ID, no_such_record, own_record
+from bot.records import lifecycle
+from bot.records.ownership import RECORD_ID, no_such_record, own_record
 from store.records import FULFILLED, WITHDRAWN
 
 

@@ -2,8 +2,8 @@
 
 from bot.commands.base import Command
 from bot.context import Context
-from bot.ownership import RECORD_ID, named_or_replied_to
-from bot.review import confirm
+from bot.records.ownership import RECORD_ID, named_or_replied_to
+from bot.records.review import confirm
 
 
 def run(ctx: Context, args: str) -> str:

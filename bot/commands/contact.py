@@ -2,8 +2,8 @@
 
 from bot.commands.base import Command
 from bot.context import ERROR_REPLY_INTERVAL, Context
-from bot.ownership import no_such_record, record_id_in
-from bot.views import RecordView
+from bot.records.ownership import no_such_record, record_id_in
+from bot.records.views import RecordView
 from store.outbox import error_reply_sent_since
 from store.people import focal_points
 from store.records import PUBLISHED, by_public_id

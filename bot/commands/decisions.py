@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from bot import endorsement, registration
 from bot.commands.base import Command
 from bot.context import Context
 from bot.errors import UserError
-from bot.ownership import RECORD_ID, named_or_replied_to, no_such_record
+from bot.people import registration
+from bot.records import endorsement
+from bot.records.ownership import RECORD_ID, named_or_replied_to, no_such_record
 from store.registrations import PENDING, RegistrationRequest
 
 _REQUEST_ID = re.compile(r"\bR-(\d+)\b", re.IGNORECASE)

@@ -2,7 +2,7 @@
 
 from bot.commands.base import Command
 from bot.context import Context
-from bot.views import vocabulary
+from bot.records.views import vocabulary
 
 
 def send_help(ctx: Context, args: str = "") -> str:

@@ -2,7 +2,7 @@
 
 from bot.commands.base import Command
 from bot.context import Context
-from bot.linking import new_code
+from bot.people.linking import new_code
 
 
 def run(ctx: Context, args: str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.commands.base import Command
 from bot.context import Context
-from bot.ownership import no_such_record, visible_record
-from bot.views import RecordView
+from bot.records.ownership import no_such_record, visible_record
+from bot.records.views import RecordView
 from store.records import PENDING as PENDING_STATUS
 from store.records import PUBLISHED, list_records
 from store.registrations import pending_requests

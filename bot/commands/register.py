@@ -2,7 +2,7 @@
 
 from bot.commands.base import Command
 from bot.context import Context
-from bot.registration import already_waiting, request, tell_secretariat
+from bot.people.registration import already_waiting, request, tell_secretariat
 
 
 def run(ctx: Context, args: str) -> str:

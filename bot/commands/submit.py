@@ -7,12 +7,12 @@ from dataclasses import replace
 
 from bot.commands.base import Command
 from bot.context import Context
-from bot.endorsement import ask_state
-from bot.ownership import is_owner
-from bot.parser import ParseResult, Problem, Submission, parse_submission
-from bot.records import create_record, owner_of, tell_secretariat, with_owner_country
-from bot.revisions import update_from_message
-from bot.views import RecordView, localised
+from bot.parsing.parser import ParseResult, Problem, Submission, parse_submission
+from bot.records.create import create_record, owner_of, tell_secretariat, with_owner_country
+from bot.records.endorsement import ask_state
+from bot.records.ownership import is_owner
+from bot.records.revisions import update_from_message
+from bot.records.views import RecordView, localised
 from store.actors import Actor, find_actor
 from store.inbox import InboxItem
 from store.people import focal_points

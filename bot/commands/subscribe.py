@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot import subscriptions
 from bot.commands.base import Command
 from bot.context import Context
-from bot.views import RecordView, localised
+from bot.people import subscriptions
+from bot.records.views import RecordView, localised
 
 
 def subscribe(ctx: Context, args: str) -> str:

@@ -2,10 +2,10 @@
 
 from bot.commands.base import Command
 from bot.context import Context
-from bot.lifecycle import answer
-from bot.ownership import no_such_record, own_record
-from bot.parser import parse_submission
-from bot.revisions import update_from_message
+from bot.parsing.parser import parse_submission
+from bot.records.lifecycle import answer
+from bot.records.ownership import no_such_record, own_record
+from bot.records.revisions import update_from_message
 from store.records import OPEN
 
 

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.errors import UserError
+from bot.records.views import vocabulary
 from bot.site.feeds import atom, data_csv, data_json
 from bot.site.model import Site, gather
 from bot.site.pages import pages
-from bot.views import vocabulary
 
 log = logging.getLogger(__name__)
 

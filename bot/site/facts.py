@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
-from bot.fields import Vocabulary
+from bot.parsing.fields import Vocabulary
 from bot.site.model import Site, SiteMatch, SiteRecord, id_key
 
 ISO3 = re.compile(r"^[A-Z]{3}$")

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from bot.records.views import vocabulary
 from bot.render import LANGUAGES
 from bot.site.model import Owner, Site, SiteMatch, SiteRecord, id_key
 from bot.site.words import Labels, strings
-from bot.views import vocabulary
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50

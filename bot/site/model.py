@@ -71,7 +71,7 @@ class SiteRecord:
         return self.renewed_at if self.renewed_at and self.renewed_at > self.published_at else None
 
     def content(self) -> dict[str, Any]:
-        """The content fields, as bot.views.RecordView.of reads them."""
+        """The content fields, as bot.records.views.RecordView.of reads them."""
         return {
             "title": self.title,
             "countries": list(self.countries),

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from bot.fields import Vocabulary
+from bot.parsing.fields import Vocabulary
+from bot.records.views import RecordView
 from bot.render import LANGUAGES, environment
 from bot.site.facts import (
     country_codes,
@@ -20,7 +21,6 @@ from bot.site.facts import (
 )
 from bot.site.model import Site, SiteMatch, SiteRecord
 from bot.site.words import Labels, strings
-from bot.views import RecordView
 from store.actors import ACTOR_TYPES, fold
 from store.records import NEED, OFFER
 

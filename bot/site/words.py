@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from bot.fields import Vocabulary
+from bot.parsing.fields import Vocabulary
+from bot.records.views import language_name, place_name
 from bot.render import environment, render_text
-from bot.views import language_name, place_name
 
 
 @cache

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot import calls
 from bot.app import Portal
+from bot.calls import campaign as calls
 from store.db import transaction
 from store.outbox import OutboxItem
 from tests.factories import focal_point

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from bot import runner
 from bot.app import Portal
-from bot.channels.email_out import EmailSender, MaildirSender, RelaySender
-from bot.delivery import Delivery
+from bot.channels.email.sending import EmailSender, MaildirSender, RelaySender
+from bot.pipeline.delivery import Delivery
 from store import outbox
 from store.base import utcnow
 from store.db import transaction

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels.email.reading import read_email
 from bot.envelope import Inbound
-from bot.inbound_email import read_email
-from bot.parser import ParseResult, parse_submission
+from bot.parsing.parser import ParseResult, parse_submission
 
 DATA = Path(__file__).parent.parent / "data" / "eml"
 EXPECTED: dict[str, dict[str, object]] = json.loads(

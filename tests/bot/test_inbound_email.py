@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.inbound_email import read_email
+from bot.channels.email.reading import read_email
 
 HEAD = b"From: Vong <vong@nra.example>\r\nTo: submit@portal.test\r\nSubject: NEED\r\n"
 

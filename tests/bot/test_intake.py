@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from bot.app import Portal
-from bot.channels.email import _message_id
-from bot.intake import Arrival, GroupCommit
+from bot.channels.email.smtp import _message_id
+from bot.pipeline.intake import Arrival, GroupCommit
 from store.inbox import InboxItem
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.fields import Vocabulary
-from bot.matching import Match, Reason, Side, best_matches, eligible_countries_cover, match
+from bot.matching.score import Match, Reason, Side, best_matches, eligible_countries_cover, match
+from bot.parsing.fields import Vocabulary
 
 DATA = Path(__file__).parent.parent / "data" / "matching"
 ACTORS = Path(__file__).parent.parent.parent / "bot" / "data" / "actors.json"

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from bot.matching import Match, Reason, Side, eligible_countries_cover, match
+from bot.matching.score import Match, Reason, Side, eligible_countries_cover, match
 
 NOW = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
 REGIONS = {"142": frozenset({"LAO", "LBN", "IRQ"}), "035": frozenset({"LAO"})}

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot import processor as processor_module
 from bot.app import Portal
-from bot.processor import Processor
+from bot.pipeline import processor as processor_module
+from bot.pipeline.processor import Processor
 from store import inbox
 from store.base import utcnow
 from store.db import transaction

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.quotes import strip_quoted
+from bot.channels.email.quotes import strip_quoted
 
 EN = """\
 Type: need

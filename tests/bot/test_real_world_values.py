@@ -2,9 +2,9 @@
 
 from decimal import Decimal
 
-from bot.fields import country, languages
-from bot.inbound_email import html_to_text
-from bot.money import money
+from bot.channels.email.reading import html_to_text
+from bot.parsing.fields import country, languages
+from bot.parsing.money import money
 
 
 def test_cfa_francs_as_written_in_west_and_central_africa() -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.app import Portal
-from bot.matches import refresh
+from bot.matching.refresh import refresh
 from store.db import transaction
 from store.matches import CLOSED, OPEN, Match, matches_of
 from store.records import by_public_id

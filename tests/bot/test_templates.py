@@ -17,22 +17,22 @@ import pytest
 from jinja2 import meta
 
 from bot import commands
-from bot.answers import Outcome, blocks
-from bot.calls import StatusLine
-from bot.money import money
-from bot.parser import MONEY_EXAMPLES, PERIOD_EXAMPLES, Problem, parse_submission
-from bot.periods import period
+from bot.calls.answers import Outcome, blocks
+from bot.calls.campaign import StatusLine
+from bot.channels.telegram.forms import search_places
+from bot.channels.telegram.menu import commands_by_language
+from bot.parsing.money import money
+from bot.parsing.parser import MONEY_EXAMPLES, PERIOD_EXAMPLES, Problem, parse_submission
+from bot.parsing.periods import period
+from bot.records.review import Decision
+from bot.records.views import RecordView, button_labels, place_name, vocabulary
 from bot.render import LANGUAGES, TEMPLATES, environment, render, render_text
-from bot.review import Decision
-from bot.telegram_forms import search_places
-from bot.telegram_menu import commands_by_language
-from bot.views import RecordView, button_labels, place_name, vocabulary
 from digests.render import entry_item
 from store.actors import Actor
 
 HELPERS = ("fields", "blank_template", "refill", "problem", "footer", "digest_entry")
-# Not messages but `key=Label` / `command - description` lines that bot.views.button_labels and
-# bot.telegram_menu read: they have twins, but no subject line (tested on their own below).
+# Not messages but `key=Label` / `command - description` lines that records.views.button_labels and
+# bot.channels.telegram.menu read: they have twins, but no subject line (tested on their own below).
 LINES = ("form_buttons", "telegram_commands")
 # Messages only ever sent in a Telegram chat (bot/telegram_chat.py, bot/telegram_forms.py): no
 # mail footer, since /help is one tap away there.
@@ -245,12 +245,12 @@ def call(**changes: Any) -> SimpleNamespace:
 
 
 def call_records(lang: str) -> list[RecordView]:
-    """The open records a call lists for an actor (bot.calls._mail)."""
+    """The open records a call lists for an actor (bot.calls.campaign._mail)."""
     return [view(lang, status="published"), view(lang, "offer", status="awaiting_endorsement")]
 
 
 def outcome(lang: str) -> Outcome:
-    """Everything an answer to a call can do (bot.answers.answer)."""
+    """Everything an answer to a call can do (bot.calls.answers.answer)."""
     return Outcome(
         created=[view(lang), view(lang, "offer")],
         updated=[(view(lang, status="published"), ["title", "period_start", "period_end"])],
@@ -273,10 +273,10 @@ def outcome(lang: str) -> Outcome:
 
 
 def form(step: str, kind: str = "need", **data: Any) -> Context:
-    """What bot.telegram_forms gives the form template at `step`.
+    """What bot.channels.telegram.forms gives the form template at `step`.
 
-    The form's own data (bot.telegram_forms.start) plus `data`; at the summary, the RecordView
-    of the answers (bot.telegram_forms.ask: no public id, status or actor yet).
+    The form's own data (telegram.forms.start) plus `data`; at the summary, the RecordView
+    of the answers (bot.channels.telegram.forms.ask: no public id, status or actor yet).
     """
 
     def context(lang: str) -> dict[str, Any]:
@@ -1098,7 +1098,7 @@ _RECORD_LINE = re.compile(r"^\s*(?:record|fiche|ficha)\s*:", re.IGNORECASE)
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_call_mail_gives_back_one_block_per_record_and_two_blank_templates(lang: str) -> None:
-    """bot.answers reads a reply to the call (quoted or not) block by block."""
+    """bot.calls.answers reads a reply to the call (quoted or not) block by block."""
     context = next(c for case, _, c in CASES if case == "call")
     records = context(lang)["records"]
     body = split(text_of("call", lang, context))[1]
@@ -1115,7 +1115,7 @@ def test_the_call_mail_gives_back_one_block_per_record_and_two_blank_templates(l
     assert blocks(quoted) == found
     blanks = [parse_submission(text).submission for _, text in found[len(records) :]]
     assert [blank.kind for blank in blanks] == ["need", "offer"]
-    # bot.answers._new skips a blank template only when nothing but its type is filled in.
+    # bot.calls.answers._new skips a blank template only when nothing but its type is filled in.
     assert [{k: v for k, v in b.fields.items() if v.strip() and k != "type"} for b in blanks] == [
         {},
         {},
@@ -1192,7 +1192,7 @@ def test_the_form_buttons_have_the_same_keys_in_every_language() -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_form_names_the_buttons_it_shows(lang: str) -> None:
-    """bot.telegram_forms._buttons: Done at the lists, Skip at the optional fields."""
+    """bot.channels.telegram.forms._buttons: Done at the lists, Skip at the optional fields."""
     labels = button_labels(lang)
     for case in ("form-countries", "form-areas", "form-assistance", "form-choose_place"):
         assert labels["done"] in split(_form_text(lang, case))[1], case
@@ -1205,7 +1205,7 @@ _QUOTED = re.compile(r'"([^"]+)"|«\s*([^»]+?)\s*»')
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_examples_of_the_form_are_answers_it_accepts(lang: str) -> None:
-    """What bot.telegram_forms.answer_text does with a typed answer, in the user's language."""
+    """What telegram.forms.answer_text does with a typed answer, in the user's language."""
 
     def examples(case: str) -> list[str]:
         found = [a or b for a, b in _QUOTED.findall(split(_form_text(lang, case))[1])]
@@ -1227,7 +1227,7 @@ def test_the_examples_of_the_form_are_answers_it_accepts(lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("outcome", ["published", "nothing_pending", "not_allowed", "not_found"])
 def test_a_button_answer_fits_in_telegram(outcome: str, lang: str) -> None:
-    """bot.telegram_chat._answer_button sends the body; Telegram shows at most 200 characters."""
+    """telegram.chat._answer_button sends the body; Telegram shows at most 200 characters."""
     _, body = render(
         "callback_done", lang, **common(lang), outcome=outcome, public_id="N-2026-0001"
     )
@@ -1252,7 +1252,7 @@ def test_the_telegram_menu_has_the_same_commands_in_every_language() -> None:
             assert re.fullmatch(r"[a-z0-9_]{1,32}", name), name  # what Telegram allows
             assert 3 <= len(description) <= 256, (lang, name, description)
     assert len(set(names)) == len(names)
-    # Each is read by bot.telegram_chat.handle: its own words, or a command of bot.commands.
+    # Each is read by telegram.chat.handle: its own words, or a command of bot.commands.
     for name in names:
         assert name in ("cancel", "language") or commands.find(name) is not None, name
     for lang in TWINS:

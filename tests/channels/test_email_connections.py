@@ -6,7 +6,7 @@ from ipaddress import ip_network
 
 import pytest
 
-from bot.channels.email_connections import ConnectionCount
+from bot.channels.email.connections import ConnectionCount
 
 FRONT = [ip_network("127.0.0.1"), ip_network("10.1.0.0/24"), ip_network("2001:db8::/64")]
 

@@ -12,12 +12,12 @@ from sqlalchemy import select
 from telegram import Bot, Update
 
 from bot.app import Portal
-from bot.channels.telegram import ALLOWED_UPDATES, TelegramPoller, make_bot
-from bot.channels.telegram_out import RecipientGone, TelegramSender, set_commands
+from bot.channels.telegram.polling import ALLOWED_UPDATES, TelegramPoller, make_bot
+from bot.channels.telegram.sending import RecipientGone, TelegramSender, set_commands
 from bot.config import Settings
-from bot.delivery import Delivery
 from bot.errors import ConfigError, DeliveryError
-from bot.intake import keeper
+from bot.pipeline.delivery import Delivery
+from bot.pipeline.intake import keeper
 from store import outbox
 from store.db import transaction
 from store.inbox import InboxItem

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot import lifecycle
 from bot.app import Portal
-from bot.renewal import remind_and_expire
+from bot.records import lifecycle
+from bot.records.renewal import remind_and_expire
 from store.db import transaction
 from store.matches import Match, RecordTag
 from store.outbox import OutboxItem

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.app import Portal
-from bot.views import RecordView
+from bot.records.views import RecordView
 from digests.build import Facts, Filters, MatchFacts, News, Recipient, build, index_matches
 from digests.send import ensure_period
 from store.db import transaction

@@ -7,12 +7,12 @@ import threading
 from typing import Any
 
 from bot.app import Portal
-from bot.channels.email import SubmissionHandler, start_server
-from bot.intake import GroupCommit
+from bot.channels.email.smtp import SubmissionHandler, start_server
+from bot.pipeline.intake import GroupCommit
 
 
 class Listener:
-    """bot.channels.email.start_server on loopback, its loop in a thread; messages go to the
+    """bot.channels.email.smtp.start_server on loopback, its loop in a thread; messages go to the
     portal's inbox through GroupCommit, as in `portal run`. stop() closes it."""
 
     def __init__(self, portal: Portal, **options: Any) -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot import registry
 from bot.app import Portal
 from bot.config import Settings
+from bot.people import registry
 from store.db import transaction
 from store.inbox import InboxItem
 from store.outbox import OutboxItem

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.app import Portal
-from bot.channels.email_out import EmailSender, MaildirSender, RelaySender, maildir_name
+from bot.channels.email.sending import EmailSender, MaildirSender, RelaySender, maildir_name
 from bot.config import Settings
-from bot.delivery import Delivery
+from bot.pipeline.delivery import Delivery
 from store import outbox
 from store.base import utcnow
 from store.db import transaction

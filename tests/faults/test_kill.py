@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from bot.app import Portal
 from bot.config import Settings
-from bot.processor import WORKER, Processor
+from bot.pipeline.processor import WORKER, Processor
 from store import inbox
 from store.base import utcnow
 from store.db import transaction

@@ -27,16 +27,16 @@ from tests.harness import email, read_maildir
 # way a pathological input once did.
 FREEZING = """
 import re
-import bot.handling
+import bot.pipeline.handle
 
-_handle = bot.handling.handle
+_handle = bot.pipeline.handle.handle
 
 def handle(session, settings, item, *, inbound):
     if "FREEZE" in inbound.subject:
         re.match(r"(x+x+)+y", "x" * 64)
     return _handle(session, settings, item, inbound=inbound)
 
-bot.handling.handle = handle
+bot.pipeline.handle.handle = handle
 """
 
 

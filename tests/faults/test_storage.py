@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.app import Portal
-from bot.channels.email import SubmissionHandler
+from bot.channels.email.smtp import SubmissionHandler
 from bot.config import Settings
 from bot.runner import processing_service, smtp_service
 from store.inbox import InboxItem
@@ -173,9 +173,7 @@ def test_a_full_database_answers_452_and_what_was_accepted_is_handled(
     ids=["postgresql-disk-full", "enospc"],
 )
 async def test_storage_errors_that_mean_full_are_answered_452(error: Exception) -> None:
-    def keep(
-        sender: str, recipients: list[str], message_id: str | None, raw: bytes
-    ) -> Future[int]:
+    def keep(sender: str, recipients: list[str], message_id: str | None, raw: bytes) -> Future[int]:
         failed: Future[int] = Future()
         failed.set_exception(error)
         return failed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import registry
+from bot.people import registry
 from store.db import transaction
 from tests.harness import RunningPortal
 

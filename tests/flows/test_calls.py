@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import calls as calls_module
-from bot.review import confirm
+from bot.calls import campaign as calls_module
+from bot.records.review import confirm
 from store.base import utcnow
 from store.calls import CallRecipient
 from store.db import transaction

@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot import tokens
 from bot.context import Context
 from bot.envelope import Inbound
-from bot.review import confirm
+from bot.records.review import confirm
 from store.audit import record_history
 from store.base import utcnow
 from store.db import transaction
@@ -227,7 +227,7 @@ def test_the_same_mistake_twice_in_a_day_is_answered_once(people: RunningPortal)
 
 
 def test_a_focal_point_of_two_actors_must_name_one(people: RunningPortal) -> None:
-    from bot import registry
+    from bot.people import registry
 
     with transaction(people.portal.sessions) as session:
         registry.add_focal_point(session, actor_name="Iraq", email="vong@nra.example")

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import Portal
 from bot.config import Settings
-from bot.review import confirm
+from bot.records.review import confirm
 from digests.period import period_of
 from digests.send import ensure_period
 from store.base import utcnow

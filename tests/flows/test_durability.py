@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from bot import processor as processor_module
-from bot import registry
 from bot.cli import cli
+from bot.people import registry
+from bot.pipeline import processor as processor_module
 from store.db import transaction
 from store.inbox import InboxItem
 from tests.flows.test_need_by_email import LAO_NEED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import registry
+from bot.people import registry
 from store.db import transaction
 from store.records import list_records
 from tests.flows.test_conversation import new_mail

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot import registry
 from bot.app import Portal
 from bot.config import Settings
-from bot.views import vocabulary
+from bot.people import registry
+from bot.records.views import vocabulary
 from digests.period import period_of
 from digests.send import ensure_period
 from store.base import utcnow
@@ -42,7 +42,7 @@ def telegram_settings(settings: Settings, fake: FakeTelegram) -> Settings:
 
 def start(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> RunningPortal:
     monkeypatch.setattr("bot.runner.POLL_SECONDS", 0.1)
-    monkeypatch.setattr("bot.channels.telegram.POLL_TIMEOUT", 1)
+    monkeypatch.setattr("bot.channels.telegram.polling.POLL_TIMEOUT", 1)
     return RunningPortal(Portal.open(settings)).start()
 
 
@@ -329,7 +329,7 @@ def test_webhook_mode_checks_the_secret_and_answers_after_storing(
     import urllib.error
     import urllib.request
 
-    from bot.channels.telegram_webhook import SECRET_HEADER, webhook_secret
+    from bot.channels.telegram.webhook import SECRET_HEADER, webhook_secret
     from store.inbox import InboxItem
 
     http_port = free_port()

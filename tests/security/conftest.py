@@ -8,12 +8,12 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import select
 
-from bot import registry
 from bot.app import Portal
-from bot.authentication import DnsLookup
+from bot.channels.email.authentication import DnsLookup
+from bot.channels.email.reading import parse_bytes
 from bot.config import Settings
-from bot.handling import handle
-from bot.inbound_email import parse_bytes
+from bot.people import registry
+from bot.pipeline.handle import handle
 from store.db import transaction
 from store.inbox import InboxItem, finish, store_message
 from store.outbox import OutboxItem

@@ -10,7 +10,7 @@ import pytest
 
 from bot import tokens
 from bot.app import Portal
-from bot.authentication import (
+from bot.channels.email.authentication import (
     aligned,
     ambiguous_from,
     headers_of,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import Portal
-from bot.processor import Processor
+from bot.pipeline.processor import Processor
 from store import inbox
 from store.base import utcnow
 from store.db import transaction

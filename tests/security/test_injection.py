@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.app import Portal
-from bot.channels.email_out import compose
+from bot.channels.email.sending import compose
 from bot.context import Context
 from bot.envelope import Inbound
-from bot.parser import clean_text, parse_submission
+from bot.parsing.parser import clean_text, parse_submission
 from digests.send import ensure_period
 from store.db import transaction
 from store.outbox import OutboxItem

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from bot import tokens
 from bot.app import Portal
-from bot.records import to_json
+from bot.records.create import to_json
 from store.audit import AuditEntry
 from store.base import utcnow
 from store.records import Record

@@ -11,8 +11,8 @@ import pytest
 from bot import commands
 from bot.envelope import Inbound
 from bot.errors import UnreadableMessage
-from bot.parser import ParseResult, Problem, Submission, parse_submission
-from bot.reading import read_inbound
+from bot.parsing.parser import ParseResult, Problem, Submission, parse_submission
+from bot.pipeline.reading import read_inbound
 from store.inbox import InboxItem
 from tests.security import pathological
 from tests.security.pathological import KINDS, NEED, SENDER, TITLE

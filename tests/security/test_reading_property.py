@@ -9,16 +9,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import commands
+from bot.channels.email.quotes import split_quoted
+from bot.channels.email.reading import read_email
+from bot.channels.telegram.reading import read_update
 from bot.errors import UnreadableMessage
-from bot.fields import country
-from bot.inbound_email import read_email
-from bot.language import detect_language
-from bot.money import money
-from bot.normalise import FieldError, fold, resolve_list
-from bot.parser import parse_submission
-from bot.periods import period
-from bot.quotes import split_quoted
-from bot.telegram_reading import read_update
+from bot.parsing.fields import country
+from bot.parsing.language import detect_language
+from bot.parsing.money import money
+from bot.parsing.normalise import FieldError, fold, resolve_list
+from bot.parsing.parser import parse_submission
+from bot.parsing.periods import period
 from tests.security import pathological
 
 NASTY = list(" \t\n\r\x0b\x0c:：*>-=_.,;/&\x00\x01\x1b\x7f\x85\xa0\u2028\u202e\u200f€$1 ")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot.app import Portal
-from bot.parser import DESCRIPTION_MAX, REFERENCE_MAX, TITLE_MAX, Problem, parse_submission
+from bot.parsing.parser import DESCRIPTION_MAX, REFERENCE_MAX, TITLE_MAX, Problem, parse_submission
+from bot.records.views import RecordView
 from bot.render import LANGUAGES, render_text
-from bot.views import RecordView
 from store.base import utcnow
 from tests.security.conftest import deliver, message
 from tests.security.pathological import DESCRIPTION, NEED, TITLE

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Portal
-from bot.processor import Processor
+from bot.pipeline.processor import Processor
 from store import inbox
 from store.db import transaction
 from store.outbox import OutboxItem

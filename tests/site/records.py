@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.app import Portal
-from bot.parser import parse_submission
-from bot.records import create_record
+from bot.parsing.parser import parse_submission
+from bot.records.create import create_record
 from store.db import transaction
 from tests.digests.test_digests import LAO_NEED, LBN_NEED
 from tests.digests.test_digests import NOR_OFFER as DIGEST_NOR_OFFER
@@ -25,8 +25,9 @@ PUBLISHED_IDS = [  # what the site shows of the records below: published only, n
     "O-2026-0003",
 ]
 
-NOR_OFFER = DIGEST_NOR_OFFER.replace("Assistance: financial\n",
-                                     "Assistance: financial\nAmount: 250000 EUR\n")
+NOR_OFFER = DIGEST_NOR_OFFER.replace(
+    "Assistance: financial\n", "Assistance: financial\nAmount: 250000 EUR\n"
+)
 HALO_OFFER = f"""Type: offer
 Title: {SCRIPT_TITLE}
 Country: any

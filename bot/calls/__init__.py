@@ -1,0 +1,1 @@
+"""Calls for information from the secretariat, and the answers they bring."""

@@ -1,0 +1,1 @@
+"""Email: the SMTP listener, reading and quotes, authentication, sending."""

@@ -1,0 +1,1 @@
+"""Telegram: polling and webhook, reading, chats and forms, menus, sending."""

@@ -1,0 +1,174 @@
+"""Keeping matches current: tag published records, find candidates by index, store matches."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from sqlalchemy import cast, select
+from sqlalchemy.orm import Session
+
+from bot.matching.score import Match as Found
+from bot.matching.score import Side, match
+from bot.records.views import REGION_PREFIX, vocabulary
+from store.matches import (
+    AREA,
+    ASSISTANCE,
+    CLOSED,
+    OPEN,
+    PLACE,
+    Codes,
+    Match,
+    add_matches,
+    candidates,
+    matches_of,
+    set_tags,
+)
+from store.records import PUBLISHED, Record
+
+log = logging.getLogger(__name__)
+ANY = "any"
+
+
+class Candidate(NamedTuple):
+    """A published record of the other kind, loaded as the columns Side.of reads (a named
+    tuple: its attributes cost far less to read than a Row's or a Record's)."""
+
+    id: int
+    public_id: str
+    kind: str
+    actor_id: int
+    countries: tuple[str, ...]
+    areas: tuple[str, ...]
+    assistance: tuple[str, ...]
+    languages: tuple[str, ...]
+    amount: Decimal | None
+    currency: str | None
+    period_start: date | None
+    period_end: date | None
+    published_at: datetime | None
+    renewed_at: datetime | None
+
+
+CODES = ("countries", "areas", "assistance", "languages")  # JSON lists, read as tuples
+
+
+def _column(name: str) -> Any:
+    column = getattr(Record, name)
+    return cast(column, Codes).label(name) if name in CODES else column
+
+
+CANDIDATE_COLUMNS = tuple(_column(name) for name in Candidate._fields)
+
+
+def region_countries(code: str) -> frozenset[str]:
+    return vocabulary().region_countries(code)
+
+
+def places_of(record: Record) -> set[str]:
+    """A record's place tags, as stored."""
+    return set(record.countries)
+
+
+def offer_places_for(countries: list[str]) -> set[str]:
+    """The place tags an offer needs to be open to these countries: each country itself, each
+    region it lies in, and `any`."""
+    wanted = {ANY}
+    for country in countries:
+        wanted.add(country)
+        wanted |= {REGION_PREFIX + code for code in vocabulary().regions_of(country)}
+    return wanted
+
+
+def need_countries_for(places: list[str]) -> set[str] | None:
+    """The countries an offer is open to (None: any country)."""
+    if ANY in places:
+        return None
+    countries: set[str] = set()
+    for place in places:
+        if place.startswith(REGION_PREFIX):
+            countries |= region_countries(place.removeprefix(REGION_PREFIX))
+        else:
+            countries.add(place)
+    return countries
+
+
+def refresh(session: Session, record: Record, now: datetime) -> tuple[int, int]:
+    """Recompute the record's matches after it was published, revised, withdrawn or closed.
+
+    Returns (opened, closed). Only published records of the other kind are considered.
+    """
+    existing = {(m.need_id, m.offer_id): m for m in matches_of(session, record, status=None)}
+    if record.status != PUBLISHED:
+        set_tags(session, record, {})
+        return 0, _close(existing.values(), now)
+    set_tags(
+        session,
+        record,
+        {AREA: set(record.areas), ASSISTANCE: set(record.assistance), PLACE: places_of(record)},
+    )
+    other = "offer" if record.kind == "need" else "need"
+    if record.kind == "need":
+        places: set[str] | None = offer_places_for(record.countries)
+    else:
+        places = need_countries_for(record.countries)
+    ids = candidates(session, other, set(record.areas), set(record.assistance), places)
+    me = Side.of(record)
+    found: set[tuple[int, int]] = set()
+    new: list[dict[str, Any]] = []
+    reopened = 0
+    rows = session.execute(select(*CANDIDATE_COLUMNS).where(Record.id.in_(ids)).order_by(Record.id))
+    for candidate in map(Candidate._make, rows):
+        need, offer = (
+            (me, Side.of(candidate)) if record.kind == "need" else (Side.of(candidate), me)
+        )
+        result = match(need, offer, region_countries=region_countries, now=now)
+        if result is None:
+            continue
+        key = (result.need_id, result.offer_id)
+        found.add(key)
+        if key in existing:
+            if existing[key].status != OPEN:
+                reopened += 1
+            _store(existing[key], result, now)
+        else:
+            new.append(_new_row(result, now))
+    add_matches(session, new)
+    stale = [m for key, m in existing.items() if key not in found and m.status == OPEN]
+    return len(new) + reopened, _close(stale, now)
+
+
+def _reasons(result: Found) -> list[Any]:
+    return [[reason.code, list(reason.values)] for reason in result.reasons]
+
+
+def _new_row(result: Found, now: datetime) -> dict[str, Any]:
+    """The matches table's row for a match found for the first time."""
+    return {
+        "need_id": result.need_id,
+        "offer_id": result.offer_id,
+        "score": result.score,
+        "reasons": _reasons(result),
+        "status": OPEN,
+        "created_at": now,
+        "updated_at": now,
+        "closed_at": None,
+    }
+
+
+def _store(row: Match, result: Found, now: datetime) -> None:
+    """Update a stored match found again: re-scored, or re-opened (then it is new news)."""
+    if row.status != OPEN:
+        row.created_at, row.closed_at = now, None
+    row.score, row.reasons, row.status, row.updated_at = result.score, _reasons(result), OPEN, now
+
+
+def _close(matches, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    closed = 0
+    for row in matches:
+        if row.status == OPEN:
+            row.status, row.closed_at = CLOSED, now
+            closed += 1
+    return closed

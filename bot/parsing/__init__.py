@@ -1,0 +1,1 @@
+"""Reading what people write: template labels, field values, amounts, periods, language."""

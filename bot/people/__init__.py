@@ -1,0 +1,1 @@
+"""Focal points, the secretariat and subscribers: registration, links, personal data."""

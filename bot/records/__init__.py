@@ -1,0 +1,1 @@
+"""Needs and offers: created, changed, reviewed, renewed, withdrawn, and shown."""
