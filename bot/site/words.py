@@ -14,7 +14,7 @@ from bot.render import environment, render_text
 
 @cache
 def strings(lang: str) -> dict[str, str]:
-    """The `key=value` lines of bot/templates/site/strings.LANG.txt.j2."""
+    """The `key=value` lines of bot/templates/LANG/site/strings.txt.j2."""
     text = render_text("site/strings.txt.j2", lang)
     pairs = (line.split("=", 1) for line in text.splitlines() if "=" in line)
     return {key.strip(): value.strip() for key, value in pairs}
@@ -65,10 +65,10 @@ class Labels:
         return place_name(code, self.lang)
 
     def reasons(self, why: Iterable[tuple[str, Iterable[str]]]) -> str:
-        """A match's reasons in plain words, by the `line` macro of reasons.LANG.j2.
+        """A match's reasons in plain words, by the `line` macro of LANG/reasons.j2.
 
         Called here, not from the page template: that macro comes from a template without
         autoescape, so its result must reach the page as plain text, to be escaped there.
         """
-        module: Any = environment().get_template(f"reasons.{self.lang}.j2").module
+        module: Any = environment().get_template(f"{self.lang}/reasons.j2").module
         return str(module.line([[code, list(values)] for code, values in why], self))
