@@ -24,7 +24,7 @@ def environment() -> Environment:
         loader=FileSystemLoader(TEMPLATES),
         undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
-        extensions=["jinja2.ext.do"],
+        extensions=["jinja2.ext.do", "jinja2.ext.i18n"],  # `_()`: bot/locale catalogs
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,

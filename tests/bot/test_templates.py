@@ -33,9 +33,9 @@ from digests.render import entry_item
 from store.actors import Actor
 
 HELPERS = ("fields", "blank_template", "refill", "problem", "footer", "digest_entry")
-# Not messages but `key=Label` / `command - description` lines that records.views.button_labels and
-# bot.channels.telegram.menu read: they have twins, but no subject line (tested on their own below).
-LINES = ("form_buttons", "telegram_commands")
+# Not messages but `command - description` lines that bot.channels.telegram.menu reads: they have
+# twins, but no subject line (tested on their own below). The buttons' labels are in bot/locale.
+LINES = ("telegram_commands",)
 # Messages only ever sent in a Telegram chat (bot/telegram_chat.py, bot/telegram_forms.py): no
 # mail footer, since /help is one tap away there.
 TELEGRAM_ONLY = ("callback_done", "form", "reject_reason", "telegram_welcome")
@@ -962,13 +962,15 @@ def test_templates_live_in_a_folder_per_language() -> None:
 
 
 def test_every_template_is_installed_with_the_package() -> None:
-    """pyproject.toml's package data names every file under bot/templates (a wheel carries them)."""
+    """pyproject.toml's package data names every template and catalog (a wheel carries them)."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = pyproject["tool"]["setuptools"]["package-data"]["bot"]
     package = ROOT / "bot"
-    files = [p.relative_to(package) for p in TEMPLATES.rglob("*") if p.is_file()]
+    shown = [*TEMPLATES.rglob("*"), *(package / "locale").rglob("*.po")]
+    files = [p.relative_to(package) for p in shown if p.is_file()]
     assert [f for f in files if not any(f.match(pattern) for pattern in patterns)] == []
     assert len(files) > 180
+    assert Path("locale/fr/LC_MESSAGES/portal.po") in files
 
 
 def test_no_translation_without_its_english_template() -> None:
@@ -1198,13 +1200,12 @@ def _lines_of(name: str, lang: str) -> list[str]:
 
 
 def test_the_form_buttons_have_the_same_keys_in_every_language() -> None:
+    """Their labels come from the bot/locale catalogs (tests/bot/test_locale.py checks those)."""
     keys = {}
     for lang in LANGUAGES:
-        lines = _lines_of("form_buttons", lang)
-        assert all("=" in line for line in lines), lines
         labels = button_labels(lang)
         keys[lang] = list(labels)
-        assert len(keys[lang]) == len(lines)  # no key twice
+        assert len(keys[lang]) == 14
         for key, label in labels.items():
             assert label.strip() == label and 0 < len(label) <= 20, (lang, key, label)
     assert keys["fr"] == keys["en"] == keys["es"]
