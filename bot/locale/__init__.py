@@ -4,6 +4,8 @@ English is the msgid, so a template reads as its English page and a string witho
 falls back to English; `bot/locale/LANG/LC_MESSAGES/portal.po` holds French and Spanish. The .po
 files are read once per process (no compiled .mo, so no build step and nothing to keep in step).
 Whole messages are not here: they are Jinja2 templates per language (bot/templates/LANG/).
+A new string: `_("English")` in a site template (or `N_()` in bot/site), then its msgid and msgstr
+in both .po files; tests/bot/test_locale.py names any string shown but untranslated, or left over.
 """
 
 from __future__ import annotations
