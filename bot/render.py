@@ -1,4 +1,4 @@
-"""Every text a person reads comes from a Jinja2 template in bot/templates/."""
+"""Every text a person reads comes from a Jinja2 template in bot/templates/LANG/."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def environment() -> Environment:
         loader=FileSystemLoader(TEMPLATES),
         undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
-        extensions=["jinja2.ext.do"],
+        extensions=["jinja2.ext.do", "jinja2.ext.i18n"],  # `_()`: bot/locale catalogs
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -43,11 +43,11 @@ def render(name: str, language: str, **context: Any) -> tuple[str, str]:
 
 
 def render_text(filename: str, language: str, **context: Any) -> str:
+    """bot/templates/LANGUAGE/FILENAME rendered (bot/templates/en/FILENAME when not translated)."""
     env = environment()
-    stem, _, ext = filename.partition(".")
     for lang in dict.fromkeys((language, "en")):
         try:
-            template = env.get_template(f"{stem}.{lang}.{ext}")
+            template = env.get_template(f"{lang}/{filename}")
         except TemplateNotFound:
             continue
         return template.render(language=lang, **context)

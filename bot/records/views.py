@@ -12,10 +12,10 @@ from typing import Any
 import pycountry
 from babel.numbers import format_decimal
 
+from bot.locale import BUTTON, N_, pgettext
 from bot.parsing.fields import Vocabulary, country_name
 from bot.parsing.parser import Problem
 from bot.reference import reference_actors
-from bot.render import render_text
 from store.records import Record
 
 ANY = "any"
@@ -158,8 +158,26 @@ def localised(problems: list[Problem], lang: str) -> list[Problem]:
     ]
 
 
+# The Telegram buttons by key; English is their msgid (context "button") in bot/locale's catalogs.
+BUTTONS = {
+    "done": N_("Done"),
+    "skip": N_("Skip"),
+    "submit": N_("Submit"),
+    "edit": N_("Edit"),
+    "cancel": N_("Cancel"),
+    "title": N_("Title"),
+    "countries": N_("Countries"),
+    "areas": N_("Areas"),
+    "assistance": N_("Assistance"),
+    "amount": N_("Amount"),
+    "period": N_("Period"),
+    "description": N_("Description"),
+    "confirm": N_("Confirm"),
+    "reject": N_("Reject"),
+}
+
+
 @cache
 def button_labels(lang: str) -> dict[str, str]:
-    """The labels of Telegram buttons in a language (from the form_buttons template)."""
-    text = render_text("form_buttons.txt.j2", lang)
-    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+    """The labels of Telegram buttons in a language."""
+    return {key: pgettext(lang, BUTTON, label) for key, label in BUTTONS.items()}

@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 from bot.records.views import vocabulary
 from bot.render import LANGUAGES
 from bot.site.model import Owner, Site, SiteMatch, SiteRecord, id_key
-from bot.site.words import Labels, strings
+from bot.site.words import Labels
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
@@ -153,13 +153,13 @@ def entry_id(site: Site, public_id: str) -> str:
 def atom(site: Site) -> str:
     """Atom 1.0 (RFC 4287); ElementTree escapes every text; links are relative to the feed
     unless the site's address is known."""
-    t = strings("en")
     label = Labels(vocabulary(), "en")
     records = feed_records(site)
     base = f"{site.base_url}/" if site.base_url else ""
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "en"})
     _text(feed, "id", f"{base}feed.atom" if base else f"urn:cooperation-portal:{site.domain}:feed")
-    _text(feed, "title", f"{site.bot_names.get('en', '')}: {t['feed_title']}")
+    title = label.gettext("published needs and offers")
+    _text(feed, "title", f"{site.bot_names.get('en', '')}: {title}")
     _text(feed, "updated", _when(records[0].updated if records else site.generated_at))
     ET.SubElement(feed, "link", {"rel": "self", "href": f"{base}feed.atom"})
     ET.SubElement(feed, "link", {"rel": "alternate", "href": f"{base}en/index.html"})

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from bot.locale import gettext_callables
 from bot.parsing.fields import Vocabulary
 from bot.records.views import RecordView
 from bot.render import LANGUAGES, environment
@@ -20,7 +21,7 @@ from bot.site.facts import (
     unmatched_needs,
 )
 from bot.site.model import Site, SiteMatch, SiteRecord
-from bot.site.words import Labels, strings
+from bot.site.words import Labels, language_names
 from store.actors import ACTOR_TYPES, fold
 from store.records import NEED, OFFER
 
@@ -58,14 +59,10 @@ class Filters:
 
 def pages(site: Site, words: Vocabulary) -> dict[str, str]:
     """Every HTML page, by its path in the site."""
-    files = {"index.html": _render("languages", root="", names=_language_names(), site=site)}
+    files = {"index.html": _render("languages", root="", names=language_names(), site=site)}
     for lang in LANGUAGES:
         files.update(_language_pages(site, words, lang))
     return files
-
-
-def _language_names() -> dict[str, str]:
-    return {lang: strings(lang)["language_name"] for lang in LANGUAGES}
 
 
 def _language_pages(site: Site, words: Vocabulary, lang: str) -> dict[str, str]:
@@ -78,10 +75,10 @@ def _language_pages(site: Site, words: Vocabulary, lang: str) -> dict[str, str]:
     with_page = country_codes(site)
     common: dict[str, Any] = {
         "lang": lang,
-        "t": label.t,
+        **gettext_callables(lang),  # `_("...")` in the templates (jinja2.ext.i18n)
         "label": label,
         "languages": LANGUAGES,
-        "language_names": _language_names(),
+        "language_names": language_names(),
         "bot_name": site.bot_names.get(lang) or site.bot_names.get("en", ""),
         "generated": site.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "submit_address": site.submit_address,

@@ -4,20 +4,44 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
+from babel.support import NullTranslations
+
+from bot.locale import N_, translations
 from bot.parsing.fields import Vocabulary
 from bot.records.views import language_name, place_name
-from bot.render import environment, render_text
+from bot.render import LANGUAGES, environment
+
+# Words a page picks by a code; the templates' own words are `_("...")` in them. English is the
+# msgid of bot/locale/*/LC_MESSAGES/portal.po.
+ACTOR_TYPES = {
+    "state_party": N_("State Party"),
+    "signatory": N_("Signatory State"),
+    "observer_state": N_("Observer State"),
+    "un_entity": N_("UN entity"),
+    "international_organisation": N_("International organisation"),
+    "regional_organisation": N_("Regional organisation"),
+    "rcrc_movement": N_("Red Cross and Red Crescent"),
+    "ngo_international": N_("International NGO"),
+    "ngo_national": N_("National NGO"),
+    "civil_society_coalition": N_("Civil-society coalition"),
+    "academic_research": N_("Academic or research institution"),
+    "private_sector": N_("Private sector"),
+}
+KINDS = {"need": N_("Need"), "offer": N_("Offer")}
+STATUSES = {"published": N_("published")}
+# How an offer is open to a country page's country.
+VIA = {
+    "country": N_("open to this country by name"),
+    "region": N_("open to its region"),
+    "any": N_("open to any country"),
+}
 
 
-@cache
-def strings(lang: str) -> dict[str, str]:
-    """The `key=value` lines of bot/templates/site/strings.LANG.txt.j2."""
-    text = render_text("site/strings.txt.j2", lang)
-    pairs = (line.split("=", 1) for line in text.splitlines() if "=" in line)
-    return {key.strip(): value.strip() for key, value in pairs}
+def language_names() -> dict[str, str]:
+    """Each language by its own name (English, Français, Español), for the language switch."""
+    return {lang: language_name(lang, lang) for lang in LANGUAGES}
 
 
 @dataclass(frozen=True)
@@ -28,8 +52,11 @@ class Labels:
     lang: str
 
     @property
-    def t(self) -> dict[str, str]:
-        return strings(self.lang)
+    def translations(self) -> NullTranslations:
+        return translations(self.lang)
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
 
     def area(self, code: str) -> str:
         return self.words.area_label(code, self.lang)
@@ -45,10 +72,16 @@ class Labels:
         return self.region(code) if code in self.words.regions else place_name(code, self.lang)
 
     def actor_type(self, code: str) -> str:
-        return self.t[f"type.{code}"]
+        return self.gettext(ACTOR_TYPES[code])
 
     def kind(self, code: str) -> str:
-        return self.t[f"kind.{code}"]
+        return self.gettext(KINDS[code])
+
+    def status(self, code: str) -> str:
+        return self.gettext(STATUSES[code])
+
+    def via(self, how: str) -> str:
+        return self.gettext(VIA[how])
 
     def __call__(self, kind: str, codes: Iterable[str]) -> str:
         return ", ".join(self._name(kind, code) for code in codes)
@@ -65,10 +98,10 @@ class Labels:
         return place_name(code, self.lang)
 
     def reasons(self, why: Iterable[tuple[str, Iterable[str]]]) -> str:
-        """A match's reasons in plain words, by the `line` macro of reasons.LANG.j2.
+        """A match's reasons in plain words, by the `line` macro of LANG/reasons.j2.
 
         Called here, not from the page template: that macro comes from a template without
         autoescape, so its result must reach the page as plain text, to be escaped there.
         """
-        module: Any = environment().get_template(f"reasons.{self.lang}.j2").module
+        module: Any = environment().get_template(f"{self.lang}/reasons.j2").module
         return str(module.line([[code, list(values)] for code, values in why], self))

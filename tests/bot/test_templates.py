@@ -7,9 +7,11 @@ needs a variable no caller gives fails here under StrictUndefined, in every lang
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -31,13 +33,14 @@ from digests.render import entry_item
 from store.actors import Actor
 
 HELPERS = ("fields", "blank_template", "refill", "problem", "footer", "digest_entry")
-# Not messages but `key=Label` / `command - description` lines that records.views.button_labels and
-# bot.channels.telegram.menu read: they have twins, but no subject line (tested on their own below).
-LINES = ("form_buttons", "telegram_commands")
+# Not messages but `command - description` lines that bot.channels.telegram.menu reads: they have
+# twins, but no subject line (tested on their own below). The buttons' labels are in bot/locale.
+LINES = ("telegram_commands",)
 # Messages only ever sent in a Telegram chat (bot/telegram_chat.py, bot/telegram_forms.py): no
 # mail footer, since /help is one tap away there.
 TELEGRAM_ONLY = ("callback_done", "form", "reject_reason", "telegram_welcome")
 TWINS = tuple(lang for lang in LANGUAGES if lang != "en")
+ROOT = Path(__file__).parents[2]
 
 LAO = Actor(
     code="LAO",
@@ -930,7 +933,7 @@ def split(text: str) -> tuple[str, str]:
 
 
 def english_templates() -> list[str]:
-    return sorted(p.name.removesuffix(".en.txt.j2") for p in TEMPLATES.glob("*.en.txt.j2"))
+    return sorted(p.name.removesuffix(".txt.j2") for p in (TEMPLATES / "en").glob("*.txt.j2"))
 
 
 def message_templates() -> list[str]:
@@ -942,18 +945,39 @@ def message_templates() -> list[str]:
 
 def test_every_english_template_has_a_french_and_a_spanish_twin() -> None:
     missing = [
-        f"{name}.{lang}.txt.j2"
+        f"{lang}/{name}.txt.j2"
         for name in english_templates()
         for lang in TWINS
-        if not (TEMPLATES / f"{name}.{lang}.txt.j2").is_file()
+        if not (TEMPLATES / lang / f"{name}.txt.j2").is_file()
     ]
     assert not missing, f"templates without their translation: {missing}"
     assert len(message_templates()) > 20
 
 
+def test_templates_live_in_a_folder_per_language() -> None:
+    """bot/templates/LANG/NAME.txt.j2: nothing left at the top, no other folder than the site's."""
+    assert sorted(p.name for p in TEMPLATES.iterdir() if p.is_file()) == []
+    assert sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir()) == sorted([*LANGUAGES, "site"])
+    assert not [p.name for lang in LANGUAGES for p in (TEMPLATES / lang).rglob("*.*.*.j2")]
+
+
+def test_every_template_is_installed_with_the_package() -> None:
+    """pyproject.toml's package data names every template and catalog (a wheel carries them)."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["bot"]
+    package = ROOT / "bot"
+    shown = [*TEMPLATES.rglob("*"), *(package / "locale").rglob("*.po")]
+    files = [p.relative_to(package) for p in shown if p.is_file()]
+    assert [f for f in files if not any(f.match(pattern) for pattern in patterns)] == []
+    assert len(files) > 180
+    assert Path("locale/fr/LC_MESSAGES/portal.po") in files
+
+
 def test_no_translation_without_its_english_template() -> None:
     english = set(english_templates())
-    orphans = [p.name for p in TEMPLATES.glob("*.txt.j2") if p.name.split(".")[0] not in english]
+    orphans = [
+        p.name for p in TEMPLATES.glob("*/*.txt.j2") if p.name.split(".")[0] not in english
+    ]
     assert not orphans
 
 
@@ -961,7 +985,7 @@ def test_no_translation_without_its_english_template() -> None:
 @pytest.mark.parametrize("name", english_templates())
 def test_a_translation_uses_the_variables_of_its_english_template(name: str, lang: str) -> None:
     def variables(language: str) -> set[str]:
-        source = (TEMPLATES / f"{name}.{language}.txt.j2").read_text(encoding="utf-8")
+        source = (TEMPLATES / language / f"{name}.txt.j2").read_text(encoding="utf-8")
         return meta.find_undeclared_variables(environment().parse(source))
 
     assert variables(lang) == variables("en")
@@ -978,7 +1002,7 @@ def test_every_message_template_has_a_case_here() -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize(("case", "template", "context"), CASES, ids=[c[0] for c in CASES])
 def test_a_message_renders(case: str, template: str, context: Context, lang: str) -> None:
-    assert (TEMPLATES / f"{template}.{lang}.txt.j2").is_file()
+    assert (TEMPLATES / lang / f"{template}.txt.j2").is_file()
     text = text_of(template, lang, context)
     subject, body = split(text)
     assert subject.strip() and "\n" not in subject.strip("\n"), subject
@@ -1171,18 +1195,17 @@ def _form_text(lang: str, case: str) -> str:
 
 
 def _lines_of(name: str, lang: str) -> list[str]:
-    text = (TEMPLATES / f"{name}.{lang}.txt.j2").read_text(encoding="utf-8")
+    text = (TEMPLATES / lang / f"{name}.txt.j2").read_text(encoding="utf-8")
     return [line for line in text.splitlines() if line.strip()]
 
 
 def test_the_form_buttons_have_the_same_keys_in_every_language() -> None:
+    """Their labels come from the bot/locale catalogs (tests/bot/test_locale.py checks those)."""
     keys = {}
     for lang in LANGUAGES:
-        lines = _lines_of("form_buttons", lang)
-        assert all("=" in line for line in lines), lines
         labels = button_labels(lang)
         keys[lang] = list(labels)
-        assert len(keys[lang]) == len(lines)  # no key twice
+        assert len(keys[lang]) == 14
         for key, label in labels.items():
             assert label.strip() == label and 0 < len(label) <= 20, (lang, key, label)
     assert keys["fr"] == keys["en"] == keys["es"]

@@ -109,7 +109,7 @@ def test_the_english_and_translated_html_digests_use_the_same_variables(
     lang: str, name: str
 ) -> None:
     def variables(language: str) -> set[str]:
-        source = (TEMPLATES / f"{name}.{language}.html.j2").read_text(encoding="utf-8")
+        source = (TEMPLATES / language / f"{name}.html.j2").read_text(encoding="utf-8")
         return meta.find_undeclared_variables(environment().parse(source))
 
     assert variables(lang) == variables("en")
