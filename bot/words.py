@@ -1,8 +1,7 @@
-"""The table of words (bot/data/words.json): command words, usage, summaries, flags, menu, labels.
+"""The table of words (bot/data/words.json): commands in en/fr/es, their flags, field labels."""
 
-Read once and checked as a whole: a mistake in the table stops the bot at start with a
-`WordsError` naming the command, field label or marker at fault, never later in a reply.
-"""
+# Read once and checked as a whole: a mistake in the table stops the bot at its first use with a
+# WordsError naming the command, field label or marker at fault, never later in a reply.
 
 from __future__ import annotations
 

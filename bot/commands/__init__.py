@@ -1,10 +1,9 @@
-"""The command registry: one module per command in this package, found at first use.
+"""The command registry: one module per command in this package, found at first use."""
 
-As Mailman 3 finds its email commands: every module here that exposes `COMMAND` (a
-`bot.commands.base.Command`) declares one; modules without it hold what several share. The
-order, words, usage, summaries and flags come from bot/data/words.json (bot.words).
-Adding a command is one module plus its entry in that table.
-"""
+# As Mailman 3 finds its email commands: every module here that exposes COMMAND (a
+# bot.commands.base.Command) declares one; modules without it (changes, decisions, submit) hold
+# what several share. The order, words, usage, summaries and flags come from
+# bot/data/words.json (bot.words). Adding a command is one module plus its entry in that table.
 
 from __future__ import annotations
 
