@@ -1,60 +1,60 @@
-"""The command registry: one module per command; HELP is built from it."""
+"""The command registry: one module per command in this package, found at first use."""
+
+# As Mailman 3 finds its email commands: every module here that exposes COMMAND (a
+# bot.commands.base.Command) declares one; modules without it (changes, decisions, submit) hold
+# what several share. The order, words, usage, summaries and flags come from
+# bot/data/words.json (bot.words). Adding a command is one module plus its entry in that table.
 
 from __future__ import annotations
 
+import importlib
+import logging
+import pkgutil
 import re
-import unicodedata
+from functools import cache
 
 from bot.commands.base import Command
-from bot.commands.call import COMMAND as CALL
-from bot.commands.changes import FULFILLED_COMMAND, RENEW, WITHDRAW
-from bot.commands.confirm import COMMAND as CONFIRM
-from bot.commands.contact import COMMAND as CONTACT
-from bot.commands.decisions import APPROVE, DECLINE, ENDORSE
-from bot.commands.help import COMMAND as HELP
-from bot.commands.link import COMMAND as LINK
-from bot.commands.listing import LIST, PENDING, SHOW
-from bot.commands.register import COMMAND as REGISTER
-from bot.commands.reject import COMMAND as REJECT
-from bot.commands.submit import NEED, OFFER
-from bot.commands.subscribe import SUBSCRIBE, UNSUBSCRIBE
-from bot.commands.update import COMMAND as UPDATE
+from bot.words import WordsError, plain, table
 
-COMMANDS: tuple[Command, ...] = (
-    HELP,
-    NEED,
-    OFFER,
-    UPDATE,
-    WITHDRAW,
-    FULFILLED_COMMAND,
-    RENEW,
-    LIST,
-    SHOW,
-    CONTACT,
-    SUBSCRIBE,
-    UNSUBSCRIBE,
-    REGISTER,
-    LINK,
-    ENDORSE,
-    DECLINE,
-    PENDING,
-    CONFIRM,
-    REJECT,
-    APPROVE,
-    CALL,
-)
+log = logging.getLogger(__name__)
 
-_BY_WORD = {word: command for command in COMMANDS for word in command.words}
 _PREFIX = re.compile(r"^\s*((re|fwd?|tr|rv|aw|wg|r|antw)\s*:\s*)+", re.IGNORECASE)
 _LINES_SEARCHED = 3
 
 
+@cache
+def registry() -> tuple[Command, ...]:
+    """Every command, in the table's order; each entry of the table has its module."""
+    declared = _declared()
+    names = [entry.name for entry in table().commands if not entry.telegram_only]
+    missing = [name for name in names if name not in declared]
+    if missing:
+        raise WordsError(f"no module in bot/commands declares {', '.join(missing)}")
+    unlisted = sorted(set(declared) - set(names))
+    if unlisted:
+        raise WordsError(f"bot/data/words.json has no entry for {', '.join(unlisted)}")
+    return tuple(declared[name] for name in names)
+
+
+def forget() -> None:
+    """Read the table and find the modules again (for a test that adds a command)."""
+    registry.cache_clear()
+    _by_word.cache_clear()
+    table.cache_clear()
+
+
+def __getattr__(name: str) -> tuple[Command, ...]:
+    if name == "COMMANDS":  # every command, in order
+        return registry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def find(word: str) -> Command | None:
-    return _BY_WORD.get(_plain(word).upper())
+    return _by_word().get(plain(word))
 
 
 def visible_to(is_secretariat: bool) -> list[Command]:
-    return [c for c in COMMANDS if is_secretariat or not c.secretariat_only]
+    return [c for c in registry() if is_secretariat or not c.secretariat_only]
 
 
 def read_command(subject: str, text: str) -> tuple[Command, str] | None:
@@ -68,6 +68,27 @@ def read_command(subject: str, text: str) -> tuple[Command, str] | None:
     return None
 
 
-def _plain(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip("*/ ")
+@cache
+def _by_word() -> dict[str, Command]:
+    return {word: command for command in registry() for word in command.words}
+
+
+def _declared() -> dict[str, Command]:
+    """{name: command} of every module in this package that exposes COMMAND."""
+    found: dict[str, Command] = {}
+    module_of: dict[str, str] = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        command = getattr(module, "COMMAND", None)
+        if command is None:
+            continue
+        if not isinstance(command, Command):
+            raise WordsError(f"{module.__name__}.COMMAND is not a Command: {command!r:.80}")
+        if command.name in found:
+            raise WordsError(
+                f"{command.name} is declared by {module_of[command.name]} and {module.__name__}"
+            )
+        found[command.name] = command
+        module_of[command.name] = module.__name__
+    log.debug("%d command modules found", len(found))
+    return found

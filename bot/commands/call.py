@@ -31,11 +31,4 @@ def run(ctx: Context, args: str) -> str:
     return f"call {call.id} status sent"
 
 
-COMMAND = Command(
-    name="CALL",
-    words=("CALL", "APPEL", "SOLICITUD", "CONVOCATORIA"),
-    usage="CALL STATUS id",
-    summary="who answered a call for information (secretariat)",
-    action=run,
-    secretariat_only=True,
-)
+COMMAND = Command("CALL", run)

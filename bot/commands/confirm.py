@@ -19,11 +19,4 @@ def run(ctx: Context, args: str) -> str:
     return "confirm: " + ", ".join(f"{r.public_id} {r.outcome}" for r in results)
 
 
-COMMAND = Command(
-    name="CONFIRM",
-    words=("CONFIRM", "CONFIRMER", "CONFIRMAR"),
-    usage="CONFIRM id [id ...]",
-    summary="publish pending records (secretariat)",
-    action=run,
-    secretariat_only=True,
-)
+COMMAND = Command("CONFIRM", run)

@@ -36,10 +36,4 @@ def run(ctx: Context, args: str) -> str:
     return f"contact {record.public_id}: forwarded"
 
 
-COMMAND = Command(
-    name="CONTACT",
-    words=("CONTACT", "CONTACTER", "CONTACTAR"),
-    usage="CONTACT id",
-    summary="write to the owners of a published record (your message below)",
-    action=run,
-)
+COMMAND = Command("CONTACT", run)

@@ -1,13 +1,12 @@
 """HELP: the commands this sender may use, and the blank templates."""
 
+from bot.commands import visible_to
 from bot.commands.base import Command
 from bot.context import Context
 from bot.records.views import vocabulary
 
 
 def send_help(ctx: Context, args: str = "") -> str:
-    from bot.commands import visible_to  # the registry imports this module
-
     words = vocabulary()
     is_secretariat = bool(ctx.person and ctx.person.is_secretariat)
     ctx.reply(
@@ -19,10 +18,4 @@ def send_help(ctx: Context, args: str = "") -> str:
     return "help sent"
 
 
-COMMAND = Command(
-    name="HELP",
-    words=("HELP", "AIDE", "AYUDA", "?"),
-    usage="HELP",
-    summary="this message, with the blank templates",
-    action=send_help,
-)
+COMMAND = Command("HELP", send_help)

@@ -14,10 +14,4 @@ def run(ctx: Context, args: str) -> str:
     return "link code sent"
 
 
-COMMAND = Command(
-    name="LINK",
-    words=("LINK", "LIER", "VINCULAR"),
-    usage="LINK",
-    summary="a code to use the portal from Telegram (/start CODE)",
-    action=run,
-)
+COMMAND = Command("LINK", run)

@@ -21,10 +21,4 @@ def run(ctx: Context, args: str) -> str:
     return f"register: request {item.public_id} kept for the secretariat"
 
 
-COMMAND = Command(
-    name="REGISTER",
-    words=("REGISTER", "INSCRIPTION", "INSCRIRE", "REGISTRO", "REGISTRAR", "INSCRIBIR"),
-    usage="REGISTER",
-    summary="ask to become a focal point (with Name:, Actor: and Language: lines)",
-    action=run,
-)
+COMMAND = Command("REGISTER", run)

@@ -28,11 +28,4 @@ def _first_paragraph(text: str, skip: str) -> str:
     return " ".join(paragraph.split())
 
 
-COMMAND = Command(
-    name="REJECT",
-    words=("REJECT", "REJETER", "RECHAZAR"),
-    usage="REJECT id reason",
-    summary="refuse a pending record, with the reason (secretariat)",
-    action=run,
-    secretariat_only=True,
-)
+COMMAND = Command("REJECT", run)

@@ -1,11 +1,9 @@
-"""NEED and OFFER: a focal point submits a filled template; a record waits for a decision."""
+"""What NEED and OFFER share: a focal point submits a filled template, a record waits."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
-from bot.commands.base import Command
 from bot.context import Context
 from bot.parsing.parser import ParseResult, Problem, Submission, parse_submission
 from bot.records.create import create_record, owner_of, tell_secretariat, with_owner_country
@@ -122,26 +120,3 @@ def _remember(ctx: Context, record: Record) -> None:
         item = ctx.session.get(InboxItem, ctx.inbox_item_id)
         if item is not None:
             item.meta = {**item.meta, "record_id": record.id}
-
-
-def _action(kind: str) -> Callable[[Context, str], str]:
-    def action(ctx: Context, args: str) -> str:
-        return submit(ctx, kind)
-
-    return action
-
-
-NEED = Command(
-    name="NEED",
-    words=("NEED", "BESOIN", "NECESIDAD"),
-    usage="NEED",
-    summary="submit a need: the need template in the message",
-    action=_action("need"),
-)
-OFFER = Command(
-    name="OFFER",
-    words=("OFFER", "OFFRE", "OFERTA"),
-    usage="OFFER",
-    summary="submit an offer: the offer template in the message",
-    action=_action("offer"),
-)

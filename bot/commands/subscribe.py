@@ -1,4 +1,4 @@
-"""SUBSCRIBE and UNSUBSCRIBE: the weekly digest, with optional filters."""
+"""SUBSCRIBE [filters]: the weekly digest, with optional filters, and its confirmation."""
 
 from __future__ import annotations
 
@@ -35,12 +35,6 @@ def subscribe(ctx: Context, args: str) -> str:
     return f"subscription {subscription.id} waits for its confirmation"
 
 
-def unsubscribe(ctx: Context, args: str) -> str:
-    ended = subscriptions.unsubscribe(ctx)
-    ctx.reply("unsubscribed", ended=ended, error_key="unsubscribed")
-    return f"unsubscribed ({ended} subscription(s))"
-
-
 def confirm_subscription(ctx: Context, subscription_id: int) -> str:
     subscription = subscriptions.confirm(ctx, subscription_id)
     if subscription is None or subscription.status != "active":
@@ -68,17 +62,4 @@ def _described(filters: dict, lang: str) -> dict[str, str]:  # type: ignore[type
     }
 
 
-SUBSCRIBE = Command(
-    name="SUBSCRIBE",
-    words=("SUBSCRIBE", "ABONNER", "SUSCRIBIR", "SUSCRIBIRSE"),
-    usage="SUBSCRIBE [filters]",
-    summary="the weekly digest; optional Areas:, Assistance:, Country: and Type: lines",
-    action=subscribe,
-)
-UNSUBSCRIBE = Command(
-    name="UNSUBSCRIBE",
-    words=("UNSUBSCRIBE", "DESABONNER", "DESINSCRIRE", "DESUSCRIBIR", "DARSE DE BAJA", "BAJA"),
-    usage="UNSUBSCRIBE",
-    summary="stop every digest sent to you",
-    action=unsubscribe,
-)
+COMMAND = Command("SUBSCRIBE", subscribe)

@@ -19,10 +19,4 @@ def run(ctx: Context, args: str) -> str:
     return update_from_message(ctx, record, parse_submission(ctx.inbound.text, ""))
 
 
-COMMAND = Command(
-    name="UPDATE",
-    words=("UPDATE", "MODIFIER", "ACTUALIZAR", "CORRECTION", "CORRECCION"),
-    usage="UPDATE id",
-    summary="change one of your records: send only the fields that change",
-    action=run,
-)
+COMMAND = Command("UPDATE", run)

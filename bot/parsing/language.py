@@ -6,57 +6,10 @@ from collections import Counter
 
 from bot.parsing.label_line import strip_around
 from bot.parsing.normalise import fold
+from bot.words import table
 
-_MARKERS = {
-    "en": {
-        "title",
-        "country",
-        "countries",
-        "areas",
-        "amount",
-        "period",
-        "languages",
-        "reference",
-        "need",
-        "offer",
-        "help",
-        "on behalf of",
-    },
-    "fr": {
-        "titre",
-        "pays",
-        "domaines",
-        "domaine",
-        "montant",
-        "periode",
-        "langues",
-        "acteur",
-        "besoin",
-        "offre",
-        "aide",
-        "au nom de",
-        "retirer",
-        "renouveler",
-        "liste",
-    },
-    "es": {
-        "tipo",
-        "titulo",
-        "pais",
-        "paises",
-        "monto",
-        "importe",
-        "idiomas",
-        "referencia",
-        "descripcion",
-        "necesidad",
-        "oferta",
-        "ayuda",
-        "en nombre de",
-        "retirar",
-        "renovar",
-    },
-}
+# The labels and command words that mark one language only: bot/data/words.json.
+_MARKERS = table().markers
 
 
 def detect_language(subject: str, text: str) -> str | None:

@@ -14,6 +14,7 @@ from bot.parsing.label_line import split_label
 from bot.parsing.money import money
 from bot.parsing.normalise import FieldError, fold, resolve_list
 from bot.parsing.periods import period
+from bot.words import table
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -27,65 +28,8 @@ MONEY_EXAMPLES = ("250k USD", "EUR 1.2m", "1 200 000 €")
 PERIOD_EXAMPLES = ("2027", "2027-01 to 2027-12", "2027-01-15 to 2027-06-30")
 KINDS = ("need", "offer")
 
-LABELS: dict[str, tuple[str, ...]] = {
-    "type": ("type", "tipo", "kind"),
-    "title": ("title", "titre", "título"),
-    "country": (
-        "country",
-        "countries",
-        "pays",
-        "país",
-        "países",
-        "eligible countries",
-        "pays éligibles",
-        "países elegibles",
-        "country or region",
-        "countries or regions",
-        "pays ou région",
-        "país o región",
-    ),
-    "areas": (
-        "areas",
-        "area",
-        "thematic areas",
-        "thematic area",
-        "domaines",
-        "domaine",
-        "domaines thématiques",
-        "domaine thématique",
-        "áreas",
-        "área",
-        "áreas temáticas",
-        "área temática",
-    ),
-    "assistance": (
-        "assistance",
-        "asistencia",
-        "forms of assistance",
-        "form of assistance",
-        "type of assistance",
-        "type d'assistance",
-        "types d'assistance",
-        "forme d'assistance",
-        "formes d'assistance",
-        "tipo de asistencia",
-        "tipos de asistencia",
-        "formas de asistencia",
-    ),
-    "amount": ("amount", "montant", "monto", "importe", "budget", "presupuesto"),
-    "period": ("period", "période", "periodo", "período", "dates", "fechas"),
-    "languages": ("languages", "language", "langues", "langue", "idiomas", "idioma", "lenguas"),
-    "reference": ("reference", "référence", "referencia", "ref"),
-    "description": ("description", "descripción", "details", "détails", "detalles"),
-    "actor": ("actor", "acteur"),
-    "on_behalf_of": (
-        "on behalf of",
-        "au nom de",
-        "pour le compte de",
-        "en nombre de",
-        "en representación de",
-    ),
-}
+# Every label of each field, in en/fr/es: bot/data/words.json.
+LABELS: dict[str, tuple[str, ...]] = table().aliases()
 _LABEL_OF = {fold(alias): name for name, aliases in LABELS.items() for alias in aliases}
 _LIST_FIELDS = frozenset({"country", "areas", "assistance", "languages"})
 KIND_WORDS = {

@@ -19,6 +19,7 @@ from bot.context import ERROR_REPLY_INTERVAL, Context
 from bot.envelope import Inbound
 from bot.parsing.parser import clean_text, parse_submission
 from bot.pipeline.reading import read_inbound
+from bot.words import table
 from store.inbox import InboxItem
 from store.outbox import error_reply_sent_since
 from store.people import person_by_email
@@ -28,7 +29,8 @@ log = logging.getLogger(__name__)
 
 # Commands that only read: answered even when the sender could not be authenticated, as
 # their answer goes to the From address, that is to its registered owner, never to a forger.
-READ_ONLY = frozenset({"HELP", "LIST", "SHOW", "PENDING", "CALL"})
+# Flagged read_only in bot/data/words.json.
+READ_ONLY = frozenset(entry.name for entry in table().commands if entry.read_only)
 
 
 def handle(

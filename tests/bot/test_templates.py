@@ -6,6 +6,7 @@ needs a variable no caller gives fails here under StrictUndefined, in every lang
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Callable
@@ -29,13 +30,14 @@ from bot.parsing.periods import period
 from bot.records.review import Decision
 from bot.records.views import RecordView, button_labels, place_name, vocabulary
 from bot.render import LANGUAGES, TEMPLATES, environment, render, render_text
+from bot.words import WORDS_FILE
 from digests.render import entry_item
 from store.actors import Actor
 
 HELPERS = ("fields", "blank_template", "refill", "problem", "footer", "digest_entry")
-# Not messages but `command - description` lines that bot.channels.telegram.menu reads: they have
-# twins, but no subject line (tested on their own below). The buttons' labels are in bot/locale.
-LINES = ("telegram_commands",)
+# Not messages but lines read by code: none are left (the Telegram menu is in
+# bot/data/words.json, the buttons' labels in bot/locale).
+LINES: tuple[str, ...] = ()
 # Messages only ever sent in a Telegram chat (bot/telegram_chat.py, bot/telegram_forms.py): no
 # mail footer, since /help is one tap away there.
 TELEGRAM_ONLY = ("callback_done", "form", "reject_reason", "telegram_welcome")
@@ -1258,12 +1260,9 @@ def test_a_button_answer_fits_in_telegram(outcome: str, lang: str) -> None:
 
 
 def _menu(lang: str) -> list[tuple[str, str]]:
-    lines = _lines_of("telegram_commands", lang)
-    assert all(" - " in line for line in lines), lines
-    return [
-        (name.strip(), description.strip())
-        for name, description in (line.split(" - ", 1) for line in lines)
-    ]
+    """The `menu` lines of the table of words, read from the file itself."""
+    data = json.loads(WORDS_FILE.read_text(encoding="utf-8"))
+    return [(c["name"].lower(), c["menu"][lang]) for c in data["commands"] if "menu" in c]
 
 
 def test_the_telegram_menu_has_the_same_commands_in_every_language() -> None:

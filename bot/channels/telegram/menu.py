@@ -1,19 +1,17 @@
-"""The command menu shown in Telegram, in each language (setMyCommands)."""
+"""The command menu shown in Telegram, in each language (setMyCommands), from the table of words."""
 
 from __future__ import annotations
 
-from bot.render import LANGUAGES, render_text
+from bot.words import LANGUAGES, table
 
 
 def commands_by_language() -> dict[str, list[tuple[str, str]]]:
-    """{"": English (the default), "fr": [...], "es": [...]}: (command, description) pairs."""
-    menus: dict[str, list[tuple[str, str]]] = {}
-    for lang in LANGUAGES:
-        text = render_text("telegram_commands.txt.j2", lang)
-        pairs = [
-            tuple(part.strip() for part in line.split(" - ", 1))
-            for line in text.splitlines()
-            if " - " in line
-        ]
-        menus["" if lang == "en" else lang] = [(c, d) for c, d in pairs]  # type: ignore[misc]
-    return menus
+    """{"": English (the default), "fr": [...], "es": [...]}: (command, description) pairs.
+
+    The commands with a `menu` line in bot/data/words.json, in its order.
+    """
+    entries = [entry for entry in table().commands if entry.menu]
+    return {
+        "" if lang == "en" else lang: [(entry.name.lower(), entry.menu[lang]) for entry in entries]
+        for lang in LANGUAGES
+    }
