@@ -4,13 +4,15 @@ the core asks of a channel about each (Front, Sender)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
+
+from store.outbox import OutboxItem
 
 if TYPE_CHECKING:
     from bot.commands.base import Command
     from bot.context import Context
     from store.inbox import InboxItem
-    from store.outbox import OutboxItem
 
 Buttons = tuple[tuple[tuple[str, str], ...], ...]  # rows of (label, what pressing it says)
 
@@ -61,6 +63,54 @@ class Outbound:
     html: str | None = None
     buttons: Buttons = ()
     replaces: int | None = None
+
+
+PARTS = "outbound"
+"""The key of an outbox item's headers that holds its neutral parts (buttons, replaces). Its
+presence says the item was written in the neutral form: subject and body apart. An item without
+it was written before (a Telegram one with the subject joined to its body and its keyboard as
+`reply_markup`), and is delivered as it was written."""
+
+
+def stored_headers(outbound: Outbound) -> dict[str, Any]:
+    """The headers an outbox item keeps: the channel's own, and the neutral parts (as JSON)."""
+    parts: dict[str, Any] = {}
+    if outbound.buttons:
+        parts["buttons"] = [[[label, data] for label, data in row] for row in outbound.buttons]
+    if outbound.replaces is not None:
+        parts["replaces"] = outbound.replaces
+    return {**outbound.headers, PARTS: parts}
+
+
+def outbox_item(
+    outbound: Outbound, *, message_id: str, created_at: datetime, inbox_item_id: int | None = None
+) -> OutboxItem:
+    """The outbox row that keeps `outbound` until its channel delivers it."""
+    return OutboxItem(
+        channel=outbound.channel,
+        recipient=outbound.recipient,
+        kind=outbound.kind,
+        subject=outbound.subject,
+        body=outbound.body,
+        html=outbound.html,
+        headers=stored_headers(outbound),
+        message_id=message_id,
+        inbox_item_id=inbox_item_id,
+        created_at=created_at,
+    )
+
+
+def neutral_parts(headers: dict[str, Any] | None) -> tuple[Buttons, int | None] | None:
+    """The buttons and the replaced message an item was written with; None: an item written
+    before the neutral form, in its channel's own form."""
+    if not headers or not isinstance(headers.get(PARTS), dict):
+        return None
+    parts = headers[PARTS]
+    buttons = tuple(
+        tuple((str(label), str(data)) for label, data in row) for row in parts.get("buttons", ())
+    )
+    replaces = parts.get("replaces")
+    return buttons, None if replaces is None else int(replaces)
 
 
 @dataclass(frozen=True)
