@@ -25,7 +25,7 @@ from bot.channels.telegram.sending import TelegramSender, set_commands
 from bot.config import Settings
 from bot.envelope import Sender
 from bot.errors import ConfigError
-from bot.people.personal_data import prune
+from bot.people.retention import prune
 from bot.people.subscriptions import unsubscribe_by_digest_token
 from bot.pipeline.delivery import WORKER as delivery_worker
 from bot.pipeline.delivery import Delivery

@@ -25,7 +25,6 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 
 from bot.app import Portal
 from bot.config import Settings
@@ -33,6 +32,7 @@ from bot.doorbell import Doorbell
 from bot.errors import ConfigError
 from bot.part import EX_CONFIG
 from bot.runner import PARTS, parts_for
+from bot.slots import Slot, listening_socket
 from store import inbox, outbox
 from store.base import utcnow
 from store.db import transaction
@@ -42,39 +42,6 @@ log = logging.getLogger(__name__)
 STOP_GRACE = 30.0  # seconds a part may take to stop before it is killed
 QUICK_DEATH = 10.0  # a part that dies sooner than this after its start is restarted more slowly
 LONGEST_PAUSE = 30.0  # the longest wait before a restart
-
-
-@dataclass
-class Slot:
-    """One process of `portal run`: its part's name ("processor-2"), and its process if any."""
-
-    name: str
-    process: subprocess.Popen[bytes] | None = None
-    status: int | None = None  # read end of the pipe on which the part says what it handles
-    pending: bytes = b""
-    handling: tuple[int, float] | None = None  # inbox item id, since (monotonic)
-    started: float = 0.0
-    quick_deaths: int = 0
-    start_at: float = 0.0
-    verdicts: list[tuple[int, str]] = field(default_factory=list)  # for its next process
-
-    @property
-    def kind(self) -> str:
-        return self.name.split("-")[0]
-
-    @property
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-
-def listening_socket(address: str) -> socket.socket:
-    """A listening TCP socket on host:port (port 0: a free one), kept across part restarts."""
-    host, _, port = address.rpartition(":")
-    host = host.strip("[]") or "127.0.0.1"
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.create_server((host, int(port)), family=family, backlog=128)
-    sock.set_inheritable(True)
-    return sock
 
 
 class Supervisor:
@@ -227,17 +194,9 @@ class Supervisor:
     def _read_status(self, slot: Slot) -> None:
         assert slot.status is not None
         try:
-            chunk = os.read(slot.status, 4096)
+            slot.heard(os.read(slot.status, 4096))
         except BlockingIOError:
             return
-        slot.pending += chunk
-        *lines, slot.pending = slot.pending.split(b"\n")
-        for line in lines:
-            word, _, value = line.decode("ascii", "replace").partition(" ")
-            if word == "begin" and value.isdigit():
-                slot.handling = (int(value), time.monotonic())
-            elif word == "end":
-                slot.handling = None
 
     def _stop_overdue(self) -> None:
         limit = self.settings.processing_timeout

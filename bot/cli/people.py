@@ -8,7 +8,7 @@ import json
 import click
 
 from bot.cli.base import session_for, table
-from bot.people import personal_data, registry
+from bot.people import erasure, export, registry
 from store.base import utcnow
 from store.people import focal_points
 from store.people import secretariat as secretariat_members
@@ -88,7 +88,7 @@ def remove_focal_point(ctx: click.Context, email: str, actor_name: str | None) -
 def export_person(ctx: click.Context, email: str) -> None:
     """Print as JSON all we hold about the person with EMAIL (mail as metadata only)."""
     with session_for(ctx) as session:
-        data = personal_data.export(session, email)
+        data = export.export(session, email)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
@@ -103,7 +103,7 @@ def erase_person(ctx: click.Context, email: str, yes: bool) -> None:
             f"Erase {email} and everything held about them? This cannot be undone", abort=True
         )
     with session_for(ctx) as session:
-        done = personal_data.erase(session, email, by=f"cli:{getpass.getuser()}", now=utcnow())
+        done = erasure.erase(session, email, by=f"cli:{getpass.getuser()}", now=utcnow())
     click.echo(str(done))
 
 

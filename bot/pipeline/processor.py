@@ -16,7 +16,7 @@ from bot.envelope import Inbound
 from bot.errors import UnreadableMessage
 from bot.pipeline.handle import handle
 from bot.pipeline.reading import read_inbound
-from bot.pipeline.unreadable import quarantine_unreadable
+from bot.pipeline.unreadable import quarantine_unreadable, unread
 from store import inbox
 from store.base import utcnow
 from store.db import transaction
@@ -128,14 +128,7 @@ class Processor:
         inbound = _read_or_none(item) if readable else None
         if inbound is None:
             log.info("inbox item %d: unreadable, answering the envelope sender", item.id)
-            inbound = Inbound(
-                channel=item.channel,
-                sender=item.sender,
-                subject="",
-                text="",
-                message_id=item.message_id,
-                automatic=None if item.sender else "bounce (null sender)",
-            )
+            inbound = unread(item)
         if inbound.automatic or not inbound.sender:
             return
         ctx = Context(session, self.settings, inbound, person=None, inbox_item_id=item.id)

@@ -43,18 +43,23 @@ def _quarantine(
         if automatic or not item.sender:
             log.info("inbox item %d: not answered (%s)", item_id, automatic or "no sender")
             return
-        inbound = Inbound(
-            channel=item.channel,
-            sender=item.sender,
-            subject="",
-            text="",
-            message_id=item.message_id,
-        )
         person = person_by_email(session, item.sender)
-        ctx = Context(session, settings, inbound, person, inbox_item_id=item.id)
+        ctx = Context(session, settings, unread(item), person, inbox_item_id=item.id)
         ctx.reply("unreadable", problem=error.problem, limit=error.limit, error_key="unreadable")
 
 
 def _automatic(item: inbox.InboxItem) -> str | None:
     """Why the message must not be answered, as its channel tells without reading it whole."""
     return front_of(item.channel).automatic(item)
+
+
+def unread(item: inbox.InboxItem) -> Inbound:
+    """What is known of an item without reading it again: who sent it, and its Message-ID."""
+    return Inbound(
+        channel=item.channel,
+        sender=item.sender,
+        subject="",
+        text="",
+        message_id=item.message_id,
+        automatic=None if item.sender else "bounce (null sender)",
+    )

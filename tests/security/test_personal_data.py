@@ -14,7 +14,7 @@ from bot.app import Portal
 from bot.cli import cli
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.people.personal_data import prune
+from bot.people.retention import prune
 from store.audit import AuditEntry
 from store.db import transaction
 from store.inbox import DONE, FAILED, NEW, InboxItem, store_message
