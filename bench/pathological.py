@@ -20,6 +20,7 @@ from multiprocessing.connection import Connection
 from bench.cli import finish, options, quiet, say
 from bench.table import Row, verdict
 from bot import commands
+from bot.app import wire_channels
 from bot.errors import UnreadableMessage
 from bot.parsing.parser import parse_submission
 from bot.pipeline.reading import read_inbound
@@ -142,6 +143,7 @@ def main() -> None:
     parser.add_argument("--kinds", default="", help="comma-separated kinds (default: all)")
     args = parser.parse_args()
     quiet()
+    wire_channels()  # the readers of each channel, inherited by the forked readings
     chosen = [k for k in KINDS if not args.kinds or k.name in args.kinds.split(",")]
     table: list[Row] = []
     for kind in chosen:

@@ -10,7 +10,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.channels.email.front import EmailFront
+from bot.channels.telegram.front import TelegramFront
 from bot.config import Settings
+from bot.pipeline import fronts
 from bot.reference import load_reference_actors
 from store import migrate
 from store.db import make_engine, make_sessionmaker, transaction
@@ -32,6 +35,7 @@ class Portal:
         settings.home.mkdir(parents=True, exist_ok=True)
         if not settings.secret_key:
             settings = settings.with_changes(secret_key=_kept_secret(settings.home))
+        wire_channels()
         engine = make_engine(settings.effective_database_url)
         return cls(settings, engine, make_sessionmaker(engine))
 
@@ -53,6 +57,12 @@ class Portal:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def wire_channels() -> None:
+    """Give the core each channel's front: how it reads its messages and admits their senders."""
+    fronts.register("email", EmailFront())
+    fronts.register("telegram", TelegramFront())
 
 
 def _kept_secret(home: Path) -> str:

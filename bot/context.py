@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot import tokens
 from bot.config import Settings
-from bot.envelope import Inbound, Outbound
+from bot.envelope import Buttons, Inbound, Outbound, outbox_item
 from bot.render import render
 from store.audit import AuditEntry
 from store.base import utcnow
@@ -66,8 +66,8 @@ class Context:
         """Answer the sender on their channel, threaded to their message.
 
         `about` binds the reply token (default: this inbox item). With `error_key`, the same
-        kind of error reply goes to an address at most once a day. In Telegram, `buttons` add
-        an inline keyboard and `edit_message_id` replaces that message instead of sending one.
+        kind of error reply goes to an address at most once a day. `buttons` go with it where
+        the channel has buttons, and it replaces the message `edit_message_id` where it can.
         """
         recipient = self.inbound.answer_to
         if error_key and error_reply_sent_since(
@@ -78,13 +78,7 @@ class Context:
         subject, body = render(template, self.language, **self.common(self.language), **context)
         if about is None and self.inbox_item_id is not None:
             about = ("i", self.inbox_item_id)
-        headers: dict[str, Any] = {}
-        if self.inbound.channel == "telegram":
-            body = f"{subject}\n\n{body}"
-            if buttons:
-                headers["reply_markup"] = keyboard(buttons)
-            if edit_message_id is not None:
-                headers["edit_message_id"] = edit_message_id
+        threaded = self.inbound.channel == "email"  # mail threads by Message-ID
         item = self.enqueue(
             Outbound(
                 channel=self.inbound.channel,
@@ -92,11 +86,12 @@ class Context:
                 kind=template,
                 subject=subject,
                 body=body,
-                in_reply_to=self.inbound.message_id if self.inbound.channel == "email" else None,
+                in_reply_to=self.inbound.message_id if threaded else None,
                 references=(*self.inbound.references, *filter(None, [self.inbound.message_id]))
-                if self.inbound.channel == "email"
+                if threaded
                 else (),
-                headers=headers,
+                buttons=_rows(buttons),
+                replaces=edit_message_id,
             ),
             about=about,
         )
@@ -113,35 +108,39 @@ class Context:
         by_email: bool = False,
         **context: Any,
     ) -> OutboxItem | None:
-        """Tell another person: in Telegram when they linked it (with `buttons`, if any),
-        else (or when `by_email`) by email, to their first registered address."""
+        """Tell another person: in Telegram when they linked it, else (or when `by_email`) by
+        email, to their first registered address; `buttons` go where the channel has them."""
         subject, body = render(
             template, person.language, **self.common(person.language, person), **context
         )
         telegram = person.telegram_id and person.telegram_active and self.settings.telegram_token
         if telegram and not by_email:
-            headers = {"reply_markup": keyboard(buttons)} if buttons else {}
             return self.enqueue(
                 Outbound(
                     channel="telegram",
                     recipient=str(person.telegram_id),
                     kind=template,
                     subject=subject,
-                    body=f"{subject}\n\n{body}",
-                    headers=headers,
+                    body=body,
+                    buttons=_rows(buttons),
                 )
             )
         if person.email is None:
             return None
         return self.enqueue(
             Outbound(
-                channel="email", recipient=person.email, kind=template, subject=subject, body=body
+                channel="email",
+                recipient=person.email,
+                kind=template,
+                subject=subject,
+                body=body,
+                buttons=_rows(buttons),
             ),
             about=about,
         )
 
     def enqueue(self, outbound: Outbound, about: tuple[str, int] | None = None) -> OutboxItem:
-        headers: dict[str, Any] = dict(outbound.headers)
+        headers = dict(outbound.headers)
         if outbound.in_reply_to:
             headers["In-Reply-To"] = outbound.in_reply_to
         if outbound.references:
@@ -155,16 +154,11 @@ class Context:
                 outbound.recipient,
                 self.now,
             )
-        item = OutboxItem(
-            channel=outbound.channel,
-            recipient=outbound.recipient,
-            kind=outbound.kind,
-            subject=outbound.subject,
-            body=outbound.body,
-            headers=headers,
+        item = outbox_item(
+            replace(outbound, headers=headers),
             message_id=f"<{uuid.uuid4().hex}@{self.settings.domain}>",
-            inbox_item_id=self.inbox_item_id,
             created_at=self.now,
+            inbox_item_id=self.inbox_item_id,
         )
         self.session.add(item)
         self.sent.append(item)
@@ -202,10 +196,6 @@ class Context:
         }
 
 
-def keyboard(rows: list[list[tuple[str, str]]]) -> dict[str, Any]:
-    """An inline keyboard: rows of (label, callback data)."""
-    return {
-        "inline_keyboard": [
-            [{"text": text, "callback_data": data} for text, data in row] for row in rows
-        ]
-    }
+def _rows(buttons: list[list[tuple[str, str]]] | None) -> Buttons:
+    """Rows of (label, what pressing it says), as an Outbound keeps them."""
+    return tuple(tuple(row) for row in buttons or ())

@@ -1,16 +1,27 @@
-"""Channel-neutral messages: what came in (Inbound) and what we owe someone (Outbound)."""
+"""Channel-neutral messages: what came in (Inbound), what we owe someone (Outbound), and what
+the core asks of a channel about each (Front, Sender)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from store.outbox import OutboxItem
+
+if TYPE_CHECKING:
+    from bot.commands.base import Command
+    from bot.context import Context
+    from store.inbox import InboxItem
+
+Buttons = tuple[tuple[tuple[str, str], ...], ...]  # rows of (label, what pressing it says)
 
 
 @dataclass(frozen=True)
 class Inbound:
     """A message as the processor sees it, whatever channel brought it."""
 
-    channel: str  # "email" | "telegram"
+    channel: str  # "email" | "telegram" | "memory"
     sender: str  # the address (or telegram user id) the message says it is from
     subject: str
     text: str  # plain text, quotes and signatures stripped
@@ -33,7 +44,13 @@ class Inbound:
 
 @dataclass(frozen=True)
 class Outbound:
-    """A reply, notification or digest, written to the outbox in the same transaction."""
+    """A reply, notification or digest, written to the outbox in the same transaction.
+
+    Its parts are neutral: each channel's sender gives them its own form (Telegram joins the
+    subject and the body and makes `buttons` an inline keyboard; email composes a MIME message
+    with the `html` alternative). `replaces` is the channel's id of an earlier message this one
+    takes the place of (Telegram edits it); `headers` are the channel's own, as they are sent.
+    """
 
     channel: str
     recipient: str
@@ -43,3 +60,89 @@ class Outbound:
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
     headers: dict[str, Any] = field(default_factory=dict)
+    html: str | None = None
+    buttons: Buttons = ()
+    replaces: int | None = None
+
+
+PARTS = "outbound"
+"""The key of an outbox item's headers that holds its neutral parts (buttons, replaces). Its
+presence says the item was written in the neutral form: subject and body apart. An item without
+it was written before (a Telegram one with the subject joined to its body and its keyboard as
+`reply_markup`), and is delivered as it was written."""
+
+
+def stored_headers(outbound: Outbound) -> dict[str, Any]:
+    """The headers an outbox item keeps: the channel's own, and the neutral parts (as JSON)."""
+    parts: dict[str, Any] = {}
+    if outbound.buttons:
+        parts["buttons"] = [[[label, data] for label, data in row] for row in outbound.buttons]
+    if outbound.replaces is not None:
+        parts["replaces"] = outbound.replaces
+    return {**outbound.headers, PARTS: parts}
+
+
+def outbox_item(
+    outbound: Outbound, *, message_id: str, created_at: datetime, inbox_item_id: int | None = None
+) -> OutboxItem:
+    """The outbox row that keeps `outbound` until its channel delivers it."""
+    return OutboxItem(
+        channel=outbound.channel,
+        recipient=outbound.recipient,
+        kind=outbound.kind,
+        subject=outbound.subject,
+        body=outbound.body,
+        html=outbound.html,
+        headers=stored_headers(outbound),
+        message_id=message_id,
+        inbox_item_id=inbox_item_id,
+        created_at=created_at,
+    )
+
+
+def neutral_parts(headers: dict[str, Any] | None) -> tuple[Buttons, int | None] | None:
+    """The buttons and the replaced message an item was written with; None: an item written
+    before the neutral form, in its channel's own form."""
+    if not headers or not isinstance(headers.get(PARTS), dict):
+        return None
+    parts = headers[PARTS]
+    buttons = tuple(
+        tuple((str(label), str(data)) for label, data in row) for row in parts.get("buttons", ())
+    )
+    replaces = parts.get("replaces")
+    return buttons, None if replaces is None else int(replaces)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The command a message asks for, as its channel reads it; `command` None: a word that
+    names no command (answered with HELP)."""
+
+    command: Command | None
+    args: str = ""
+
+
+class Front(Protocol):
+    """A channel's front door: how it reads what it kept, and what it checks before the core
+    dispatches (bot.pipeline.handle). Registered by the wiring (bot.pipeline.fronts)."""
+
+    def read(self, item: InboxItem) -> Inbound:
+        """The kept item as an Inbound; raise bot.errors.UnreadableMessage past the limits."""
+
+    def automatic(self, item: InboxItem) -> str | None:
+        """Why the item must not be answered, found without reading it whole (it may be what
+        could not be read)."""
+
+    def admit(self, ctx: Context, item: InboxItem) -> str | None:
+        """Find the sender (ctx.person) and what they replied to (ctx.about); return the
+        outcome when the channel answered the message itself or refused it, else None."""
+
+    def command(self, ctx: Context) -> Asked | None:
+        """The command the message asks for; None when it names none (maybe a submission)."""
+
+
+class Sender(Protocol):
+    """What the core asks of a channel going out: deliver an outbox item."""
+
+    async def deliver(self, item: OutboxItem) -> None:
+        """Deliver the item; raise bot.errors.DeliveryError to have it retried later."""

@@ -16,7 +16,6 @@ from telegram.error import TelegramError
 
 from bot.app import Portal
 from bot.channels import http
-from bot.channels.base import Sender
 from bot.channels.email.sending import EmailSender, MaildirSender, RelaySender
 from bot.channels.email.smtp import SubmissionHandler, start_server
 from bot.channels.telegram import webhook as telegram_webhook
@@ -24,6 +23,7 @@ from bot.channels.telegram.menu import commands_by_language
 from bot.channels.telegram.polling import ALLOWED_UPDATES, TelegramPoller, make_bot
 from bot.channels.telegram.sending import TelegramSender, set_commands
 from bot.config import Settings
+from bot.envelope import Sender
 from bot.errors import ConfigError
 from bot.people.retention import prune
 from bot.people.subscriptions import unsubscribe_by_digest_token

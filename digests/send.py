@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot import tokens
 from bot.config import Settings
+from bot.envelope import Outbound, outbox_item
 from bot.records.views import vocabulary
 from digests.build import Recipient, build
 from digests.caps import Digest, shorten
@@ -237,21 +238,18 @@ def _item(
     shown: Letter,
     now: datetime,
 ) -> OutboxItem:
-    item = OutboxItem(
+    email = recipient.channel == "email"
+    digest = Outbound(
         channel=recipient.channel,
         recipient=recipient.address,
         kind="digest",
         subject=shown.subject,
         body=shown.body,
-        message_id=f"<digest.{row.id}.{uuid.uuid4().hex[:12]}@{settings.domain}>",
-        created_at=now,
+        html=shown.html if email else None,
+        headers=list_headers(settings, row, recipient.address, now) if email else {},
     )
-    if recipient.channel == "telegram":  # a chat message has no subject line of its own
-        item.body = f"{item.subject}\n\n{item.body}"
-    if recipient.channel == "email":
-        item.html = shown.html
-        item.headers = list_headers(settings, row, recipient.address, now)
-    return item
+    message_id = f"<digest.{row.id}.{uuid.uuid4().hex[:12]}@{settings.domain}>"
+    return outbox_item(digest, message_id=message_id, created_at=now)
 
 
 def list_headers(

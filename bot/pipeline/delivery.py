@@ -8,7 +8,7 @@ import socket
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.base import Sender
+from bot.envelope import Sender
 from bot.errors import DeliveryError, RecipientGone
 from store import outbox
 from store.base import utcnow

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import logging
-from email.parser import BytesHeaderParser
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.email.reading import automatic_reason
 from bot.config import Settings
 from bot.context import Context
 from bot.envelope import Inbound
 from bot.errors import UnreadableMessage
+from bot.pipeline.fronts import front_of
 from store import inbox
 from store.db import transaction
 from store.people import person_by_email
@@ -50,9 +49,8 @@ def _quarantine(
 
 
 def _automatic(item: inbox.InboxItem) -> str | None:
-    """Why the message must not be answered, from its header alone, read without decoding
-    (compat32 leaves header values as they are: linear, whatever their size)."""
-    return automatic_reason(BytesHeaderParser().parsebytes(item.raw), item.sender)
+    """Why the message must not be answered, as its channel tells without reading it whole."""
+    return front_of(item.channel).automatic(item)
 
 
 def unread(item: inbox.InboxItem) -> Inbound:

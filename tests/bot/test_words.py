@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 
 from bot import commands
+from bot.channels.email.front import READ_ONLY
 from bot.channels.telegram.menu import commands_by_language
 from bot.parsing.language import _MARKERS, detect_language
 from bot.parsing.normalise import fold
 from bot.parsing.parser import LABELS
-from bot.pipeline.handle import READ_ONLY
 from bot.render import LANGUAGES
 from bot.words import WORDS_FILE, WordsError, load
 from tests.bot.test_templates import help_context, text_of

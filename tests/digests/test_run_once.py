@@ -12,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.app import Portal
+from bot.channels.telegram.sending import telegram_form
+from bot.envelope import PARTS
 from bot.records.views import RecordView
 from digests.build import Facts, Filters, MatchFacts, News, Recipient, build, index_matches
 from digests.send import ensure_period
@@ -163,8 +165,10 @@ def test_a_telegram_and_an_email_reader_of_the_same_digest_each_get_their_form(
     sent = digests(published)
     mail, chat = sent["everything@watch.example"], sent["424242"]
     assert mail.subject == chat.subject == "Your weekly digest (2026-W48): 3 items"
-    assert chat.body == f"{mail.subject}\n\n{mail.body}"  # a chat message carries its subject
-    assert not chat.html and not chat.headers
+    assert chat.body == mail.body  # kept in the neutral form, the subject apart
+    text, keyboard, replaces = telegram_form(chat)  # as the Telegram sender sends it
+    assert (text, keyboard, replaces) == (f"{mail.subject}\n\n{mail.body}", None, None)
+    assert not chat.html and chat.headers == {PARTS: {}}  # no list headers, no buttons
     assert mail.html and mail.headers["List-Id"] == "Cooperation Portal digest <digest.portal.test>"
     assert mail.message_id != chat.message_id
 

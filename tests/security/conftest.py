@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.app import Portal
 from bot.channels.email.authentication import DnsLookup
+from bot.channels.email.front import EmailFront
 from bot.channels.email.reading import parse_bytes
 from bot.config import Settings
 from bot.people import registry
@@ -88,7 +89,9 @@ def deliver(
             raw=raw,
         )
         assert created
-        outcome = handle(session, settings or portal.settings, item, dnsfunc=dnsfunc)
+        outcome = handle(
+            session, settings or portal.settings, item, front=EmailFront(dnsfunc=dnsfunc)
+        )
         finish(item, outcome)
         item_id = item.id
     with portal.sessions() as session:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import aiosmtplib
 
+from bot.envelope import PARTS
 from bot.errors import DeliveryError, RecipientGone
 from store.outbox import OutboxItem
 
@@ -42,6 +43,8 @@ def compose(item: OutboxItem, *, from_name: str, from_address: str) -> EmailMess
     message["Reply-To"] = from_address
     message["X-Portal-Outbox-Id"] = str(item.id)
     for name, value in item.headers.items():
+        if name == PARTS:  # the neutral parts: a mail has no buttons, and replaces nothing
+            continue
         del message[name]
         message[name] = one_line(value) if isinstance(value, str) else value
     readable = max(map(len, item.body.encode().splitlines() or [b""])) <= 900

@@ -1,13 +1,17 @@
 """Telegram out: outbox items become messages, edits or callback answers; commands are set.
 
-An outbox item for Telegram has channel "telegram", recipient the chat id, body plain text
-(sent without parse_mode), and in `headers` at most one of these shapes:
+An outbox item for Telegram has channel "telegram", recipient the chat id, and is sent as plain
+text (without parse_mode). Written in the neutral form (bot.envelope.PARTS in its headers), its
+subject and body are joined into one text, its buttons become an inline keyboard and the message
+it replaces is edited (editMessageText instead of sendMessage). Written before that form, its body
+is the whole text and its `headers` hold the Telegram shapes themselves, delivered as they are:
 
     {"reply_markup": {"inline_keyboard": [[{"text": ..., "callback_data": ...}]]}}
-    {"edit_message_id": 42}                      editMessageText instead of sendMessage
-    {"callback_query_id": "...", "alert": true}  answerCallbackQuery, the body as its text
+    {"edit_message_id": 42}
 
-(reply_markup may go with edit_message_id.) Errors, as bot.pipeline.delivery sees them:
+(reply_markup may go with edit_message_id.) In either form, {"callback_query_id": "...",
+"alert": true} in `headers` makes it an answerCallbackQuery, the body as its text.
+Errors, as bot.pipeline.delivery sees them:
 
     DeliveryError        flood control beyond one short wait, network errors, refusals
     └── RecipientGone    403: the user blocked the bot or is gone; retrying will not help
@@ -26,6 +30,7 @@ from telegram.constants import CallbackQueryLimit, MessageLimit
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 
 from bot.channels.telegram.polling import retry_after_seconds
+from bot.envelope import Buttons, neutral_parts
 from bot.errors import DeliveryError, RecipientGone
 from store.outbox import OutboxItem
 
@@ -56,12 +61,11 @@ class TelegramSender:
             )
             log.info("outbox item %d delivered (callback answer)", item.id)
             return
-        parts = split_text(item.body)
+        text, markup, edit = telegram_form(item)
+        parts = split_text(text)
         if not parts:
             raise DeliveryError("the text is empty; Telegram sends no empty message")
         chat_id = _chat_id(item.recipient)
-        markup = _markup(headers.get("reply_markup"))
-        edit = headers.get("edit_message_id")
         for number, part in enumerate(parts):
             extra: dict[str, Any] = {}
             if markup is not None and number == len(parts) - 1:
@@ -71,7 +75,7 @@ class TelegramSender:
                     item,
                     self.bot.edit_message_text,
                     chat_id=chat_id,
-                    message_id=int(edit),
+                    message_id=edit,
                     text=part,
                     **extra,
                 )
@@ -121,6 +125,27 @@ async def set_commands(bot: Bot, commands_by_language: dict[str, list[tuple[str,
             [BotCommand(name, description) for name, description in commands],
             language_code=language or None,
         )
+
+
+def telegram_form(item: OutboxItem) -> tuple[str, InlineKeyboardMarkup | None, int | None]:
+    """The text, the keyboard and the message to edit (if any) an item is sent as."""
+    headers = item.headers or {}
+    neutral = neutral_parts(headers)
+    if neutral is None:  # written before the neutral form: already in Telegram's own
+        edit = headers.get("edit_message_id")
+        return item.body, _markup(headers.get("reply_markup")), None if edit is None else int(edit)
+    buttons, replaces = neutral
+    text = f"{item.subject}\n\n{item.body}"  # a chat message has no subject line of its own
+    return text, _markup(keyboard(buttons)) if buttons else None, replaces
+
+
+def keyboard(buttons: Buttons) -> dict[str, Any]:
+    """An inline keyboard: rows of (label, callback data)."""
+    return {
+        "inline_keyboard": [
+            [{"text": text, "callback_data": data} for text, data in row] for row in buttons
+        ]
+    }
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:

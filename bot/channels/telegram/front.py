@@ -1,4 +1,4 @@
-"""Telegram messages and button presses: the same commands as email, plus guided forms."""
+"""Telegram's front door: conversation state, guided forms and buttons; then the shared commands."""
 
 from __future__ import annotations
 
@@ -6,57 +6,70 @@ from dataclasses import replace
 
 from bot import commands
 from bot.channels.telegram import forms as telegram_forms
+from bot.channels.telegram.reading import read_update
 from bot.commands.help import send_help
 from bot.commands.submit import submit
 from bot.context import Context
-from bot.envelope import Inbound, Outbound
+from bot.envelope import Asked, Inbound, Outbound
 from bot.parsing.parser import parse_submission
 from bot.people import linking
 from bot.people.registry import LANGUAGES
 from bot.records.review import confirm, reject
 from bot.render import render
+from store.inbox import InboxItem
 from store.people import person_by_telegram
 from store.telegram import Conversation, conversation_of
 
 
-def handle(ctx: Context) -> str:
-    user_id = int(ctx.inbound.sender)
-    ctx.person = person_by_telegram(ctx.session, user_id)
-    if ctx.inbound.callback_id:
-        return _press(ctx, user_id)
-    text = ctx.inbound.text.strip()
+class TelegramFront:
+    def read(self, item: InboxItem) -> Inbound:
+        return read_update(item.raw)
+
+    def automatic(self, item: InboxItem) -> str | None:
+        return None  # an update is small JSON: reading it whole is what tells
+
+    def admit(self, ctx: Context, item: InboxItem) -> str | None:
+        """Buttons, /start, /cancel, /language, the guided forms: answered here."""
+        user_id = int(ctx.inbound.sender)
+        ctx.person = person_by_telegram(ctx.session, user_id)
+        if ctx.inbound.callback_id:
+            return _press(ctx, user_id)
+        text = ctx.inbound.text.strip()
+        word, args = _command_word(text)
+        if word == "/start":
+            return _start(ctx, user_id, args.strip())
+        if word == "/cancel":
+            return telegram_forms.cancel(ctx, user_id)
+        if word == "/language":
+            return _language(ctx, args.strip().lower())
+        if not word and telegram_forms.expired(ctx, user_id):
+            return "form expired"
+        form = telegram_forms.current(ctx, user_id) if not word else None
+        if form is not None:
+            return (
+                _reason(ctx, form, text)
+                if form.kind == "reject"
+                else (telegram_forms.answer_text(ctx, form, text))
+            )
+        if word in ("/need", "/offer") and ctx.person is not None:
+            if parse_submission(args).submission.fields:
+                ctx.inbound = _with_text(ctx, args)
+                return submit(ctx, word[1:])
+            return telegram_forms.start(ctx, user_id, word[1:])
+        return None
+
+    def command(self, ctx: Context) -> Asked | None:
+        """A /word names the command; plain text names none (a submission, or HELP)."""
+        word, args = _command_word(ctx.inbound.text.strip())
+        if not word:
+            return None
+        return Asked(commands.find(word[1:]), args.strip())
+
+
+def _command_word(text: str) -> tuple[str, str]:
+    """The /word the text starts with (lower case, without @botname), or "", and the rest."""
     word, _, args = text.partition(" ")
-    word = word.split("@")[0].lower() if word.startswith("/") else ""
-    if word == "/start":
-        return _start(ctx, user_id, args.strip())
-    if word == "/cancel":
-        return telegram_forms.cancel(ctx, user_id)
-    if word == "/language":
-        return _language(ctx, args.strip().lower())
-    if not word and telegram_forms.expired(ctx, user_id):
-        return "form expired"
-    form = telegram_forms.current(ctx, user_id) if not word else None
-    if form is not None:
-        return (
-            _reason(ctx, form, text)
-            if form.kind == "reject"
-            else (telegram_forms.answer_text(ctx, form, text))
-        )
-    if word in ("/need", "/offer") and ctx.person is not None:
-        if parse_submission(args).submission.fields:
-            ctx.inbound = _with_text(ctx, args)
-            return submit(ctx, word[1:])
-        return telegram_forms.start(ctx, user_id, word[1:])
-    if word == "/help":
-        return send_help(ctx)
-    found = commands.find(word[1:]) if word else None
-    if found is not None:
-        if found.secretariat_only and not ctx.is_secretariat:
-            return send_help(ctx)
-        return found.action(ctx, args.strip())
-    if not word and parse_submission(text).submission.fields:
-        return submit(ctx, None)
-    return send_help(ctx)
+    return (word.split("@")[0].lower() if word.startswith("/") else ""), args
 
 
 def _start(ctx: Context, user_id: int, code: str) -> str:
