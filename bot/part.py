@@ -28,7 +28,8 @@ from bot.app import Portal
 from bot.config import Settings
 from bot.doorbell import Doorbell
 from bot.logs import configure
-from bot.runner import PARTS, Service, Shared, parts_for, run_services
+from bot.runner import PARTS, parts_for
+from bot.services import Service, Shared, run_services
 
 log = logging.getLogger(__name__)
 

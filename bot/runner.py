@@ -5,13 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import socket
-from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
 
-from sqlalchemy.exc import DBAPIError
 from telegram.error import TelegramError
 
 from bot.app import Portal
@@ -33,6 +28,7 @@ from bot.pipeline.intake import GroupCommit, keeper
 from bot.pipeline.processor import WORKER as processor_worker
 from bot.pipeline.processor import Processor
 from bot.records.renewal import remind_and_expire
+from bot.services import Service, Shared, nap, outliving_the_database
 from bot.site import build_site, site_fingerprint
 from digests import schedule
 from digests.period import period_of
@@ -41,42 +37,6 @@ from digests.send import ensure_period
 from store.base import utcnow
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-POLL_SECONDS = 2.0
-
-
-class Bell(Protocol):
-    """An `asyncio.Event` in one process, a `bot.doorbell.Doorbell` across processes."""
-
-    def set(self) -> None: ...
-    async def wait(self) -> Any: ...
-    def clear(self) -> None: ...
-
-
-@dataclass
-class Shared:
-    """What the services of one process share: the bells that let one service nudge the next
-    instead of waiting for its poll, and what the supervisor hands down to a part."""
-
-    inbox: Bell = field(default_factory=asyncio.Event)
-    outbox: Bell = field(default_factory=asyncio.Event)
-    sockets: dict[str, socket.socket] = field(default_factory=dict)  # "smtp", "http": listening
-    watch: Callable[[int | None], None] | None = None  # told which inbox item is being handled
-    verdicts: list[tuple[int, str]] = field(default_factory=list)  # items to give up at start
-    worker: str = ""  # who claims items here ("host:home:processor-1"); empty: the default
-
-
-Service = Callable[[Portal, asyncio.Event, Shared], Coroutine[Any, Any, None]]
-
-
-async def nap(event: Bell, stop: asyncio.Event) -> None:
-    """Wait until `event` (or `stop`) is set, or POLL_SECONDS pass; then clear `event`."""
-    waiters = [asyncio.ensure_future(event.wait()), asyncio.ensure_future(stop.wait())]
-    await asyncio.wait(waiters, timeout=POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
-    for waiter in waiters:
-        waiter.cancel()
-    event.clear()
 
 
 async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
@@ -204,15 +164,6 @@ async def scheduler_service(portal: Portal, stop: asyncio.Event, wake: Shared) -
         scheduler.shutdown(wait=False)
 
 
-async def outliving_the_database(what: str, work: Awaitable[T]) -> T | None:
-    """Do `work`; if the database is down or refuses, say so and return None (tried later)."""
-    try:
-        return await work
-    except DBAPIError as exc:
-        log.warning("%s put off: the database cannot be used (%s)", what, exc.orig)
-        return None
-
-
 async def http_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
     """One-click unsubscribe for digests (the links need PORTAL_PUBLIC_URL to point here)."""
     settings = portal.settings
@@ -303,26 +254,3 @@ def parts_for(settings: Settings) -> dict[str, list[Service]]:
 def services_for(portal: Portal) -> list[Service]:
     """Every service of `portal run`, to run in one process (the tests' harness does)."""
     return [service for part in parts_for(portal.settings).values() for service in part]
-
-
-async def run_services(
-    portal: Portal, services: list[Service], stop: asyncio.Event, shared: Shared | None = None
-) -> None:
-    """Run services until `stop` is set or one of them fails; then stop them all."""
-    wake = shared or Shared()
-    tasks = [
-        asyncio.create_task(service(portal, stop, wake), name=service.__name__)
-        for service in services
-    ]
-    waiter = asyncio.create_task(stop.wait(), name="stop")
-    done, _ = await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
-    stop.set()
-    results = await asyncio.gather(*tasks, return_exceptions=True)
-    waiter.cancel()
-    failed = False
-    for task, result in zip(tasks, results, strict=True):
-        if isinstance(result, Exception):
-            failed = True
-            log.error("service %s failed", task.get_name(), exc_info=result)
-    if failed:
-        raise SystemExit(1)

@@ -111,7 +111,7 @@ def running(
 
     Its workers poll often, as changes made outside (the CLI, the tests) only show by polling.
     """
-    monkeypatch.setattr("bot.runner.POLL_SECONDS", 0.1)
+    monkeypatch.setattr("bot.services.POLL_SECONDS", 0.1)
     live = Portal.open(settings.with_changes(smtp_listen=f"127.0.0.1:{free_port()}"))
     server = RunningPortal(live).start()
     yield server

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import Portal
-from bot.runner import run_services, services_for
+from bot.runner import services_for
+from bot.services import run_services
 
 
 def free_port() -> int:

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import runner
+from bot import runner, services
 from bot.app import Portal
 from bot.channels.email.sending import EmailSender, MaildirSender, RelaySender
 from bot.pipeline.delivery import Delivery
@@ -124,7 +124,7 @@ def test_a_backlog_is_delivered_without_a_pause_between_batches(
     portal: Portal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """45 items are nine claims of 5: a worker that napped after each would take minutes."""
-    monkeypatch.setattr(runner, "POLL_SECONDS", 60.0)
+    monkeypatch.setattr(services, "POLL_SECONDS", 60.0)
     with transaction(portal.sessions) as session:
         for n in range(45):
             session.add(
@@ -140,7 +140,7 @@ def test_a_backlog_is_delivered_without_a_pause_between_batches(
 
     async def drain() -> float:
         stop = asyncio.Event()
-        worker = asyncio.create_task(runner.delivery_service(portal, stop, runner.Shared()))
+        worker = asyncio.create_task(runner.delivery_service(portal, stop, services.Shared()))
         started = time.monotonic()
         while len(read_maildir(portal.settings.home / "maildir")) < 45:
             assert time.monotonic() - started < 20, "the worker paused between batches"

@@ -40,7 +40,7 @@ def start_portal(
 ) -> Iterator[StartPortal]:
     """start_portal(before=None, **setting_changes) -> a started RunningPortal, stopped after
     the test; `before(portal)` runs on the new Portal before anything connects to it."""
-    monkeypatch.setattr("bot.runner.POLL_SECONDS", 0.1)
+    monkeypatch.setattr("bot.services.POLL_SECONDS", 0.1)
     focal_point(portal, "LAO", "vong@nra.example")
     started: list[RunningPortal] = []
 

@@ -27,7 +27,7 @@ OFFER = NPA_OFFER.replace("technical expertise, training", "technical expertise,
 @pytest.fixture
 def with_http(settings: Settings, portal: Portal, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """The running portal with its HTTP side, for one-click unsubscribe."""
-    monkeypatch.setattr("bot.runner.POLL_SECONDS", 0.1)
+    monkeypatch.setattr("bot.services.POLL_SECONDS", 0.1)
     http_port = free_port()
     live = Portal.open(
         settings.with_changes(

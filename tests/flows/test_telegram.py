@@ -41,7 +41,7 @@ def telegram_settings(settings: Settings, fake: FakeTelegram) -> Settings:
 
 
 def start(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> RunningPortal:
-    monkeypatch.setattr("bot.runner.POLL_SECONDS", 0.1)
+    monkeypatch.setattr("bot.services.POLL_SECONDS", 0.1)
     monkeypatch.setattr("bot.channels.telegram.polling.POLL_TIMEOUT", 1)
     return RunningPortal(Portal.open(settings)).start()
 

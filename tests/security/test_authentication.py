@@ -15,8 +15,8 @@ from bot.channels.email.authentication import (
     ambiguous_from,
     headers_of,
     organisational_domain,
-    parse_authentication_results,
 )
+from bot.channels.email.results import parse_authentication_results
 from bot.config import Settings
 from bot.render import LANGUAGES, render
 from store.base import utcnow

@@ -24,7 +24,7 @@ def records_in(site: Path) -> list[str]:
 def test_the_site_follows_the_records(
     settings: Settings, portal: Portal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.runner.POLL_SECONDS", 0.1)
+    monkeypatch.setattr("bot.services.POLL_SECONDS", 0.1)
     site = tmp_path / "public"
     live = Portal.open(
         settings.with_changes(smtp_listen=f"127.0.0.1:{free_port()}", site_dir=str(site))

@@ -15,7 +15,6 @@ needs is passed in). The verdict is one of:
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from email import policy
@@ -26,6 +25,7 @@ from email.utils import getaddresses
 import dkim
 from dkim.util import InvalidTagValueList, parse_tag_value
 
+from bot.channels.email.results import Result, trusted_results
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -41,13 +41,6 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 _SECOND_LEVEL = frozenset(
     {"ac", "co", "com", "edu", "gob", "gouv", "gov", "govt", "int", "mil", "net", "nic", "org"}
 )
-_RESINFO = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*(?:/\s*\d+\s*)?=\s*([A-Za-z0-9_.-]+)(.*)$", re.S)
-# A property starts where a word starts, and its names never give back what they took: each
-# character is read a bounded number of times, whatever the header holds.
-_PROPERTY = re.compile(
-    r"(?<![A-Za-z0-9_.-])([A-Za-z0-9_-]++)\s*\.\s*([A-Za-z0-9_.-]++)\s*=\s*"
-    r"(\"(?:[^\"\\]|\\.)*\"|[^\s;]+)"
-)
 
 
 @dataclass(frozen=True)
@@ -62,15 +55,6 @@ class Verdict:
         if self.status == FAIL:
             return f"refused: {self.method} fail"
         return "refused: unauthenticated"
-
-
-@dataclass(frozen=True)
-class Result:
-    """One `method=result` of an Authentication-Results header, with its properties."""
-
-    method: str
-    result: str
-    properties: dict[str, str]
 
 
 def headers_of(raw: bytes) -> Message:
@@ -114,107 +98,6 @@ def aligned(signing_domain: str, from_domain: str) -> bool:
     if not signing_domain or not from_domain:
         return False
     return organisational_domain(signing_domain) == organisational_domain(from_domain)
-
-
-# ---- Authentication-Results (RFC 8601) -----------------------------------------------------
-
-
-def without_comments(value: str) -> str:
-    """A header value with its (nested) comments blanked out, quoted strings kept."""
-    out: list[str] = []
-    depth = 0
-    quoted = False
-    escaped = False
-    for char in value:
-        if escaped:
-            escaped = False
-            if depth == 0:
-                out.append(char)
-            continue
-        if char == "\\":
-            escaped = True
-            if depth == 0:
-                out.append(char)
-            continue
-        if quoted:
-            quoted = char != '"'
-            out.append(char)
-        elif char == '"' and depth == 0:
-            quoted = True
-            out.append(char)
-        elif char == "(":
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-            if depth == 0:
-                out.append(" ")
-        elif depth == 0:
-            out.append(char)
-    return "".join(out)
-
-
-def _split(value: str) -> list[str]:
-    """Split on semicolons that are not inside a quoted string."""
-    parts: list[str] = []
-    current: list[str] = []
-    quoted = False
-    escaped = False
-    for char in value:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == '"':
-            quoted = not quoted
-        elif char == ";" and not quoted:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current))
-    return parts
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        return re.sub(r"\\(.)", r"\1", value[1:-1])
-    return value
-
-
-def parse_authentication_results(value: str) -> tuple[str, list[Result]]:
-    """(authserv-id, results) of one header value; ("", []) when it cannot be read."""
-    parts = _split(" ".join(without_comments(value).split()))
-    head = parts[0].split()
-    if not head:
-        return "", []
-    results: list[Result] = []
-    for part in parts[1:]:
-        found = _RESINFO.match(part)
-        if found is None:  # "none", or something we do not read
-            continue
-        properties = {
-            f"{ptype.lower()}.{name.lower()}": _unquote(pvalue)
-            for ptype, name, pvalue in _PROPERTY.findall(found.group(3))
-        }
-        results.append(Result(found.group(1).lower(), found.group(2).lower(), properties))
-    return _unquote(head[0]).lower(), results
-
-
-def trusted_results(message: Message, authserv_id: str) -> list[Result] | None:
-    """The results of the topmost Authentication-Results header from our own front server.
-
-    Only that one counts: the front server adds its header on top of whatever the message
-    carried, so any lower header, even one claiming the same authserv-id, came from outside.
-    None when there is no such header.
-    """
-    wanted = authserv_id.strip().lower()
-    for name, value in message.raw_items():
-        if name.lower() != "authentication-results":
-            continue
-        server, results = parse_authentication_results(str(value))
-        if server == wanted:
-            return results
-    return None
 
 
 def dmarc_verdict(results: list[Result] | None, from_domain: str) -> Verdict:
