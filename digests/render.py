@@ -18,7 +18,7 @@ from store.records import Record
 
 @dataclass(frozen=True)
 class Item:
-    """One entry of a digest as the reader sees it: bot/templates/digest_entry.*.j2."""
+    """One entry of a digest as the reader sees it: bot/templates/LANG/digest_entry.*.j2."""
 
     text: str
     html: Markup

@@ -20,7 +20,7 @@ A = TypeVar("A")
 B = TypeVar("B")
 
 # Size limits (characters), stated in the README; the replies cut what they echo at these
-# (bot/templates/fields.*, refill.*).
+# (bot/templates/LANG/fields.txt.j2, refill.txt.j2).
 TITLE_MAX = 200
 REFERENCE_MAX = 200
 DESCRIPTION_MAX = 20_000

@@ -38,7 +38,7 @@ HELPERS = ("fields", "blank_template", "refill", "problem", "footer", "digest_en
 # Not messages but lines read by code: none are left (the Telegram menu is in
 # bot/data/words.json, the buttons' labels in bot/locale).
 LINES: tuple[str, ...] = ()
-# Messages only ever sent in a Telegram chat (bot/telegram_chat.py, bot/telegram_forms.py): no
+# Messages only ever sent in a Telegram chat (bot/channels/telegram/front.py, forms.py): no
 # mail footer, since /help is one tap away there.
 TELEGRAM_ONLY = ("callback_done", "form", "reject_reason", "telegram_welcome")
 TWINS = tuple(lang for lang in LANGUAGES if lang != "en")
@@ -300,7 +300,7 @@ def form_reply(step: str, **data: Any) -> Context:
 
 
 def telegram_person(lang: str, name: str | None = "Vong Saysana") -> SimpleNamespace:
-    """The person just linked (bot/telegram_chat.py _start: ctx.person = the linked person)."""
+    """The person just linked (bot/channels/telegram/front.py _start: ctx.person = the linked person)."""
     return SimpleNamespace(name=name, email="vong@nra.example", language=lang)
 
 
@@ -815,7 +815,7 @@ CASES: list[tuple[str, str, Context]] = [
         "withdrawn",
         lambda lg: {"view": view(lg, status="withdrawn"), "note": ""},
     ),
-    # ---- Telegram (bot/telegram_chat.py, bot/telegram_forms.py) and LINK by email ----
+    # ---- Telegram (bot/channels/telegram/front.py, forms.py) and LINK by email ----
     ("form-title-need", "form", form("title")),
     ("form-title-offer", "form", form("title", "offer")),
     ("form-countries", "form", form("countries", "offer")),
@@ -1252,7 +1252,7 @@ def test_the_examples_of_the_form_are_answers_it_accepts(lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("outcome", ["published", "nothing_pending", "not_allowed", "not_found"])
 def test_a_button_answer_fits_in_telegram(outcome: str, lang: str) -> None:
-    """telegram.chat._answer_button sends the body; Telegram shows at most 200 characters."""
+    """telegram.front._answer_button sends the body; Telegram shows at most 200 characters."""
     _, body = render(
         "callback_done", lang, **common(lang), outcome=outcome, public_id="N-2026-0001"
     )
@@ -1274,7 +1274,7 @@ def test_the_telegram_menu_has_the_same_commands_in_every_language() -> None:
             assert re.fullmatch(r"[a-z0-9_]{1,32}", name), name  # what Telegram allows
             assert 3 <= len(description) <= 256, (lang, name, description)
     assert len(set(names)) == len(names)
-    # Each is read by telegram.chat.handle: its own words, or a command of bot.commands.
+    # Each is read by the Telegram front: its own words, or a command of bot.commands.
     for name in names:
         assert name in ("cancel", "language") or commands.find(name) is not None, name
     for lang in TWINS:
