@@ -300,7 +300,7 @@ def form_reply(step: str, **data: Any) -> Context:
 
 
 def telegram_person(lang: str, name: str | None = "Vong Saysana") -> SimpleNamespace:
-    """The person just linked (bot/channels/telegram/front.py _start: ctx.person = the linked person)."""
+    """The person just linked (telegram/front.py _start: ctx.person = the linked person)."""
     return SimpleNamespace(name=name, email="vong@nra.example", language=lang)
 
 
