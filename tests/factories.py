@@ -76,3 +76,19 @@ def subscribe(
         session.add(subscription)
         session.flush()
         return subscription.id
+
+
+def register_people(portal: Portal) -> Portal:
+    """Focal points of Lao PDR, Lebanon (in French) and NPA, and the secretariat's desk."""
+    with transaction(portal.sessions) as session:
+        registry.add_focal_point(
+            session, actor_name="LAO", email="vong@nra.example", name="Vong Saysana"
+        )
+        registry.add_focal_point(
+            session, actor_name="LBN", email="rana@lmac.example", name="Rana Haddad", language="fr"
+        )
+        registry.add_focal_point(
+            session, actor_name="NPA", email="kari@npaid.example", name="Kari Nordmann"
+        )
+        registry.add_secretariat(session, email="isu@ccm.example", name="ISU desk")
+    return portal

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.people import registry
-from store.db import transaction
+from tests import factories
 from tests.harness import RunningPortal
 
 
@@ -16,15 +15,6 @@ def people(running: RunningPortal) -> RunningPortal:
 
 
 def register_people(running: RunningPortal) -> RunningPortal:
-    with transaction(running.portal.sessions) as session:
-        registry.add_focal_point(
-            session, actor_name="LAO", email="vong@nra.example", name="Vong Saysana"
-        )
-        registry.add_focal_point(
-            session, actor_name="LBN", email="rana@lmac.example", name="Rana Haddad", language="fr"
-        )
-        registry.add_focal_point(
-            session, actor_name="NPA", email="kari@npaid.example", name="Kari Nordmann"
-        )
-        registry.add_secretariat(session, email="isu@ccm.example", name="ISU desk")
+    """The people of tests.factories.register_people, on a running portal."""
+    factories.register_people(running.portal)
     return running

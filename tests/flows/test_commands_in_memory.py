@@ -7,10 +7,9 @@ import pytest
 
 from bot.app import Portal
 from bot.channels.memory import MemoryChannel, Said
-from bot.people import registry
-from store.db import transaction
 from store.inbox import InboxItem
 from store.records import Record, by_public_id, list_records
+from tests.factories import register_people
 from tests.flows.test_need_by_email import LAO_NEED, NPA_OFFER
 
 TITLE = "Technical survey teams for two districts of Savannakhet"
@@ -19,17 +18,7 @@ TITLE = "Technical survey teams for two districts of Savannakhet"
 @pytest.fixture
 def twin(portal: Portal) -> MemoryChannel:
     """Focal points of Lao PDR, Lebanon and NPA, the secretariat, and the twin they write to."""
-    with transaction(portal.sessions) as session:
-        registry.add_focal_point(
-            session, actor_name="LAO", email="vong@nra.example", name="Vong Saysana"
-        )
-        registry.add_focal_point(
-            session, actor_name="LBN", email="rana@lmac.example", name="Rana Haddad", language="fr"
-        )
-        registry.add_focal_point(
-            session, actor_name="NPA", email="kari@npaid.example", name="Kari Nordmann"
-        )
-        registry.add_secretariat(session, email="isu@ccm.example", name="ISU desk")
+    register_people(portal)
     return MemoryChannel(portal.sessions, portal.settings)
 
 

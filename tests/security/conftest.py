@@ -13,11 +13,11 @@ from bot.channels.email.authentication import DnsLookup
 from bot.channels.email.front import EmailFront
 from bot.channels.email.reading import parse_bytes
 from bot.config import Settings
-from bot.people import registry
 from bot.pipeline.handle import handle
 from store.db import transaction
 from store.inbox import InboxItem, finish, store_message
 from store.outbox import OutboxItem
+from tests.factories import register_people
 from tests.harness import email
 
 SUBMIT = "submit@portal.test"
@@ -34,22 +34,6 @@ class Handled:
     @property
     def recipients(self) -> list[str]:
         return [m.recipient for m in self.mail]
-
-
-def register_people(portal: Portal) -> Portal:
-    """Focal points of Lao PDR, Lebanon and NPA, and the secretariat (as tests/flows)."""
-    with transaction(portal.sessions) as session:
-        registry.add_focal_point(
-            session, actor_name="LAO", email="vong@nra.example", name="Vong Saysana"
-        )
-        registry.add_focal_point(
-            session, actor_name="LBN", email="rana@lmac.example", name="Rana Haddad", language="fr"
-        )
-        registry.add_focal_point(
-            session, actor_name="NPA", email="kari@npaid.example", name="Kari Nordmann"
-        )
-        registry.add_secretariat(session, email="isu@ccm.example", name="ISU desk")
-    return portal
 
 
 @pytest.fixture
