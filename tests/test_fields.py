@@ -444,6 +444,11 @@ def test_fold(text: str, folded: str) -> None:
         ("Liban et Narnia", ["LBN"], ["Narnia"]),
         ("- Chad\n- Lao PDR\n", ["TCD", "LAO"], []),
         ("Lao PDR/Cambodia", ["LAO", "KHM"], []),
+        ("Iraq (Federal), Lebanon", ["IRQ", "LBN"], []),
+        ("Lao PDR (Savannakhet, Attapeu); Cambodia", ["LAO", "KHM"], []),
+        ("the south (Lebanon)", ["LBN"], []),
+        ("Narnia (fictional)", [], ["Narnia"]),
+        ("Chad (N'Djamena", [], ["Chad (N'Djamena"]),  # an unclosed bracket is not guessed at
     ],
 )
 def test_resolve_list(text: str, found: list[str], unknown: list[str]) -> None:

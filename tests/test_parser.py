@@ -489,3 +489,24 @@ def test_vocabulary_can_be_given() -> None:
         vocabulary=small,
     )
     assert result.problems == (Problem("areas", "unknown_value", "clearance", ("one",)),)
+
+
+def test_text_in_brackets_qualifies_a_value_or_spells_its_abbreviation() -> None:
+    result = parse_submission(
+        "Type: offer\n"
+        "Title: Survey and clearance support\n"
+        "Country: Lao PDR (Savannakhet, Attapeu), Iraq (Federal)\n"
+        "Areas: technical survey (TS), clearance (BAC, EOD), other (risk education)\n"
+        "Assistance: financial (grant, multi-year), equipment (in kind)\n"
+        "Description: Teams and funding.\n"
+    )
+    assert result.problems == ()
+    submission = result.submission
+    assert submission.countries == ("LAO", "IRQ")
+    assert submission.areas == (
+        "art4.survey.technical",
+        "art4.clearance",
+        "art4.risk_reduction_education",
+    )
+    assert submission.assistance == ("financial", "material_equipment")
+
