@@ -509,4 +509,3 @@ def test_text_in_brackets_qualifies_a_value_or_spells_its_abbreviation() -> None
         "art4.risk_reduction_education",
     )
     assert submission.assistance == ("financial", "material_equipment")
-
