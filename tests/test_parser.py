@@ -509,3 +509,23 @@ def test_text_in_brackets_qualifies_a_value_or_spells_its_abbreviation() -> None
         "art4.risk_reduction_education",
     )
     assert submission.assistance == ("financial", "material_equipment")
+
+
+@pytest.mark.parametrize("separator", ["\t", " = ", "=", " - ", " – ", " — "])
+def test_a_label_followed_by_a_tab_an_equals_sign_or_a_dash_is_a_label(separator: str) -> None:
+    result = parse_submission(
+        f"Type{separator}need\n"
+        f"TITLE{separator}Survey teams - Savannakhet\n"
+        f"- Areas{separator}technical survey and clearance\n"
+        f"Assistance{separator}financial\n"
+        f"Description{separator}Six teams.\n"
+        "Not a label - this line stays in the description\n"
+    )
+    assert result.problems == ()
+    submission = result.submission
+    assert (submission.kind, submission.title) == ("need", "Survey teams - Savannakhet")
+    assert submission.areas == ("art4.survey.technical", "art4.clearance")
+    assert submission.assistance == ("financial",)
+    assert submission.description == (
+        "Six teams.\nNot a label - this line stays in the description"
+    )

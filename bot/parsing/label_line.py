@@ -28,6 +28,30 @@ def split_label(line: str) -> tuple[str, str] | None:
     return label, value
 
 
+# What people type instead of a colon after a label: a tab, "=", or a dash between spaces.
+OTHER_SEPARATORS = ("\t", "=", " - ", " – ", " — ")
+
+
+def split_label_otherwise(line: str) -> tuple[str, str] | None:
+    """(label, value) of a line whose label is followed by a tab, "=" or a spaced dash instead of
+    a colon (`Title – Mine action`, `AREAS = clearance`), cut at the first such separator; the
+    caller keeps it only when the label is one it knows."""
+    cut: tuple[int, str] | None = None
+    for separator in OTHER_SEPARATORS:
+        at = line.find(separator, 1)
+        if at > 0 and (cut is None or at < cut[0]):
+            cut = (at, separator)
+    if cut is None:
+        return None
+    label = _label(line[: cut[0]])
+    if label is None:
+        return None
+    value = line[cut[0] + len(cut[1]) :].strip()
+    if value.startswith(BOLD):
+        value = value[2:].lstrip()
+    return label, value
+
+
 def _label(head: str) -> str | None:
     core = head.strip()
     if core.endswith(BOLD):

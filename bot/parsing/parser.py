@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from bot.parsing.fields import Vocabulary, country, language
-from bot.parsing.label_line import split_label
+from bot.parsing.label_line import split_label, split_label_otherwise
 from bot.parsing.money import money
 from bot.parsing.normalise import FieldError, fold, resolve_list
 from bot.parsing.periods import period
@@ -183,6 +183,9 @@ def _fields(text: str, problems: list[Problem]) -> dict[str, str]:
             break
         match = split_label(line)
         name = _LABEL_OF.get(fold(match[0])) if match else None
+        if name is None:  # `Title – …`, `AREAS = …`, `Title<tab>…`: a known label all the same
+            match = split_label_otherwise(line)
+            name = _LABEL_OF.get(fold(match[0])) if match else None
         if match and name:
             found.append((name, [match[1].strip()]))
             closed = False
