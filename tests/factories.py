@@ -12,6 +12,7 @@ from bot.people import registry
 from bot.records.create import create_record
 from bot.records.review import confirm
 from store.db import transaction
+from store.inbox import store_message
 from store.people import person_by_email
 from store.records import Record, by_public_id
 from store.subscriptions import ACTIVE, Subscription
@@ -92,3 +93,19 @@ def register_people(portal: Portal) -> Portal:
         )
         registry.add_secretariat(session, email="isu@ccm.example", name="ISU desk")
     return portal
+
+
+def keep_in_inbox(
+    portal: Portal, raw: bytes, *, sender: str, message_id: str | None
+) -> tuple[int, bool]:
+    """A mail stored as intake stores it (email, to submit@): (inbox item id, whether new)."""
+    with transaction(portal.sessions) as session:
+        item, created = store_message(
+            session,
+            channel="email",
+            sender=sender,
+            recipients=["submit@portal.test"],
+            message_id=message_id,
+            raw=raw,
+        )
+        return item.id, created

@@ -10,7 +10,7 @@ from store import inbox
 from store.base import utcnow
 from store.db import transaction
 from store.outbox import OutboxItem
-from tests.factories import focal_point
+from tests.factories import focal_point, keep_in_inbox
 from tests.flows.test_need_by_email import LAO_NEED
 from tests.harness import email
 
@@ -18,16 +18,10 @@ from tests.harness import email
 def kept(portal: Portal) -> int:
     """A NEED from Lao PDR's focal point, stored as intake stores it."""
     message = email("vong@nra.example", "NEED", LAO_NEED)
-    with transaction(portal.sessions) as session:
-        item, _ = inbox.store_message(
-            session,
-            channel="email",
-            sender="vong@nra.example",
-            recipients=["submit@portal.test"],
-            message_id=message["Message-ID"],
-            raw=message.as_bytes(),
-        )
-        return item.id
+    item_id, _ = keep_in_inbox(
+        portal, message.as_bytes(), sender="vong@nra.example", message_id=message["Message-ID"]
+    )
+    return item_id
 
 
 def claimed_by_a_worker_that_died(portal: Portal, worker: str) -> int:

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from bot.app import Portal
 from bot.pipeline.processor import Processor
 from store import inbox
-from store.db import transaction
 from store.outbox import OutboxItem
+from tests.factories import keep_in_inbox
 from tests.security import pathological
 from tests.security.pathological import NEED, SENDER
 
@@ -19,17 +19,9 @@ PARTS = "unreadable: it has more than 200 parts (attachments and alternatives)"
 
 
 def keep(portal: Portal, raw: bytes, sender: str = SENDER, message_id: str = "<p@x>") -> int:
-    with transaction(portal.sessions) as session:
-        item, created = inbox.store_message(
-            session,
-            channel="email",
-            sender=sender,
-            recipients=["submit@portal.test"],
-            message_id=message_id,
-            raw=raw,
-        )
-        assert created
-        return item.id
+    item_id, created = keep_in_inbox(portal, raw, sender=sender, message_id=message_id)
+    assert created
+    return item_id
 
 
 def state(portal: Portal, item_id: int) -> tuple[str, int, str | None]:

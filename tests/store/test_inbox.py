@@ -4,19 +4,11 @@ from bot.app import Portal
 from store import inbox
 from store.base import utcnow
 from store.db import transaction
+from tests.factories import keep_in_inbox
 
 
 def keep(portal: Portal, message_id: str | None, raw: bytes = b"body", sender: str = "a@x.example"):
-    with transaction(portal.sessions) as session:
-        item, created = inbox.store_message(
-            session,
-            channel="email",
-            sender=sender,
-            recipients=["submit@portal.test"],
-            message_id=message_id,
-            raw=raw,
-        )
-        return item.id, created
+    return keep_in_inbox(portal, raw, sender=sender, message_id=message_id)
 
 
 def test_same_sender_and_message_id_is_stored_once(portal: Portal) -> None:
