@@ -1,4 +1,4 @@
-"""The understanding corpus (tests/data/corpus) is sound: what bench.understanding measures with it.
+"""The understanding corpora (tests/data/corpus and corpus-holdout) are sound: what bench.understanding measures with it.
 
 Every message is a readable email with its reader's answer beside it, and every answer speaks the
 portal's vocabulary, so a figure of the bench is about the portal, never about a typo here.
@@ -13,25 +13,27 @@ from pathlib import Path
 
 import pytest
 
-from bench.understanding import CORPUS, FIELDS, corpus
+from bench.understanding import CORPUS, FIELDS, HOLDOUT, corpus
 from bot.app import Portal
 from bot.parsing.fields import DATA_PATH
 from store.actors import find_actor
 
-MESSAGES = corpus(CORPUS)
+FOLDERS = (CORPUS, HOLDOUT)
+MESSAGES = [message for folder in FOLDERS for message in corpus(folder)]
 OUTCOMES = {"record", "draft", "ask"}
 KEYS = {"sender", "actor", "writer_language", "outcome", "client", "variation", *FIELDS}
 
 
 def test_every_message_has_its_answer_and_every_answer_its_message() -> None:
-    for expected_file in sorted(CORPUS.glob("*/expected.json")):
-        named = set(json.loads(expected_file.read_text(encoding="utf-8")))
-        files = {path.name for path in expected_file.parent.glob("*.eml")}
-        assert named == files, expected_file
-    assert {path.parent.name for path, _ in MESSAGES} == {"en", "fr", "es"}
+    for folder in FOLDERS:
+        for expected_file in sorted(folder.glob("*/expected.json")):
+            named = set(json.loads(expected_file.read_text(encoding="utf-8")))
+            files = {path.name for path in expected_file.parent.glob("*.eml")}
+            assert named == files, expected_file
+        assert {path.parent.name for path in folder.glob("*/*.eml")} == {"en", "fr", "es"}
 
 
-@pytest.mark.parametrize(("path", "expected"), MESSAGES, ids=[p.name for p, _ in MESSAGES])
+@pytest.mark.parametrize(("path", "expected"), MESSAGES, ids=[f"{p.parent.parent.name}/{p.parent.name}/{p.name}" for p, _ in MESSAGES])
 def test_each_answer_speaks_the_vocabulary(path: Path, expected: dict[str, object]) -> None:
     words = json.loads(DATA_PATH.read_text(encoding="utf-8"))
     areas = {entry["code"] for entry in words["areas"]}
@@ -48,7 +50,7 @@ def test_each_answer_speaks_the_vocabulary(path: Path, expected: dict[str, objec
         assert expected["title"] and expected["areas"] and expected["assistance"]
 
 
-@pytest.mark.parametrize(("path", "expected"), MESSAGES, ids=[p.name for p, _ in MESSAGES])
+@pytest.mark.parametrize(("path", "expected"), MESSAGES, ids=[f"{p.parent.parent.name}/{p.parent.name}/{p.name}" for p, _ in MESSAGES])
 def test_each_message_is_an_email_with_text_from_its_sender(
     path: Path, expected: dict[str, object]
 ) -> None:
