@@ -1,4 +1,5 @@
-"""The understanding corpora (tests/data/corpus and corpus-holdout) are sound: what bench.understanding measures with it.
+"""The understanding corpora (tests/data/corpus, corpus-holdout) are sound: what
+bench.understanding measures with them.
 
 Every message is a readable email with its reader's answer beside it, and every answer speaks the
 portal's vocabulary, so a figure of the bench is about the portal, never about a typo here.
@@ -20,6 +21,7 @@ from store.actors import find_actor
 
 FOLDERS = (CORPUS, HOLDOUT)
 MESSAGES = [message for folder in FOLDERS for message in corpus(folder)]
+IDS = [f"{p.parent.parent.name}/{p.parent.name}/{p.name}" for p, _ in MESSAGES]
 OUTCOMES = {"record", "draft", "ask"}
 KEYS = {"sender", "actor", "writer_language", "outcome", "client", "variation", *FIELDS}
 
@@ -33,7 +35,7 @@ def test_every_message_has_its_answer_and_every_answer_its_message() -> None:
         assert {path.parent.name for path in folder.glob("*/*.eml")} == {"en", "fr", "es"}
 
 
-@pytest.mark.parametrize(("path", "expected"), MESSAGES, ids=[f"{p.parent.parent.name}/{p.parent.name}/{p.name}" for p, _ in MESSAGES])
+@pytest.mark.parametrize(("path", "expected"), MESSAGES, ids=IDS)
 def test_each_answer_speaks_the_vocabulary(path: Path, expected: dict[str, object]) -> None:
     words = json.loads(DATA_PATH.read_text(encoding="utf-8"))
     areas = {entry["code"] for entry in words["areas"]}
@@ -50,7 +52,7 @@ def test_each_answer_speaks_the_vocabulary(path: Path, expected: dict[str, objec
         assert expected["title"] and expected["areas"] and expected["assistance"]
 
 
-@pytest.mark.parametrize(("path", "expected"), MESSAGES, ids=[f"{p.parent.parent.name}/{p.parent.name}/{p.name}" for p, _ in MESSAGES])
+@pytest.mark.parametrize(("path", "expected"), MESSAGES, ids=IDS)
 def test_each_message_is_an_email_with_text_from_its_sender(
     path: Path, expected: dict[str, object]
 ) -> None:
@@ -67,7 +69,6 @@ def test_every_registered_sender_serves_an_actor_of_the_reference_data(portal: P
         unknown = [
             (path.name, expected["actor"])
             for path, expected in MESSAGES
-            if expected["actor"] is not None
-            and find_actor(session, str(expected["actor"])) is None
+            if expected["actor"] is not None and find_actor(session, str(expected["actor"])) is None
         ]
     assert unknown == []
