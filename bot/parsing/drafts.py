@@ -10,7 +10,7 @@ from decimal import Decimal
 from babel import Locale
 from babel.numbers import format_decimal
 
-from bot.parsing import prose
+from bot.parsing import mentions, prose
 from bot.parsing.fields import Vocabulary, country, country_name
 from bot.parsing.fields import language as language_code
 from bot.parsing.normalise import fold
@@ -76,7 +76,7 @@ def draft_from_prose(
     if kind is not None and len(own.split()) < _PROSE_WORDS:
         return None
     kind = kind or _kind(cues, writer.leaning)
-    amount = _amount(prose.amounts(whole))
+    amount = _amount(mentions.amounts(whole))
     # an amount asked for or offered is money: financial, whatever else the text names
     assistance = tuple(dict.fromkeys(((FINANCIAL,) if amount else ()) + found.assistance))
     fields = {
@@ -194,7 +194,7 @@ def _period(text: str, folded: str, today: date) -> tuple[date, date] | None:
     """The one period to come that the text names (or the one holding all it names), else the
     year that "next year" means; several unrelated periods, or one we could read only in part,
     leave it to the writer. Periods over before today tell the past ("since 2019")."""
-    read = prose.periods(text)
+    read = mentions.periods(text)
     if None in read:
         return None
     found = list(dict.fromkeys(p for p in read if p is not None and p[1] >= today))
@@ -203,7 +203,7 @@ def _period(text: str, folded: str, today: date) -> tuple[date, date] | None:
             return start, end
     if found:
         return None
-    year = prose.relative_year(folded, today)
+    year = mentions.relative_year(folded, today)
     return (date(year, 1, 1), date(year, 12, 31)) if year else None
 
 
