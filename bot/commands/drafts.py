@@ -16,7 +16,7 @@ from store.records import Record
 
 log = logging.getLogger(__name__)
 
-OK_MORE_WORDS = 4  # "OK, thanks a lot" still says OK; a longer first line says something else
+OK_MORE_WORDS = 3  # "OK, thanks a lot" still says OK; a longer first line says something else
 
 
 def draft_or_help(ctx: Context) -> str:

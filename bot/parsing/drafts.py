@@ -99,18 +99,23 @@ def writers_text(text: str) -> str:
     lines = text.strip().splitlines()
     if lines:
         lines[0] = _without_greeting(lines[0])
-    closings = prose.phrases("closing")
     for i, line in enumerate(lines):
-        words = fold(line)
-        starts_paragraph = i == 0 or not lines[i - 1].strip() or len(line.split()) <= 4
-        if (
-            starts_paragraph
-            and len(line.split()) <= _CLOSING_WORDS
-            and prose.starts_with_phrase(words, closings)
-        ):
+        starts_paragraph = not lines[i - 1].strip() or len(line.split()) <= 4
+        if i > 0 and starts_paragraph and _is_closing(line):
             lines = lines[:i]
             break
     return "\n".join(lines).strip()
+
+
+def _is_closing(line: str) -> bool:
+    """ "Best regards,", "Thank you for your help.", "Veuillez agréer, …" — not "Thanks to last
+    year's grant we cleared 3 km2." (a one-word thanks followed by a sentence)."""
+    words = fold(line)
+    phrase = prose.starts_with_phrase(words, prose.phrases("closing"))
+    if phrase is None or len(line.split()) > _CLOSING_WORDS:
+        return False
+    rest = words[len(phrase) :].split()
+    return len(rest) <= 3 or line.rstrip().endswith(",") or len(phrase.split()) >= 2
 
 
 def _without_greeting(line: str) -> str:

@@ -127,11 +127,18 @@ def _make_term_index(vocab: Vocabulary, which: str) -> _TermIndex:
     source = vocab.area_index if which == "area" else vocab.assistance_index
     index: dict[tuple[str, ...], tuple[str, ...]] = {}
     clashes: set[tuple[str, ...]] = set()
-    for term, codes in source.items():
+    # a term already singular ("cmr": clearance) goes before a plural one ("cmrs": survey)
+    for term, codes in sorted(source.items(), key=lambda item: not _singular(item[0])):
         key = tuple(_stem(w) for w in _WORD.findall(term))
-        if key and index.setdefault(key, codes) != codes:
+        if key and key not in index:
+            index[key] = codes
+        elif key and index[key] != codes and _singular(term):
             clashes.add(key)
     return {key: codes for key, codes in index.items() if key not in clashes}
+
+
+def _singular(term: str) -> bool:
+    return all(_stem(w) == w for w in _WORD.findall(term))
 
 
 def places(text: str, vocab: Vocabulary, not_these: frozenset[str] = frozenset()) -> list[str]:
