@@ -1,4 +1,4 @@
-"""Drafts from prose (bot.parsing.drafts): what a message without a template is understood to say."""
+"""Drafts from prose (bot.parsing.drafts): what a message without a template is read to say."""
 
 from __future__ import annotations
 
@@ -111,8 +111,9 @@ def test_the_words_decide_the_kind_and_the_actor_only_breaks_a_tie() -> None:
     draft = draft_from_prose(offer, "", today=TODAY, writer=AFFECTED)
     assert draft is not None and draft.kind == "offer"
     neutral = "About risk education in the provinces.\n"
-    assert getattr(draft_from_prose(neutral, "", today=TODAY, writer=AFFECTED), "kind") == "need"
-    assert getattr(draft_from_prose(neutral, "", today=TODAY, writer=DONOR), "kind") == "offer"
+    for writer, kind in ((AFFECTED, "need"), (DONOR, "offer")):
+        leaning = draft_from_prose(neutral, "", today=TODAY, writer=writer)
+        assert leaning is not None and leaning.kind == kind
     unknown = draft_from_prose(neutral, "", today=TODAY, writer=NGO)
     assert unknown is not None and unknown.kind is None and unknown.blank[0] == "type"
 

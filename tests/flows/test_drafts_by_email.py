@@ -1,4 +1,4 @@
-"""End to end through the real SMTP server: a message in prose gets a draft, "OK" makes the record."""
+"""End to end through the real SMTP server: a prose message gets a draft, "OK" makes the record."""
 
 from __future__ import annotations
 
