@@ -10,7 +10,7 @@ from bot.commands.submit import submit
 from bot.context import Context
 from bot.parsing.normalise import fold
 from bot.parsing.prose import phrases, starts_with_phrase
-from bot.records.drafts import DRAFT, draft_replied_to, offer_draft, template_text
+from bot.records.drafts import DRAFT, answered, draft_replied_to, offer_draft, template_text
 from store.inbox import InboxItem
 from store.records import Record
 
@@ -31,6 +31,7 @@ def confirm_draft(ctx: Context) -> str | None:
     item = draft_replied_to(ctx)
     if item is None or not says_ok(ctx.inbound.text):
         return None
+    answered(ctx, item)
     record_id = item.meta.get("record_id")
     record = ctx.session.get(Record, record_id) if record_id else None
     if record is not None:

@@ -23,7 +23,9 @@ from store.inbox import InboxItem
 log = logging.getLogger(__name__)
 
 DRAFT = "draft"  # the key of the inbox item's meta that holds its draft
+ANSWERED = "draft_answered"  # the key of the meta of an answer to a draft: the draft's item
 LIFETIME: timedelta = tokens.LIFETIME["i"]  # a draft lives as long as the token of its mail
+LOOK_BACK = 10  # Telegram: answers to a draft looked past to find it
 
 
 def offer_draft(ctx: Context, kind: str | None = None) -> str | None:
@@ -72,8 +74,8 @@ def writer_of(actor: Actor | None) -> Writer:
 
 def draft_replied_to(ctx: Context) -> InboxItem | None:
     """The inbox item whose draft the sender answers: by the reply token of the draft mail, or
-    on a channel without reply tokens (Telegram) the sender's last message, when it got a draft
-    not yet over."""
+    on a channel without reply tokens (Telegram) the sender's last message other than answers
+    to a draft, when it got a draft not yet over."""
     if ctx.about is not None:
         if ctx.about.kind != "i":
             return None
@@ -81,7 +83,7 @@ def draft_replied_to(ctx: Context) -> InboxItem | None:
         return item if item is not None and DRAFT in item.meta else None
     if ctx.inbound.channel != "telegram" or ctx.inbox_item_id is None:
         return None
-    last = ctx.session.scalars(
+    earlier = ctx.session.scalars(
         select(InboxItem)
         .where(
             InboxItem.channel == ctx.inbound.channel,
@@ -89,11 +91,19 @@ def draft_replied_to(ctx: Context) -> InboxItem | None:
             InboxItem.id < ctx.inbox_item_id,
         )
         .order_by(InboxItem.id.desc())
-        .limit(1)
-    ).first()
+        .limit(LOOK_BACK)
+    )
+    last = next((item for item in earlier if ANSWERED not in item.meta), None)
     if last is None or DRAFT not in last.meta or last.received_at < ctx.now - LIFETIME:
         return None
     return last
+
+
+def answered(ctx: Context, draft_item: InboxItem) -> None:
+    """Note on the message being handled that it answered that draft (Telegram looks past it)."""
+    this = ctx.session.get(InboxItem, ctx.inbox_item_id) if ctx.inbox_item_id else None
+    if this is not None:
+        this.meta = {**this.meta, ANSWERED: draft_item.id}
 
 
 def template_text(stored: dict[str, Any]) -> str:
