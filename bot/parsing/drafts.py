@@ -19,6 +19,7 @@ from bot.parsing.parser import DESCRIPTION_MAX, KIND_WORDS, TITLE_MAX
 # The fields a draft fills, in the template's order; those left blank are named in the reply.
 NAMED = ("type", "title", "country", "areas", "assistance", "amount", "period")
 FINANCIAL = "financial"  # the vocabulary's form of assistance that an amount of money is
+SCAN_MAX = 10_000  # characters read for values: prose worth a draft is short, and time is linear
 TITLE_WORDS = 12  # a title made from the first sentence keeps at most this many words
 _PROSE_WORDS = 5  # what NEED or OFFER is followed by must say this much to be worth a draft
 _GREETING_WORDS = 5  # "Dear colleagues," / "Bonjour Madame," — longer is a sentence
@@ -67,7 +68,7 @@ def draft_from_prose(
     vocab = vocabulary or Vocabulary.load()
     own = writers_text(text)
     subject = _SUBJECT_PREFIX.sub("", subject).strip()
-    whole = f"{subject}\n\n{own}"
+    whole = f"{subject}\n\n{own}"[:SCAN_MAX]
     found = prose.terms(whole, vocab)
     folded = fold(whole)
     cues = {k: prose.count_phrases(folded, prose.phrases(k)) for k in ("need", "offer")}
@@ -87,7 +88,7 @@ def draft_from_prose(
         "assistance": ", ".join(vocab.assistance_label(code, language) for code in assistance),
         "amount": _money_text(amount, language) if amount else "",
         "period": _period_text(_period(whole, folded, today), language),
-        "languages": ", ".join(_language_name(c, language) for c in prose.languages_stated(own)),
+        "languages": ", ".join(_language_name(c, language) for c in prose.languages_stated(whole)),
         "description": own[:DESCRIPTION_MAX],
     }
     blank = tuple(name for name in NAMED if not fields[name])
