@@ -211,3 +211,12 @@ def test_ok_in_every_language(text: str) -> None:
 )  # fmt: skip
 def test_not_ok(text: str) -> None:
     assert not says_ok(text)
+
+
+def test_the_kind_word_before_a_title_is_not_the_title() -> None:
+    text = "Two survey teams for the north, about USD 200,000 in 2027.\n"
+    draft = draft_from_prose(text, "NEED: Survey teams north", today=TODAY, writer=NGO, kind="need")
+    assert draft is not None and draft.fields["title"] == "Survey teams north"
+    offer = draft_from_prose(text, "Oferta - Equipos", today=TODAY, writer=NGO, kind="offer")
+    assert offer is not None  # one word left of the subject: the first sentence says more
+    assert offer.fields["title"] == "Two survey teams for the north, about USD 200,000 in 2027"

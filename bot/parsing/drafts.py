@@ -27,6 +27,7 @@ _CLOSING_WORDS = 14  # "Veuillez agréer, Madame, Monsieur, l'expression de …"
 _SUBJECT_PREFIX = re.compile(
     r"^\s*(?:(?:re|fwd?|fw|tr|rv|aw|wg|rif|sv|vs|antw|odp|res|enc)\s*:\s*|\[[^\]]*\]\s*)+", re.I
 )
+_KIND_PREFIX = re.compile(r"^\s*(?:" + "|".join(KIND_WORDS) + r")\s*[:\-–—]\s*", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 _CONNECTOR = {"en": "to", "fr": "au", "es": "a"}  # what bot.parsing.periods reads between dates
 
@@ -143,6 +144,7 @@ def _kind(cues: dict[str, int], leaning: str | None) -> str | None:
 def _title(subject: str, own: str) -> str:
     """The subject when it says something (two words or more, not only NEED or OFFER), else the
     first sentence, shortened."""
+    subject = _KIND_PREFIX.sub("", subject)  # "NEED: survey teams" is titled "survey teams"
     words = fold(subject).split()
     if len(words) >= 2 and not all(w in KIND_WORDS for w in words):
         return subject[:TITLE_MAX]
