@@ -220,3 +220,18 @@ def test_the_kind_word_before_a_title_is_not_the_title() -> None:
     offer = draft_from_prose(text, "Oferta - Equipos", today=TODAY, writer=NGO, kind="offer")
     assert offer is not None  # one word left of the subject: the first sentence says more
     assert offer.fields["title"] == "Two survey teams for the north, about USD 200,000 in 2027"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "country"),
+    [
+        ("We can offer EOD training to any affected state in 2027.", "en", "any"),
+        ("Nous pouvons offrir des formations NEDEX à tous les pays.", "fr", "tous les pays"),
+        ("Podemos ofrecer cursos de desminado a cualquier país.", "es", "todos los países"),
+    ],
+)
+def test_an_offer_open_to_every_country(text: str, language: str, country: str) -> None:
+    draft = draft_from_prose(text, "", today=TODAY, writer=DONOR, language=language)
+    assert draft is not None and draft.fields["country"] == country
+    parsed = parse_submission(template_text({"fields": draft.fields}))
+    assert parsed.submission.countries == ("any",)

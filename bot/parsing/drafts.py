@@ -29,6 +29,7 @@ _SUBJECT_PREFIX = re.compile(
 )
 _KIND_PREFIX = re.compile(r"^\s*(?:" + "|".join(KIND_WORDS) + r")\s*[:\-–—]\s*", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+ANY_PLACE = {"en": "any", "fr": "tous les pays", "es": "todos los países"}  # as the parser reads
 _CONNECTOR = {"en": "to", "fr": "au", "es": "a"}  # what bot.parsing.periods reads between dates
 
 
@@ -169,6 +170,8 @@ def _countries(
     places = prose.places(text, vocab, terms)
     if kind == "offer":
         places = [p for p in places if p != writer.country]
+        if not places and prose.count_phrases(fold(text), prose.phrases("any_place")):
+            return ANY_PLACE.get(language, ANY_PLACE["en"])
     else:
         places = [p for p in places if not p.startswith("region:")]
     shown = []
