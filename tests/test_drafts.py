@@ -235,3 +235,20 @@ def test_an_offer_open_to_every_country(text: str, language: str, country: str) 
     assert draft is not None and draft.fields["country"] == country
     parsed = parse_submission(template_text({"fields": draft.fields}))
     assert parsed.submission.countries == ("any",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, I need the template to send our offer. Could you help us?",
+        "Bonjour, suite à votre demande, nous avons besoin du modèle.",
+        "Hola, si necesita algo más, solicitamos que nos escriba.",
+    ],
+)
+def test_asking_about_the_portal_is_no_need(text: str) -> None:
+    assert draft_from_prose(text, "Template", today=TODAY, writer=AFFECTED) is None
+
+
+def test_a_need_with_an_amount_is_worth_a_draft_without_any_term() -> None:
+    draft = draft_from_prose("We need about USD 50,000.", "", today=TODAY, writer=AFFECTED)
+    assert draft is not None and draft.blank == ("areas", "period")

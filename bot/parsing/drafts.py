@@ -66,7 +66,8 @@ def draft_from_prose(
     """The draft a message in prose is worth, or None when it asks for nothing we can draft.
 
     `kind` is the kind the message was sent as (NEED or OFFER as its command); otherwise the
-    text must say it is a need or an offer, or name an area or form of assistance."""
+    text must name an area or form of assistance, or say it is a need or an offer and name an
+    amount, a period or a place ("we need the template" is no need)."""
     vocab = vocabulary or Vocabulary.load()
     own = writers_text(text)
     subject = _SUBJECT_PREFIX.sub("", subject).strip()
@@ -74,12 +75,15 @@ def draft_from_prose(
     found = prose.terms(whole, vocab)
     folded = fold(whole)
     cues = {k: prose.count_phrases(folded, prose.phrases(k)) for k in ("need", "offer")}
-    if kind is None and not (any(cues.values()) or found.areas or found.assistance):
-        return None
+    amount = _amount(mentions.amounts(whole))
+    if kind is None and not (found.areas or found.assistance):
+        # "we need" alone may be "we need the template": with an amount, a period or a place
+        concrete = amount or mentions.periods(whole) or prose.places(whole, vocab, found.words)
+        if not (any(cues.values()) and concrete):
+            return None
     if kind is not None and len(own.split()) < _PROSE_WORDS:
         return None
     kind = kind or _kind(cues, writer.leaning)
-    amount = _amount(mentions.amounts(whole))
     # an amount asked for or offered is money: financial, whatever else the text names
     assistance = tuple(dict.fromkeys(((FINANCIAL,) if amount else ()) + found.assistance))
     fields = {
