@@ -252,3 +252,17 @@ def test_asking_about_the_portal_is_no_need(text: str) -> None:
 def test_a_need_with_an_amount_is_worth_a_draft_without_any_term() -> None:
     draft = draft_from_prose("We need about USD 50,000.", "", today=TODAY, writer=AFFECTED)
     assert draft is not None and draft.blank == ("areas", "period")
+
+
+def test_a_year_read_without_its_semester_or_quarter_is_left_to_the_writer() -> None:
+    for text in (
+        "Nous avons besoin de dépollution pendant le premier semestre 2027.",
+        "Necesitamos limpieza en el segundo trimestre de 2027.",
+        "We need clearance in Q3 2027.",
+    ):
+        draft = draft_from_prose(text, "", today=TODAY, writer=AFFECTED)
+        assert draft is not None and draft.fields["period"] == "", text
+
+
+def test_a_greeting_that_ends_with_a_full_stop() -> None:
+    assert writers_text("Buenos días. Perú requiere capacitación.") == "Perú requiere capacitación."

@@ -127,7 +127,7 @@ def _is_closing(line: str) -> bool:
 
 def _without_greeting(line: str) -> str:
     """A first line less its greeting: "Hello," → "", "Hola: España podría…" → "España podría…"."""
-    for separator in (",", ":", "!", " - ", " – "):
+    for separator in (",", ":", "!", ".", " - ", " – "):
         head, found, rest = line.partition(separator)
         short = found and len(head.split()) <= _GREETING_WORDS
         if short and prose.starts_with_phrase(fold(head), prose.phrases("greeting")):

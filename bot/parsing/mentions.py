@@ -37,9 +37,11 @@ def amounts(text: str) -> list[tuple[Decimal, str]]:
 def periods(text: str) -> list[tuple[date, date] | None]:
     """Every period in the text that period() reads; of spans that overlap, the longest.
 
-    A span next to a month's name was read without it ("2027" of "starting January 2027"): it
-    says less than the writer did, so it comes back as None rather than as the whole year."""
-    return [value for _, value in _read_around_numbers(text, period, _has_year, _is_month)]
+    A span next to a month's name or a part of a year was read without it ("2027" of "starting
+    January 2027", "Q3 2027"): it says less than the writer did, so it comes back as None rather
+    than as the whole year."""
+    found = _read_around_numbers(text, period, _has_year, _names_part_of_year)
+    return [value for _, value in found]
 
 
 def _read_around_numbers(
@@ -125,8 +127,9 @@ def _month_names() -> frozenset[str]:
     return frozenset(name for name in names if len(name) >= 3)
 
 
-def _is_month(word: str) -> bool:
-    return fold(word) in _month_names()
+def _names_part_of_year(word: str) -> bool:
+    """A month's name or a part of a year ("semestre", "Q3"): what a bare year leaves out."""
+    return fold(word) in _month_names() or fold(word) in phrases("part_of_year")
 
 
 def _has_digit(word: str) -> bool:
