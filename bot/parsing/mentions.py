@@ -25,7 +25,9 @@ from bot.words import LANGUAGES
 T = TypeVar("T")
 
 _CLAUSE = re.compile(r"[.!?;,]+(?=\s|$)|\n\s*\n|[()\[\]]")  # amounts and periods stay inside one
-_SPAN = 4  # words on each side of a number that an amount or a period may take
+_SPAN = 6  # words each side of a number that a value may take ("2 ans à partir de mai 2027")
+_NUMBERS_IN_SPAN = 4  # "1 500 000 €" is three; a span with more numbers is a list, not one value
+_NUMBERS_READ = 200  # numbers tried per text: prose names a few, a table of figures is no prose
 
 
 def amounts(text: str) -> list[tuple[Decimal, str]]:
@@ -54,14 +56,19 @@ def _read_around_numbers(
     `read` reads (None when a word next to it is `left_out`); spans inside a longer one are
     dropped."""
     found: list[tuple[tuple[int, int], T | None]] = []
+    tries = 0
     for clause in _clauses(text):
         words = clause.split()
+        numbers = [_has_digit(word) for word in words]
         for i, word in enumerate(words):
-            if not wanted(word):
+            if not wanted(word) or tries >= _NUMBERS_READ:
                 continue
+            tries += 1
             best: tuple[tuple[int, int], T] | None = None
             for start, end in _spans(i, len(words)):
                 if best is not None and end - start <= best[0][1] - best[0][0]:
+                    continue
+                if sum(numbers[start:end]) > _NUMBERS_IN_SPAN:
                     continue
                 try:
                     best = ((start, end), read(_trim(" ".join(words[start:end]))))
