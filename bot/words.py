@@ -57,6 +57,7 @@ class Words:
     commands: tuple[CommandWords, ...]  # in the order of HELP and of the Telegram menu
     labels: dict[str, dict[str, tuple[str, ...]]]  # field -> language -> labels
     markers: dict[str, frozenset[str]]  # language -> folded words that tell it
+    prose: dict[str, dict[str, tuple[str, ...]]]  # purpose -> language -> phrases, for drafts
 
     def command(self, name: str) -> CommandWords:
         for entry in self.commands:
@@ -84,11 +85,12 @@ def load(path: Path) -> Words:
     except (OSError, ValueError) as exc:
         raise WordsError(f"{path}: cannot be read: {exc}") from exc
     where = path.name
-    _only(data, {"_about", "commands", "labels", "markers"}, where)
+    _only(data, {"_about", "commands", "labels", "markers", "prose"}, where)
     commands = tuple(_command(item, where) for item in _list(data.get("commands"), where))
     _unique_names_and_words(commands, where)
     labels = _labels(data.get("labels"), where)
-    words = Words(commands, labels, _markers(data.get("markers"), commands, labels, where))
+    markers = _markers(data.get("markers"), commands, labels, where)
+    words = Words(commands, labels, markers, _prose(data.get("prose", {}), where))
     log.debug("%s: %d commands, %d fields", where, len(commands), len(labels))
     return words
 
@@ -207,6 +209,18 @@ def _markers(
             folded.add(fold(marker))
         markers[lang] = frozenset(folded)
     return markers
+
+
+def _prose(data: Any, where: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Phrases that read a message in prose (bot.parsing.prose): purpose -> language -> phrases."""
+    _only(data, set(data) if isinstance(data, dict) else set(), f"{where}: prose")
+    return {
+        purpose: {
+            lang: tuple(_strings(by_lang, lang, f"{where}: prose {purpose}")) for lang in LANGUAGES
+        }
+        for purpose, by_lang in data.items()
+        if purpose != "_about"
+    }
 
 
 def _only(data: Any, allowed: set[str] | frozenset[str], where: str) -> None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from bot.context import Context
 from bot.parsing.parser import ParseResult, Problem, Submission, parse_submission
 from bot.records.create import create_record, owner_of, tell_secretariat, with_owner_country
+from bot.records.drafts import offer_draft
 from bot.records.endorsement import ask_state
 from bot.records.ownership import is_owner
 from bot.records.revisions import update_from_message
@@ -15,6 +16,8 @@ from store.actors import Actor, find_actor
 from store.inbox import InboxItem
 from store.people import focal_points
 from store.records import OPEN, Record
+
+NO_FIELDS = Problem("template", "no_fields")  # no `Label: value` line at all
 
 
 def submit(ctx: Context, kind: str | None) -> str:
@@ -29,6 +32,8 @@ def submit(ctx: Context, kind: str | None) -> str:
     corrected = _record_replied_to(ctx)
     if corrected is not None and is_owner(ctx, corrected) and corrected.status in OPEN:
         return update_from_message(ctx, corrected, result)
+    if result.problems == (NO_FIELDS,) and (drafted := offer_draft(ctx, kind)) is not None:
+        return drafted  # NEED or OFFER over a message in prose: its draft, to confirm
     submission, problems = _with_kind(result, kind)
     actor, on_behalf_of = None, None
     if ctx.person.actors:

@@ -7,6 +7,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from bot.calls import replies as call_replies
+from bot.commands.drafts import confirm_draft, draft_or_help
 from bot.commands.help import send_help
 from bot.commands.submit import submit
 from bot.commands.subscribe import confirm_subscription
@@ -52,6 +53,9 @@ def dispatch(ctx: Context, front: Front) -> str:
         return call_replies.from_focal_point(ctx, about.id)
     if about is not None and about.kind == "f":
         return call_replies.confirmed(ctx, about.id)
+    confirmed = confirm_draft(ctx)  # "OK" in answer to a draft of a message in prose
+    if confirmed is not None:
+        return confirmed
     asked = front.command(ctx)
     if (
         about is not None
@@ -62,7 +66,7 @@ def dispatch(ctx: Context, front: Front) -> str:
     if asked is None:
         if parse_submission(ctx.inbound.text, ctx.inbound.subject).submission.fields:
             return submit(ctx, None)
-        return send_help(ctx)
+        return draft_or_help(ctx)
     command = asked.command
     if command is None:
         return send_help(ctx)

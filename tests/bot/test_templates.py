@@ -495,6 +495,25 @@ CASES: list[tuple[str, str, Context]] = [
         },
     ),
     ("no_such_record", "no_such_record", lambda lg: {"public_id": "N-2026-0042"}),
+    (
+        "draft",
+        "draft",
+        lambda lg: {
+            "fields": {**view(lg).as_fields(), "amount": "", "period": ""},
+            "blank": ("amount", "period"),
+            "kind": "need",
+        },
+    ),
+    (
+        "draft-nothing-blank-kind-unknown",
+        "draft",
+        lambda lg: {"fields": {**view(lg).as_fields(), "title": ""}, "blank": (), "kind": ""},
+    ),
+    (
+        "draft_already",
+        "draft_already",
+        lambda lg: {"public_id": "N-2026-0001", "title": "Technical survey teams"},
+    ),
     ("no_such_record-unnamed", "no_such_record", lambda lg: {"public_id": ""}),
     (
         "parse_error",
