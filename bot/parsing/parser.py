@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import TypeVar
 
 from bot.parsing.fields import Vocabulary, country, language
@@ -139,7 +140,8 @@ def parse_submission(
     form_labels = tuple(vocab.assistance_label(c) for c in vocab.assistance_codes)
     assistance = fields.get("assistance", "")
     forms = _codes("assistance", assistance, vocab.assistance, form_labels, problems)
-    amount, currency = _checked("amount", fields.get("amount"), money, MONEY_EXAMPLES, problems)
+    amount_of = partial(money, countries=countries)  # a CFA franc is XOF or XAF by country
+    amount, currency = _checked("amount", fields.get("amount"), amount_of, MONEY_EXAMPLES, problems)
     start, end = _checked("period", fields.get("period"), period, PERIOD_EXAMPLES, problems)
     found, unknown = resolve_list(fields.get("languages", ""), language)
     problems += [Problem("languages", "unknown_value", word) for word in unknown]
