@@ -35,12 +35,21 @@ _MULTIPLIERS = {
     **dict.fromkeys(("b", "bn", "billion", "billions", "md", "mds", "mrd", "mrds"), 10**9),
     **dict.fromkeys(("milliard", "milliards", "millardo", "millardos"), 10**9),
 }
+# The decimal mark of the language a multiplier word belongs to: "1.500 millones" is 1 500
+# million, "1,5 milliard" 1.5 billion, "1.5 bn" too; "m", "k" and "million(s)" do not tell.
+_DECIMAL_MARK = {
+    **dict.fromkeys(("mil", "mille", "millon", "millones", "mill", "mio", "mios"), ","),
+    **dict.fromkeys(("md", "mds", "mrd", "mrds", "milliard", "milliards"), ","),
+    **dict.fromkeys(("millardo", "millardos"), ","),
+    **dict.fromkeys(("thousand", "thousands", "mn", "mln", "b", "bn", "billion", "billions"), "."),
+}
 _FILLERS = {
     *("about", "approx", "approximately", "around", "circa", "ca", "c", "some", "roughly"),
     *("estimated", "est", "nearly", "almost", "up", "to", "total", "a", "max", "maximum"),
     *("budget", "us", "of", "in", "the", "environ", "env", "jusqu'a", "pres", "au", "plus"),
     *("estime", "estimee", "montant", "plafond", "maximo", "hasta", "aprox", "aproximadamente"),
     *("alrededor", "unos", "unas", "cerca", "estimado", "monto", "presupuesto", "de", "d", "en"),
+    *("or", "ou", "o"),
 }
 
 
@@ -52,9 +61,12 @@ def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str] | tup
     the Spanish thousand and "mil millones" a billion. The CFA franc (FCFA, F CFA, francs CFA) is
     XAF or XOF by the record's `countries` (ISO3). A single "," or "." before three digits groups
     thousands ("1,200", "1.200": money is not written with three decimals) unless a multiplier
-    follows, where it could be either ("1,500 M€") and is asked. Raises FieldError: "invalid"
-    (no number, or a word we do not read), "ambiguous" (two numbers, two currencies, a 3-digit
-    group before a multiplier, a CFA franc the countries do not decide), "no_currency",
+    follows: then the multiplier's language tells ("3.500 millones" is 3 500 million, "1,250
+    milliard" 1.25 billion) or, when it does not ("1,500 M€", "1.250m"), it is asked.
+
+    Raises FieldError: "invalid" (no number, or a word we do not read), "ambiguous" (two
+    numbers, two currencies, a 3-digit group before "m"/"million", a currency word several
+    currencies share, a CFA franc the countries do not decide), "no_currency",
     "unknown_currency" (XYZ).
     """
     if no_amount(text):
@@ -63,7 +75,7 @@ def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str] | tup
     if not re.search(r"\d", outside):
         outside = re.sub(r"[()\[\]]", " ", text)
     outside = _SPACED_DOLLAR.sub(lambda m: f"{m[1] or ''}${m[2] or ''}", outside)
-    numbers, currencies, scale = _read(outside, text)
+    numbers, currencies, scale, marks = _read(outside, text)
     if not numbers:
         raise FieldError("invalid", text)
     if len(numbers) > 1 or len(set(currencies) - {CFA}) > 1:
@@ -71,7 +83,9 @@ def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str] | tup
     if not currencies:
         raise FieldError("no_currency", text)
     code = next((c for c in currencies if c != CFA), None) or cfa_franc(countries, text)
-    number = _number(numbers[0], scaled=scale > 1, decimals=get_currency_precision(code), text=text)
+    mark = marks.pop() if len(marks) == 1 else None
+    precision = get_currency_precision(code)
+    number = _number(numbers[0], scaled=scale > 1, mark=mark, decimals=precision, text=text)
     if number is None or number <= 0:
         raise FieldError("invalid", text)
     amount = number * scale
@@ -80,10 +94,11 @@ def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str] | tup
     return amount, code
 
 
-def _read(text: str, sent: str) -> tuple[list[str], list[str], int]:
-    """The numbers, the currencies and the multiplier written in the text."""
+def _read(text: str, sent: str) -> tuple[list[str], list[str], int, set[str]]:
+    """The numbers, the currencies, the multiplier and the decimal marks its words imply."""
     numbers: list[str] = []
     currencies: list[str] = []
+    marks: set[str] = set()
     scale = 1
     tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text)]
     i = 0
@@ -98,6 +113,7 @@ def _read(text: str, sent: str) -> tuple[list[str], list[str], int]:
             word = fold(token).removeprefix("d'")
             if word in _MULTIPLIERS:
                 scale *= _MULTIPLIERS[word]
+                marks |= {_DECIMAL_MARK[word]} if word in _DECIMAL_MARK else set()
                 continue
             found = _currency_at(tokens, i - 1, sent)
             if found:
@@ -112,7 +128,7 @@ def _read(text: str, sent: str) -> tuple[list[str], list[str], int]:
                 raise FieldError("unknown_currency", sent)
             else:
                 raise FieldError("invalid", sent)
-    return numbers, currencies, scale
+    return numbers, currencies, scale, marks
 
 
 def _currency_at(
@@ -147,7 +163,9 @@ _SPACES = re.compile(r"[ \u00a0\u202f'’]")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
-def _number(raw: str, *, scaled: bool, decimals: int, text: str) -> Decimal | None:
+def _number(
+    raw: str, *, scaled: bool, mark: str | None, decimals: int, text: str
+) -> Decimal | None:
     """Read "1,200,000.50", "1.200.000,50", "2,5", "75'000" (see money() for the 3-digit rule)."""
     digits = _SPACES.sub("", raw)
     seps = [c for c in digits if c in ".,"]
@@ -162,9 +180,11 @@ def _number(raw: str, *, scaled: bool, decimals: int, text: str) -> Decimal | No
         digits = digits.replace(seps[0], "")
     elif seps:
         whole, _, fraction = digits.partition(seps[0])
-        if len(fraction) == 3 and whole != "0" and (scaled or decimals == 3):
-            raise FieldError("ambiguous", text)
         is_group = len(fraction) == 3 and whole != "0"
+        if is_group and scaled and mark:
+            is_group = seps[0] != mark
+        elif is_group and (scaled or decimals == 3):
+            raise FieldError("ambiguous", text)
         digits = whole + fraction if is_group else f"{whole}.{fraction}"
     try:
         return Decimal(digits)

@@ -26,6 +26,7 @@ FILLERS = {
     *("aproximadamente", "circa", "ca", "fiscal", "exercice", "ejercicio", "gestion"),
     *("calendar", "civil", "calendario", "period", "periode", "periodo", "inclusive", "incl"),
     *("included", "inclus", "incluido", "effective", "as", "partir", "compter", "contar"),
+    *("project", "projet", "proyecto"),
 }
 # Words that tell a date is written day first: French and Spanish ones.
 DAY_FIRST_WORDS = {"du", "au", "al", "del", "de", "desde", "hasta", "jusqu'au", "a", "et", "y"}

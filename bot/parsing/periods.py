@@ -27,6 +27,13 @@ class _End:
     part: tuple[int, int] | None = None  # (months in the part, which one): Q3 is (3, 3)
 
     @property
+    def first_month(self) -> int:
+        """The month this end starts in (January for a bare year)."""
+        if self.part:
+            return (self.part[1] - 1) * self.part[0] + 1
+        return self.month or 1
+
+    @property
     def coarse(self) -> bool:
         return self.month is None and self.part is None and self.day is None
 
@@ -177,11 +184,11 @@ def _shared_year(ends: list[_End], text: str) -> list[_End]:
         if first.year is None and last.year is not None and not last.coarse:
             month = first.month or (last.month if first.day and not first.part else None)
             first = replace(first, year=last.year, month=month)
-            if first.month and last.month and (first.month, first.day or 1) > (last.month, 1):
+            if first.first_month > last.first_month:
                 raise FieldError("ambiguous", text)  # "November to February 2028": which year?
         elif last.year is None and first.year is not None and not first.coarse:
             last = replace(last, year=first.year)
-            if last.month and first.month and last.month < first.month:
+            if first.first_month > last.first_month:
                 raise FieldError("ambiguous", text)
         ends = [first, last]
     if any(end.year is None for end in ends):
