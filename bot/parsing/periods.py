@@ -130,7 +130,9 @@ def _groups(kept: list[Token]) -> list[list[Token]]:
             groups.append([])
         elif token.kind != "start":
             groups[-1].append(token)
-    return [g for g in groups if g]
+    if any(not group for group in groups):
+        return []  # "until June 2027", "2027 –": one end is missing
+    return groups
 
 
 def _end(group: list[Token], day_first: bool, text: str) -> _End:
