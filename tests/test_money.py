@@ -120,6 +120,9 @@ APPROXIMATIONS = [
     case("hasta 200.000 euros", "200000", "EUR"),
     case("unos 500.000 dólares", "500000", "USD"),
     case("USD 310.000 [presupuesto 2027]", "310000", "USD"),
+    case("USD 40,000 in kind", "40000", "USD"),
+    case("valeur estimée : 40 000 € en nature", "40000", "EUR"),
+    case("valor equivalente de 40.000 USD en especie", "40000", "USD"),
 ]
 
 

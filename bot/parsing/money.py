@@ -49,7 +49,8 @@ _FILLERS = {
     *("budget", "us", "of", "in", "the", "environ", "env", "jusqu'a", "pres", "au", "plus"),
     *("estime", "estimee", "montant", "plafond", "maximo", "hasta", "aprox", "aproximadamente"),
     *("alrededor", "unos", "unas", "cerca", "estimado", "monto", "presupuesto", "de", "d", "en"),
-    *("or", "ou", "o"),
+    *("or", "ou", "o", "kind", "nature", "especie", "especies", "equivalent", "equivalente"),
+    *("value", "valeur", "valor"),
 }
 
 

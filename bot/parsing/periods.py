@@ -107,7 +107,7 @@ def _period(piece: str, text: str) -> tuple[date, date, bool]:
         raise FieldError("invalid", text)
     if starts_only and not months:
         raise FieldError("invalid", text)  # "from April 2027": an end is needed
-    day_first = _day_first(found, piece, text)
+    day_first = _day_first(found, text)
     ends = [_end(group, day_first, text) for group in groups]
     ends = _shared_year(ends, text)
     try:
@@ -137,46 +137,39 @@ def _groups(kept: list[Token]) -> list[list[Token]]:
 
 def _end(group: list[Token], day_first: bool, text: str) -> _End:
     """One end from its tokens: "1er février", "Q3 2027", "segundo trimestre de 2027", "2027"."""
-    fields: dict[str, object] = {}
+    values: dict[str, int] = {}
     numbers: list[int] = []
 
-    def put(name: str, value: object) -> None:
-        if name in fields:
-            raise FieldError("invalid", text)
-        fields[name] = value
+    def put(**found: int) -> None:
+        if values.keys() & found.keys():
+            raise FieldError("invalid", text)  # two years, two months... in one end
+        values.update(found)
 
     for token in group:
         if token.kind == "date":
-            put("year", token.value[0])
-            put("month", token.value[1])
-            if len(token.value) > 2:
-                put("day", token.value[2])
+            put(**dict(zip(("year", "month", "day"), token.value, strict=False)))
         elif token.kind == "dmy":
             first, second, year = token.value
-            put("day", first if day_first else second)
-            put("month", second if day_first else first)
-            put("year", year)
-        elif token.kind == "year":
-            put("year", token.value[0])
-        elif token.kind == "month":
-            put("month", token.value[0])
+            day, month = (first, second) if day_first else (second, first)
+            put(day=day, month=month, year=year)
+        elif token.kind in ("year", "month"):
+            put(**{token.kind: token.value[0]})
         elif token.kind == "part":
-            put("part", token.value[:2])
-            if len(token.value) > 2:
-                put("year", token.value[2])
+            put(size=token.value[0], index=token.value[1])
+            put(**dict(zip(("year",), token.value[2:], strict=False)))
         elif token.kind == "part_word" and numbers:
-            put("part", (token.value[0], numbers.pop()))
+            put(size=token.value[0], index=numbers.pop())
         elif token.kind == "number":
             numbers.append(token.value[0])
         else:
             raise FieldError("invalid", text)
     if len(numbers) > 1 or (numbers and not 1 <= numbers[0] <= 31):
         raise FieldError("invalid", text)
-    if numbers:
-        put("day", numbers[0])
-    if "part" in fields and ("month" in fields or "day" in fields):
+    put(**dict(zip(("day",), numbers, strict=False)))
+    if "size" in values and ("month" in values or "day" in values):
         raise FieldError("invalid", text)
-    return _End(**fields)  # type: ignore[arg-type]
+    part = (values["size"], values["index"]) if "size" in values else None
+    return _End(values.get("year"), values.get("month"), values.get("day"), part)
 
 
 def _shared_year(ends: list[_End], text: str) -> list[_End]:
@@ -200,7 +193,7 @@ def _shared_year(ends: list[_End], text: str) -> list[_End]:
     return ends
 
 
-def _day_first(found: list[Token], piece: str, text: str) -> bool:
+def _day_first(found: list[Token], text: str) -> bool:
     """Whether "01/07/2027" is 1 July: a first number above 12, dots, or French/Spanish words."""
     dates = [t for t in found if t.kind == "dmy"]
     if not dates:
