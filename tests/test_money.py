@@ -53,6 +53,9 @@ WORDS_AND_SYMBOLS = [
     case("500.000.000 pesos colombianos", "500000000", "COP"),
     case("COP 500.000.000", "500000000", "COP"),
     case("250.000.000 pesos chilenos", "250000000", "CLP"),
+    case("U$S 250.000", "250000", "USD"),
+    case("S/ 900 000", "900000", "PEN"),
+    case("R$ 900.000", "900000", "BRL"),
     case("60.000 libras esterlinas", "60000", "GBP"),
 ]
 
@@ -123,6 +126,9 @@ APPROXIMATIONS = [
     case("USD 40,000 in kind", "40000", "USD"),
     case("valeur estimée : 40 000 € en nature", "40000", "EUR"),
     case("valor equivalente de 40.000 USD en especie", "40000", "USD"),
+    case("USD 1.2 million over two years", "1200000", "USD"),
+    case("1,2 M€ sur 3 ans", "1200000", "EUR"),
+    case("1,2 millones de euros durante 18 meses", "1200000", "EUR"),
 ]
 
 
@@ -237,6 +243,8 @@ def test_the_parser_chooses_the_cfa_franc_by_the_countries_it_read() -> None:
         ("2 millions", "no_currency"),
         ("250 000 XYZ", "unknown_currency"),
         ("USD 250,000 per year", "invalid"),
+        ("250 000 € par an", "invalid"),
+        ("USD 20,000 por mes", "invalid"),
         ("beaucoup", "invalid"),
         ("mucho dinero", "invalid"),
     ],

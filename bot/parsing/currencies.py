@@ -61,10 +61,14 @@ _SYMBOLS = {
     "₺": "TRY",
     "₪": "ILS",
     "₦": "NGN",
+    "U$S": "USD",  # as written in Argentina and Uruguay
+    "U$D": "USD",
+    "S/": "PEN",  # the Peruvian sol
+    "S/.": "PEN",
     **{f"{p}$": code for p, code in (("US", "USD"), ("U", "USD"), ("C", "CAD"), ("A", "AUD"))},
     **{f"{p}$": code for p, code in (("CA", "CAD"), ("AU", "AUD"), ("NZ", "NZD"))},
     **{f"{p}$": code for p, code in (("HK", "HKD"), ("S", "SGD"), ("SG", "SGD"), ("MX", "MXN"))},
-    **{f"{p}$": code for p, code in (("CO", "COP"), ("CL", "CLP"), ("AR", "ARS"))},
+    **{f"{p}$": code for p, code in (("CO", "COP"), ("CL", "CLP"), ("AR", "ARS"), ("R", "BRL"))},
 }
 SYMBOLS: dict[str, str] = {
     **_SYMBOLS,

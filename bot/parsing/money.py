@@ -28,6 +28,12 @@ _TOKEN = re.compile(
 # "$ CA", "US $": the country letters of a dollar sign, written apart from it.
 _SPACED_DOLLAR = re.compile(r"(?<![^\W\d_])([A-Z]{1,2})\s+\$|\$\s+([A-Z]{2})(?![^\W\d_])")
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# "over two years", "sur 3 ans", "en 18 meses": the time a total is spent over, not a rate.
+_SPENT_OVER = re.compile(
+    r"\b(?:over|for|across|sur|pour|en|durante|a lo largo de)\s+(?:\d{1,2}|[^\W\d]+(?:-[^\W\d]+)*)"
+    r"\s+(?:years?|months?|ans?|ann[ée]es?|mois|años?|anos?|mes|meses)\b",
+    re.IGNORECASE,
+)
 _MULTIPLIERS = {
     **dict.fromkeys(("k", "thousand", "thousands", "mille", "mil"), 10**3),
     **dict.fromkeys(("m", "mn", "mln", "mio", "mios", "million", "millions"), 10**6),
@@ -72,7 +78,7 @@ def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str] | tup
     """
     if no_amount(text):
         return None, None
-    outside = _BRACKETS.sub(" ", text)
+    outside = _SPENT_OVER.sub(" ", _BRACKETS.sub(" ", text))
     if not re.search(r"\d", outside):
         outside = re.sub(r"[()\[\]]", " ", text)
     outside = _SPACED_DOLLAR.sub(lambda m: f"{m[1] or ''}${m[2] or ''}", outside)

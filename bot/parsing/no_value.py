@@ -48,6 +48,10 @@ _EITHER = (
 _PERIOD = (
     "as soon as possible",
     "asap",
+    "immediately",
+    "right away",
+    "immediatement",
+    "inmediatamente",
     "ongoing",
     "open ended",
     "open",

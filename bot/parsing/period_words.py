@@ -56,6 +56,9 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _FROM = re.compile(r"\ba (?:partir|compter|contar)\b")
+# Spreadsheet dates: "1-Mar-27", "01/mars/2027", "Mar-27", "Mar/27", "Jan '28".
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})[-/.]([^\W\d]{3,9})\.?[-/.](\d{4}|\d{2})(?!\d)")
+_MONTH_YEAR = re.compile(r"\b([^\W\d]{3,9})\.?(?:[-/]|\s?')(\d{2})(?![\d/.-])")
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ class Token:
 
 def tokens(text: str) -> list[Token]:
     """The tokens of a period; raises FieldError "invalid" on a word that is not part of one."""
-    plain = _FROM.sub("from", joined(text))
+    plain = _spreadsheet_dates(_FROM.sub("from", joined(text)))
     found: list[Token] = []
     position = 0
     for match in _TOKEN.finditer(plain):
@@ -80,6 +83,21 @@ def tokens(text: str) -> list[Token]:
     if plain[position:].strip():
         raise FieldError("invalid", text)
     return _numbers_before_units(found)
+
+
+def _spreadsheet_dates(plain: str) -> str:
+    """ "1-Mar-27" → "1 mar 2027", "Mar-27" → "mar 2027" (only where the word is a month)."""
+
+    def year(digits: str) -> str:
+        return digits if len(digits) == 4 else f"20{digits}"
+
+    def day_month_year(m: re.Match[str]) -> str:
+        return f"{m[1]} {m[2]} {year(m[3])}" if month(m[2]) else m[0]
+
+    def month_year(m: re.Match[str]) -> str:
+        return f"{m[1]} {year(m[2])}" if month(m[1]) else m[0]
+
+    return _MONTH_YEAR.sub(month_year, _DAY_MONTH_YEAR.sub(day_month_year, plain))
 
 
 def _kind(match: re.Match[str]) -> str:
