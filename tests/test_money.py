@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.parsing.money import money
+from bot.parsing.money import money, money_if_any
 from bot.parsing.normalise import FieldError
 from bot.parsing.parser import Problem, parse_submission
 
@@ -174,7 +174,14 @@ NO_AMOUNT = [
 
 @pytest.mark.parametrize("text", NO_AMOUNT)
 def test_words_for_no_amount_are_no_amount(text: str) -> None:
-    assert money(text) == (None, None)
+    assert money_if_any(text) == (None, None)
+    with pytest.raises(FieldError):
+        money(text)  # an amount, where one is needed (prose, the Telegram form), stays unread
+
+
+def test_an_amount_is_an_amount_whether_or_not_one_is_needed() -> None:
+    assert money_if_any("USD 40,000 (in kind)") == money("USD 40,000 (in kind)")
+    assert money_if_any("USD 40,000 (TBC)") == (Decimal("40000"), "USD")
 
 
 def _amount(value: str, country: str = "") -> tuple[object, ...]:

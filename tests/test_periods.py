@@ -8,7 +8,7 @@ import pytest
 
 from bot.parsing.normalise import FieldError
 from bot.parsing.parser import parse_submission
-from bot.parsing.periods import period
+from bot.parsing.periods import period, period_if_any
 
 D = date
 
@@ -191,7 +191,14 @@ NO_PERIOD = [
 
 @pytest.mark.parametrize("text", NO_PERIOD)
 def test_words_for_no_period_are_no_period(text: str) -> None:
-    assert period(text) == (None, None)
+    assert period_if_any(text) == (None, None)
+    with pytest.raises(FieldError):
+        period(text)  # a period, where one is needed (prose, the Telegram form), stays unread
+
+
+def test_a_period_is_a_period_whether_or_not_one_is_needed() -> None:
+    assert period_if_any("TBD (2027)") == (None, None)
+    assert period_if_any("2027 (TBD)") == period("2027 (TBD)") == (D(2027, 1, 1), D(2027, 12, 31))
 
 
 @pytest.mark.parametrize("text", ["ongoing", "à définir", "lo antes posible", "n/a"])

@@ -60,10 +60,19 @@ _FILLERS = {
 }
 
 
-def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str] | tuple[None, None]:
-    """The amount and ISO 4217 currency of `text`; (None, None) when it says there is none.
+def money_if_any(
+    text: str, countries: Iterable[str] = ()
+) -> tuple[Decimal, str] | tuple[None, None]:
+    """money(), or (None, None) where the text says there is no amount: "n/a", "in kind", "TBD",
+    "a convenir", "pas de montant"... The parser reads (None, None) as an empty field."""
+    if no_amount(text):
+        return None, None
+    return money(text, countries)
 
-    "n/a", "in kind", "TBD", "a convenir", "pas de montant"... are no amount, like an empty field.
+
+def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str]:
+    """The amount and ISO 4217 currency of `text`.
+
     Text in brackets after the amount is a remark. "$" means USD, "¥" JPY, "Fr." CHF; "mil" is
     the Spanish thousand and "mil millones" a billion. The CFA franc (FCFA, F CFA, francs CFA) is
     XAF or XOF by the record's `countries` (ISO3). A single "," or "." before three digits groups
@@ -76,8 +85,6 @@ def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str] | tup
     currencies share, a CFA franc the countries do not decide), "no_currency",
     "unknown_currency" (XYZ).
     """
-    if no_amount(text):
-        return None, None
     outside = _SPENT_OVER.sub(" ", _BRACKETS.sub(" ", text))
     if not re.search(r"\d", outside):
         outside = re.sub(r"[()\[\]]", " ", text)

@@ -56,7 +56,16 @@ class _End:
         return start, end
 
 
-def period(text: str) -> tuple[date, date] | tuple[None, None]:
+def period_if_any(text: str) -> tuple[date, date] | tuple[None, None]:
+    """period(), or (None, None) where the text says there is none yet: "as soon as possible",
+    "ongoing", "TBD", "n/a", "-", "à définir", "por definir"... The parser reads (None, None) as
+    an empty field."""
+    if no_period(text):
+        return None, None
+    return period(text)
+
+
+def period(text: str) -> tuple[date, date]:
     """First and last day of a period as people write it in English, French or Spanish.
 
     Months by name or abbreviation ("mars 2027 – février 2028", "June to December 2027": the
@@ -66,15 +75,12 @@ def period(text: str) -> tuple[date, date] | tuple[None, None]:
     from April 2027", "pendant 2 ans à partir de mars 2027"), years and spans ("2027", "de 2027 a
     2029", "FY2027"; "2027/28" is 2027-01-01..2028-12-31: a fiscal year's own months are not
     guessed), ISO dates. A bracketed remark is left aside unless it holds a finer period than the
-    text before it ("FY2027 (April 2027 – March 2028)"). "as soon as possible", "ongoing", "TBD",
-    "n/a", "-", "à définir", "por definir"... are no period: (None, None), like an empty field.
+    text before it ("FY2027 (April 2027 – March 2028)"). "TBD", "ongoing"...: see period_if_any.
 
     Raises FieldError "invalid" (not a period), "start_after_end", or "ambiguous": no year at
     all ("June to December"), or a numeric date that reads both ways ("03/04/2027") where
     nothing tells day-first (a day above 12, dots, French or Spanish words) from month-first.
     """
-    if no_period(text):
-        return None, None
     remarks = [a or b for a, b in _BRACKETS.findall(text)]
     readings: list[tuple[date, date, bool]] = []
     error: FieldError | None = None
