@@ -56,6 +56,8 @@ WORDS_AND_SYMBOLS = [
     case("U$S 250.000", "250000", "USD"),
     case("S/ 900 000", "900000", "PEN"),
     case("R$ 900.000", "900000", "BRL"),
+    case("250 000 MAD", "250000", "MAD"),
+    case("250 000 usd", "250000", "USD"),
     case("60.000 libras esterlinas", "60000", "GBP"),
 ]
 
@@ -127,6 +129,8 @@ APPROXIMATIONS = [
     case("valeur estimée : 40 000 € en nature", "40000", "EUR"),
     case("valor equivalente de 40.000 USD en especie", "40000", "USD"),
     case("USD 1.2 million over two years", "1200000", "USD"),
+    case("EUR 80,000 in all", "80000", "EUR"),
+    case("80 000 € en tout", "80000", "EUR"),
     case("1,2 M€ sur 3 ans", "1200000", "EUR"),
     case("1,2 millones de euros durante 18 meses", "1200000", "EUR"),
 ]
@@ -249,6 +253,7 @@ def test_the_parser_chooses_the_cfa_franc_by_the_countries_it_read() -> None:
         ("1.500", "no_currency"),
         ("2 millions", "no_currency"),
         ("250 000 XYZ", "unknown_currency"),
+        ("250 000 mad", "invalid"),  # a code that is also a word counts in capitals only
         ("USD 250,000 per year", "invalid"),
         ("250 000 € par an", "invalid"),
         ("USD 20,000 por mes", "invalid"),

@@ -119,9 +119,21 @@ def currency_names() -> dict[str, str | None]:
     return index
 
 
-def currency_code(words: str) -> str | None:
+# ISO codes read in lower case too ("usd", "eur"); the others only in capitals, as many of them
+# are also words ("all", "top", "mad", "pen", "sos", "mur", "try", "cup", "bob").
+_LOWER_CASE_CODES = frozenset(
+    {
+        *("usd", "eur", "gbp", "chf", "jpy", "cad", "aud", "nzd", "nok", "sek", "dkk", "isk"),
+        *("cop", "clp", "mxn", "brl", "ars", "xof", "xaf", "cny", "inr", "zar", "lbp", "iqd"),
+        "afn",
+    }
+)
+
+
+def currency_code(words: str, written: str = "") -> str | None:
     """The ISO code of folded words ("euros", "us dollars", "usd"); CFA for the CFA franc.
 
+    `written` is the text as sent: a code outside the common ones counts only in capitals.
     Raises FieldError "ambiguous" for a word shared by several currencies ("pesos", "coronas").
     """
     index = currency_names()
@@ -132,7 +144,8 @@ def currency_code(words: str) -> str | None:
         return code
     if len(words) == 3 and words.isascii() and words.isalpha():
         upper = words.upper()
-        return upper if upper in current_codes() else None
+        if upper in current_codes() and (written.isupper() or words in _LOWER_CASE_CODES):
+            return upper
     return None
 
 

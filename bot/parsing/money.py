@@ -56,7 +56,7 @@ _FILLERS = {
     *("estime", "estimee", "montant", "plafond", "maximo", "hasta", "aprox", "aproximadamente"),
     *("alrededor", "unos", "unas", "cerca", "estimado", "monto", "presupuesto", "de", "d", "en"),
     *("or", "ou", "o", "kind", "nature", "especie", "especies", "equivalent", "equivalente"),
-    *("value", "valeur", "valor"),
+    *("value", "valeur", "valor", "all", "tout", "overall", "global", "globale"),
 }
 
 
@@ -153,9 +153,9 @@ def _currency_at(
         run = tokens[start : start + length]
         if len(run) < length or any(kind != "word" for kind, _ in run):
             continue
-        words = fold(" ".join(token for _, token in run)).removeprefix("d'")
+        written = " ".join(token for _, token in run)
         try:
-            code = currency_code(words)
+            code = currency_code(fold(written).removeprefix("d'"), written.rstrip("."))
         except FieldError as exc:
             raise FieldError("ambiguous", sent) from exc
         if code:
@@ -169,7 +169,7 @@ def _scaled_code(token: str) -> bool:
         len(token) == 4
         and token[0] in "kKmM"
         and token[1:].isupper()
-        and currency_code(token[1:].lower()) == token[1:]
+        and currency_code(token[1:].lower(), token[1:]) == token[1:]
     )
 
 
