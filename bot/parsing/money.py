@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
@@ -14,6 +15,7 @@ from bot.parsing.no_value import no_amount
 from bot.parsing.normalise import FieldError, fold
 
 log = logging.getLogger(__name__)
+_fold = lru_cache(maxsize=4096)(fold)  # prose tries the same words in many spans
 
 _SYMBOL = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
 _TOKEN = re.compile(
@@ -124,7 +126,7 @@ def _read(text: str, sent: str) -> tuple[list[str], list[str], int, set[str]]:
         elif kind == "sym":
             currencies.append(SYMBOLS.get(token.upper(), SYMBOLS.get(token, "")))
         elif kind == "word":
-            word = fold(token).removeprefix("d'")
+            word = _fold(token).removeprefix("d'")
             if word in _MULTIPLIERS:
                 scale *= _MULTIPLIERS[word]
                 marks |= {_DECIMAL_MARK[word]} if word in _DECIMAL_MARK else set()
@@ -155,7 +157,7 @@ def _currency_at(
             continue
         written = " ".join(token for _, token in run)
         try:
-            code = currency_code(fold(written).removeprefix("d'"), written.rstrip("."))
+            code = currency_code(_fold(written).removeprefix("d'"), written.rstrip("."))
         except FieldError as exc:
             raise FieldError("ambiguous", sent) from exc
         if code:

@@ -47,13 +47,21 @@ ORDINAL_WORDS = {
 ORDINAL_DIGITS = re.compile(r"(\d{1,2})(?:st|nd|rd|th|er|re|eme|e|o|a|º|ª|°)")
 
 
+_COMPOUND = re.compile(
+    r"\b(?:"
+    + "|".join(
+        r"[ -]+".join(map(re.escape, word.split("-")))
+        for word in sorted(NUMBER_WORDS, key=len, reverse=True)
+        if "-" in word
+    )
+    + r")\b"
+)
+_SEPARATORS = re.compile(r"[ -]+")
+
+
 def joined(text: str) -> str:
-    """Plain text with compound number words made one word ("vingt et un" → "vingt-et-un")."""
-    text = plain(text)
-    for word in sorted((w for w in NUMBER_WORDS if "-" in w), key=len, reverse=True):
-        pattern = r"\b" + r"[ -]+".join(map(re.escape, word.split("-"))) + r"\b"
-        text = re.sub(pattern, word.replace("-", "_"), text)
-    return text
+    """Plain text with compound number words made one word ("vingt et un" → "vingt_et_un")."""
+    return _COMPOUND.sub(lambda m: _SEPARATORS.sub("_", m.group()), plain(text))
 
 
 def number(word: str) -> int | None:
