@@ -229,6 +229,35 @@ def test_the_cfa_franc_is_asked_when_the_countries_do_not_say(countries: tuple[s
     assert caught.value.code == "ambiguous"
 
 
+@pytest.mark.parametrize(
+    ("text", "countries", "expected"),
+    [
+        ("$250,000", (), (Decimal("250000"), "USD")),
+        ("$250,000", ("LAO", "KHM"), (Decimal("250000"), "USD")),
+        ("US$ 250.000", ("COL",), (Decimal("250000"), "USD")),
+        ("$ 500.000.000 COP", ("COL",), (Decimal("500000000"), "COP")),
+        ("$250,000 CAD", ("LAO",), (Decimal("250000"), "CAD")),
+        ("$ 90 millones de pesos chilenos", ("CHL",), (Decimal("90000000"), "CLP")),
+    ],
+)
+def test_a_bare_dollar_sign_is_usd_unless_the_country_writes_its_own_money_so(
+    text: str, countries: tuple[str, ...], expected: tuple[Decimal, str]
+) -> None:
+    assert money(text, countries) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [("$ 500.000.000", ("COL",)), ("$250,000", ("MEX",)), ("$ 80 000", ("ECU", "COL"))],
+)
+def test_a_bare_dollar_sign_is_asked_where_pesos_are_written_so(
+    text: str, countries: tuple[str, ...]
+) -> None:
+    with pytest.raises(FieldError) as caught:
+        money(text, countries)
+    assert caught.value.code == "ambiguous"
+
+
 def test_the_parser_chooses_the_cfa_franc_by_the_countries_it_read() -> None:
     assert _amount("75 000 000 FCFA", "Senegal")[:2] == (Decimal("75000000"), "XOF")
     assert _amount("75 000 000 FCFA", "Tchad")[:2] == (Decimal("75000000"), "XAF")

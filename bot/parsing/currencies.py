@@ -18,6 +18,14 @@ LOCALES = ("en", "fr", "es")
 CFA = "CFA"  # the CFA franc before the country says which one: XOF or XAF
 CENTRAL_AFRICAN_CFA = frozenset({"CMR", "CAF", "TCD", "COG", "GNQ", "GAB"})  # XAF (BEAC)
 WEST_AFRICAN_CFA = frozenset({"BEN", "BFA", "CIV", "GNB", "MLI", "NER", "SEN", "TGO"})  # XOF
+DOLLAR_SIGN = "$"  # a bare "$": USD, unless the record's countries write their own money so
+# Countries whose own currency is written with a bare "$" (a peso or a local dollar).
+_OWN_DOLLAR_SIGN = {
+    **{"COL": "COP", "CHL": "CLP", "MEX": "MXN", "ARG": "ARS", "URY": "UYU", "CUB": "CUP"},
+    **{"DOM": "DOP", "CAN": "CAD", "AUS": "AUD", "NZL": "NZD", "HKG": "HKD", "SGP": "SGD"},
+    **{"NAM": "NAD", "LBR": "LRD", "FJI": "FJD", "GUY": "GYD", "JAM": "JMD", "TTO": "TTD"},
+}
+DOLLAR_CURRENCIES = frozenset({"USD", "XCD", "TWD", *_OWN_DOLLAR_SIGN.values()})  # "$250,000 CAD"
 # Words that name one currency where Babel's names give several (or none): the usual reading.
 _USUAL = {
     "dollar": "USD",
@@ -49,7 +57,7 @@ _USUAL = {
 }
 # Symbols, with the country letters people put before or after "$" ("US$", "$US", "$ CA").
 _SYMBOLS = {
-    "$": "USD",
+    "$": DOLLAR_SIGN,
     "€": "EUR",
     "£": "GBP",
     "¥": "JPY",
@@ -147,6 +155,14 @@ def currency_code(words: str, written: str = "") -> str | None:
         if upper in current_codes() and (written.isupper() or words in _LOWER_CASE_CODES):
             return upper
     return None
+
+
+def dollar_sign(countries: Iterable[str], text: str) -> str:
+    """USD for a bare "$", asked where a country of the record writes its own money with "$"
+    ("$ 500.000.000" for Colombia is pesos, or dollars: the writer says which)."""
+    if any(place in _OWN_DOLLAR_SIGN for place in countries):
+        raise FieldError("ambiguous", text)
+    return "USD"
 
 
 def cfa_franc(countries: Iterable[str], text: str) -> str:

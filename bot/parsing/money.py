@@ -10,7 +10,15 @@ from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
-from bot.parsing.currencies import CFA, SYMBOLS, cfa_franc, currency_code
+from bot.parsing.currencies import (
+    CFA,
+    DOLLAR_CURRENCIES,
+    DOLLAR_SIGN,
+    SYMBOLS,
+    cfa_franc,
+    currency_code,
+    dollar_sign,
+)
 from bot.parsing.no_value import no_amount
 from bot.parsing.normalise import FieldError, fold
 
@@ -75,16 +83,18 @@ def money_if_any(
 def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str]:
     """The amount and ISO 4217 currency of `text`.
 
-    Text in brackets after the amount is a remark. "$" means USD, "¥" JPY, "Fr." CHF; "mil" is
-    the Spanish thousand and "mil millones" a billion. The CFA franc (FCFA, F CFA, francs CFA) is
-    XAF or XOF by the record's `countries` (ISO3). A single "," or "." before three digits groups
-    thousands ("1,200", "1.200": money is not written with three decimals) unless a multiplier
-    follows: then the multiplier's language tells ("3.500 millones" is 3 500 million, "1,250
-    milliard" 1.25 billion) or, when it does not ("1,500 M€", "1.250m"), it is asked.
+    Text in brackets after the amount is a remark. "¥" is JPY, "Fr." CHF; "mil" is the Spanish
+    thousand and "mil millones" a billion. The CFA franc (FCFA, F CFA, francs CFA) is XAF or XOF
+    by the record's `countries` (ISO3); a bare "$" is USD unless one of them writes its own money
+    with "$" (Colombia, Chile, Mexico, Canada...), where it is asked ("$250,000 CAD" says it).
+    A single "," or "." before three digits groups thousands ("1,200", "1.200": money is not
+    written with three decimals) unless a multiplier follows: then the multiplier's language
+    tells ("3.500 millones" is 3 500 million, "1,250 milliard" 1.25 billion) or, when it does
+    not ("1,500 M€", "1.250m"), it is asked.
 
     Raises FieldError: "invalid" (no number, or a word we do not read), "ambiguous" (two
     numbers, two currencies, a 3-digit group before "m"/"million", a currency word several
-    currencies share, a CFA franc the countries do not decide), "no_currency",
+    currencies share, a CFA franc or a "$" the countries do not decide), "no_currency",
     "unknown_currency" (XYZ).
     """
     outside = _SPENT_OVER.sub(" ", _BRACKETS.sub(" ", text))
@@ -94,11 +104,16 @@ def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str]:
     numbers, currencies, scale, marks = _read(outside, text)
     if not numbers:
         raise FieldError("invalid", text)
-    if len(numbers) > 1 or len(set(currencies) - {CFA}) > 1:
+    if len(numbers) > 1 or len(set(currencies) - {CFA, DOLLAR_SIGN}) > 1:
         raise FieldError("ambiguous", text)
     if not currencies:
         raise FieldError("no_currency", text)
-    code = next((c for c in currencies if c != CFA), None) or cfa_franc(countries, text)
+    code = next((c for c in currencies if c not in (CFA, DOLLAR_SIGN)), None)
+    if code is not None and DOLLAR_SIGN in currencies and code not in DOLLAR_CURRENCIES:
+        raise FieldError("ambiguous", text)  # "$100 EUR"
+    if code is None:
+        read = cfa_franc if CFA in currencies else dollar_sign
+        code = read(countries, text)
     mark = marks.pop() if len(marks) == 1 else None
     precision = get_currency_precision(code)
     number = _number(numbers[0], scaled=scale > 1, mark=mark, decimals=precision, text=text)
