@@ -7,13 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import TypeVar
 
 from bot.parsing.fields import Vocabulary, country, language
 from bot.parsing.label_line import split_label, split_label_otherwise
-from bot.parsing.money import money
+from bot.parsing.money import money_if_any
 from bot.parsing.normalise import FieldError, fold, resolve_list
-from bot.parsing.periods import period
+from bot.parsing.periods import period_if_any
 from bot.words import table
 
 A = TypeVar("A")
@@ -139,8 +140,9 @@ def parse_submission(
     form_labels = tuple(vocab.assistance_label(c) for c in vocab.assistance_codes)
     assistance = fields.get("assistance", "")
     forms = _codes("assistance", assistance, vocab.assistance, form_labels, problems)
-    amount, currency = _checked("amount", fields.get("amount"), money, MONEY_EXAMPLES, problems)
-    start, end = _checked("period", fields.get("period"), period, PERIOD_EXAMPLES, problems)
+    amount_of = partial(money_if_any, countries=countries)  # a CFA franc is XOF or XAF by country
+    amount, currency = _checked("amount", fields.get("amount"), amount_of, MONEY_EXAMPLES, problems)
+    start, end = _checked("period", fields.get("period"), period_if_any, PERIOD_EXAMPLES, problems)
     found, unknown = resolve_list(fields.get("languages", ""), language)
     problems += [Problem("languages", "unknown_value", word) for word in unknown]
     description = fields.get("description") or None
