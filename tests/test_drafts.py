@@ -254,11 +254,21 @@ def test_a_need_with_an_amount_is_worth_a_draft_without_any_term() -> None:
     assert draft is not None and draft.blank == ("areas", "period")
 
 
-def test_a_year_read_without_its_semester_or_quarter_is_left_to_the_writer() -> None:
+def test_a_semester_or_quarter_is_read_whole() -> None:
+    for text, period in (
+        ("Nous avons besoin de dépollution pendant le premier semestre 2027.", "2027-01 to 2027-06"),
+        ("Necesitamos limpieza en el segundo trimestre de 2027.", "2027-04 to 2027-06"),
+        ("We need clearance in Q3 2027.", "2027-07 to 2027-09"),
+    ):
+        draft = draft_from_prose(text, "", today=TODAY, writer=AFFECTED)
+        assert draft is not None and draft.fields["period"] == period, text
+
+
+def test_a_date_that_only_starts_the_period_is_left_to_the_writer() -> None:
     for text in (
-        "Nous avons besoin de dépollution pendant le premier semestre 2027.",
-        "Necesitamos limpieza en el segundo trimestre de 2027.",
-        "We need clearance in Q3 2027.",
+        "Nous avons besoin de dépollution à partir de mars 2027.",
+        "Necesitamos limpieza a partir de marzo de 2027.",
+        "We need clearance from March 2027 onwards.",
     ):
         draft = draft_from_prose(text, "", today=TODAY, writer=AFFECTED)
         assert draft is not None and draft.fields["period"] == "", text

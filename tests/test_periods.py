@@ -167,25 +167,22 @@ def test_years_spans_and_remarks(text: str, start: date, end: date) -> None:
     assert period(text) == (start, end)
 
 
-NO_PERIOD = [
+NO_PERIOD = ["n/a", "N/A", "-", "none", "sans objet", "S/O", "no aplica", "not applicable"]
+# Not fixed yet is not "does not apply": a reader asks when the work starts and ends.
+VAGUE = [
     "ASAP",
     "as soon as possible",
     "immediately",
     "ongoing",
     "TBD",
-    "TBC",
-    "n/a",
-    "N/A",
-    "-",
     "to be determined once funding is secured",
     "dès que possible",
     "Dès que possible (urgence)",
     "à définir",
     "en cours",
     "lo antes posible",
-    "inmediatamente",
     "por definir",
-    "en curso",
+    "cuando haya fondos",
 ]
 
 
@@ -196,12 +193,18 @@ def test_words_for_no_period_are_no_period(text: str) -> None:
         period(text)  # a period, where one is needed (prose, the Telegram form), stays unread
 
 
+@pytest.mark.parametrize("text", VAGUE)
+def test_a_period_not_fixed_yet_is_asked(text: str) -> None:
+    with pytest.raises(FieldError):
+        period_if_any(text)
+
+
 def test_a_period_is_a_period_whether_or_not_one_is_needed() -> None:
-    assert period_if_any("TBD (2027)") == (None, None)
+    assert period_if_any("n/a (2027)") == (None, None)
     assert period_if_any("2027 (TBD)") == period("2027 (TBD)") == (D(2027, 1, 1), D(2027, 12, 31))
 
 
-@pytest.mark.parametrize("text", ["ongoing", "à définir", "lo antes posible", "n/a"])
+@pytest.mark.parametrize("text", ["n/a", "sans objet", "no aplica", "-"])
 def test_no_period_is_read_like_an_empty_period(text: str) -> None:
     def read(value: str) -> tuple[object, ...]:
         result = parse_submission(f"Type: need\nTitle: Survey\nPeriod: {value}\nDescription: x\n")

@@ -42,7 +42,7 @@ def periods(text: str) -> list[tuple[date, date] | None]:
     A span next to a month's name or a part of a year was read without it ("2027" of "starting
     January 2027", "Q3 2027"): it says less than the writer did, so it comes back as None rather
     than as the whole year."""
-    found = _read_around_numbers(text, period, _has_year, _names_part_of_year)
+    found = _read_around_numbers(text, period, _has_year, _names_part_of_year, _only_a_start)
     return [value for _, value in found]
 
 
@@ -51,6 +51,7 @@ def _read_around_numbers(
     read: Callable[[str], T],
     wanted: Callable[[str], bool],
     left_out: Callable[[str], bool] = lambda word: False,
+    only_a_start: Callable[[list[str], T], bool] | None = None,
 ) -> list[tuple[tuple[int, int], T | None]]:
     """For each word that `wanted` picks, the longest span around it (within its clause) that
     `read` reads (None when a word next to it is `left_out`); spans inside a longer one are
@@ -78,6 +79,8 @@ def _read_around_numbers(
                 continue
             (start, end), value = best
             partial = any(left_out(words[j]) for j in (start - 1, end) if 0 <= j < len(words))
+            if not partial and only_a_start is not None:
+                partial = only_a_start(words[max(0, start - 2) : start + 2], value)
             span = (start + clause.start, end + clause.start)
             found.append((span, None if partial else value))
     return _outermost(found)
@@ -132,6 +135,21 @@ def _month_names() -> frozenset[str]:
                 months = get_month_names(width, context, locale=lang)
                 names |= {fold(name) for name in months.values()}
     return frozenset(name for name in names if len(name) >= 3)
+
+
+# Words that make one month or one year only where a period starts ("starting March 2027", "à
+# partir de mars 2027", "a partir de 2027"): the end is not said, so it is left to the writer. A
+# range ("from 2027 to 2029") says its end and is read.
+_FROM_ONLY = frozenset({"starting", "from", "beginning", "after", "des", "partir", "onwards"})
+
+
+def _only_a_start(around: list[str], value: tuple[date, date]) -> bool:
+    """A start word just before (or at the head of) a date that stands for one month or year."""
+    start, end = value
+    one = (end.year, end.month) == (start.year, start.month) or (
+        start.year == end.year and (start.month, end.month) == (1, 12)
+    )
+    return one and any(fold(word).strip(".,") in _FROM_ONLY for word in around)
 
 
 def _names_part_of_year(word: str) -> bool:

@@ -1,4 +1,4 @@
-"""Words saying an amount or a period has no value: "n/a", "TBD", "in kind", "dès que possible"."""
+"""Words saying an amount or a period has no value: "n/a", "TBD", "in kind", "sans objet"."""
 
 from __future__ import annotations
 
@@ -45,29 +45,23 @@ _EITHER = (
     "ninguna",
     "desconocido",
 )
-_PERIOD = (
-    "as soon as possible",
-    "asap",
-    "immediately",
-    "right away",
-    "immediatement",
-    "inmediatamente",
-    "ongoing",
-    "open ended",
-    "open",
-    "continuous",
-    "des que possible",
-    "au plus vite",
-    "au plus tot",
-    "le plus tot possible",
-    "en cours",
-    "permanent",
-    "lo antes posible",
-    "lo mas pronto posible",
-    "cuanto antes",
-    "en curso",
-    "continuo",
-    "permanente",
+# A period that is not fixed yet ("as soon as possible", "ongoing", "TBD", "à définir") is not an
+# absent period: a reader would ask when the work starts and ends, and so do we. Only words that
+# say a period does not apply at all leave it out.
+_NOT_APPLICABLE = (
+    "n/a",
+    "na",
+    "n a",
+    "-",
+    "--",
+    "none",
+    "nil",
+    "not applicable",
+    "s o",
+    "sans objet",
+    "non applicable",
+    "no aplica",
+    "no procede",
 )
 _AMOUNT = (
     "no amount",
@@ -107,12 +101,12 @@ def _keys(*phrases: str) -> frozenset[str]:
     return frozenset(key for p in phrases for key in (p, fold(p)) if key)
 
 
-_FOR_PERIOD = _keys(*_EITHER, *_PERIOD)
+_FOR_PERIOD = _keys(*_NOT_APPLICABLE)
 _FOR_AMOUNT = _keys(*_EITHER, *_AMOUNT)
 
 
 def no_period(text: str) -> bool:
-    """True when the text says the period is not known or not fixed ("ongoing", "à définir")."""
+    """True when the text says a period does not apply ("n/a", "sans objet")."""
     return _says(text, _FOR_PERIOD)
 
 

@@ -57,9 +57,9 @@ class _End:
 
 
 def period_if_any(text: str) -> tuple[date, date] | tuple[None, None]:
-    """period(), or (None, None) where the text says there is none yet: "as soon as possible",
-    "ongoing", "TBD", "n/a", "-", "à définir", "por definir"... The parser reads (None, None) as
-    an empty field."""
+    """period(), or (None, None) where the text says a period does not apply: "n/a", "-",
+    "sans objet", "no aplica"... The parser reads (None, None) as an empty field. A period not
+    fixed yet ("as soon as possible", "TBD", "à définir") is an error: the writer is asked."""
     if no_period(text):
         return None, None
     return period(text)
@@ -75,7 +75,7 @@ def period(text: str) -> tuple[date, date]:
     from April 2027", "pendant 2 ans à partir de mars 2027"), years and spans ("2027", "de 2027 a
     2029", "FY2027"; "2027/28" is 2027-01-01..2028-12-31: a fiscal year's own months are not
     guessed), ISO dates. A bracketed remark is left aside unless it holds a finer period than the
-    text before it ("FY2027 (April 2027 – March 2028)"). "TBD", "ongoing"...: see period_if_any.
+    text before it ("FY2027 (April 2027 – March 2028)"). "n/a", "-"...: see period_if_any.
 
     Raises FieldError "invalid" (not a period), "start_after_end", or "ambiguous": no year at
     all ("June to December"), or a numeric date that reads both ways ("03/04/2027") where

@@ -35,7 +35,7 @@ Pays : Tchad
 Domaines : dépollution
 Assistance : formation
 Montant : en nature (pas de financement)
-Période : dès que possible
+Période : sans objet
 Description :
 Deux formateurs pendant trois semaines.
 """
@@ -60,7 +60,7 @@ def test_a_chadian_need_in_cfa_francs_by_semester_becomes_a_record(
         assert (record.period_start, record.period_end) == (date(2027, 7, 1), date(2027, 12, 31))
 
 
-def test_an_offer_in_kind_as_soon_as_possible_is_recorded_without_amount_or_period(
+def test_an_offer_in_kind_without_a_period_is_recorded_without_amount_or_period(
     running: RunningPortal,
 ) -> None:
     factories.register_people(running.portal)
