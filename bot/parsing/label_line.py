@@ -1,68 +1,61 @@
-"""Split a `Label: value` line with string operations, in one pass (no regex backtracking)."""
+"""Split a `Label: value` line as people type it: bullets, numbers, bold markers, any separator."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-_COLON = re.compile("[:：]")
-BULLETS = "-*•+"
-BOLD = ("**", "__")
+# What may stand before a label: indentation, one bullet, a number or letter of a numbered list
+# ("1.", "2)", "(3)", "a)", "4 -"), in any order people combine them ("- 1. Title:").
+_LEAD = re.compile(
+    r"\s*(?:[-*•·+–—▪◦►‣]\s*)?"
+    r"(?:(?:\(?(?:\d{1,2}|[a-zA-Z])[.)]|\d{1,2}\s*[-–—])(?=\s)\s*)?"
+)
+# After a label: a colon (spaces before it, as in French "Titre :"), "=", a tab, or a dash
+# followed by a space ("Title – …", "Budget- 200k"); never a hyphen inside a word.
+_SEPARATOR = re.compile(r"\s*(?:[:：=]|\t|[-–—](?=\s|$))")
+BOLD = "*_"
+_NOT_IN_LABEL = "*_:：=\t"
 LABEL_MAX = 40
+_SEARCH_WIDTH = LABEL_MAX + 12  # a label, its bold markers and the spaces around it
 
 
-def split_label(line: str) -> tuple[str, str] | None:
-    """(label, value) of a template line such as `- **Title:** Mine action`, or None.
+def split_label(line: str, known: Callable[[str], str | None]) -> tuple[str, str] | None:
+    """(what `known` calls the label, the value) of a template line, or None.
 
-    The label is what precedes the first colon, less the indentation, one bullet (- * • +) and
-    bold markers (** or __) around it; it has 1 to 40 characters and neither * nor _. The value
-    follows the colon, less a bold marker and the spaces around it."""
-    colon = _COLON.search(line)
-    if colon is None:
-        return None
-    label = _label(line[: colon.start()])
-    if label is None:
-        return None
-    value = line[colon.end() :].lstrip()
-    if value.startswith(BOLD):
-        value = value[2:].lstrip()
-    return label, value
-
-
-# What people type instead of a colon after a label: a tab, "=", or a dash between spaces.
-OTHER_SEPARATORS = ("\t", "=", " - ", " – ", " — ")
-
-
-def split_label_otherwise(line: str) -> tuple[str, str] | None:
-    """(label, value) of a line whose label is followed by a tab, "=" or a spaced dash instead of
-    a colon (`Title – Mine action`, `AREAS = clearance`), cut at the first such separator; the
-    caller keeps it only when the label is one it knows."""
-    cut: tuple[int, str] | None = None
-    for separator in OTHER_SEPARATORS:
-        at = line.find(separator, 1)
-        if at > 0 and (cut is None or at < cut[0]):
-            cut = (at, separator)
-    if cut is None:
-        return None
-    label = _label(line[: cut[0]])
-    if label is None:
-        return None
-    value = line[cut[0] + len(cut[1]) :].strip()
-    if value.startswith(BOLD):
-        value = value[2:].lstrip()
-    return label, value
+    The label is what precedes a separator, less what may stand before it (see _LEAD) and bold
+    markers (** or __ or * around it); it has 1 to 40 characters, a letter and neither * nor _.
+    The first separator whose label `known` names wins: "Type – Dates: x" is the type "Dates: x",
+    and "Type of support we seek is: …" is no label at all. The value follows the separator,
+    less bold markers and the spaces around it."""
+    lead = _LEAD.match(line)
+    start = lead.end() if lead else 0
+    head = line[start : start + _SEARCH_WIDTH]
+    for separator in _SEPARATOR.finditer(head):
+        label = _label(head[: separator.start()])
+        name = known(label) if label else None
+        if name is not None:
+            return name, _value(line[start + separator.end() :], bold=head[:1] in BOLD)
+    return None
 
 
 def _label(head: str) -> str | None:
-    core = head.strip()
-    if core.endswith(BOLD):
-        core = core[:-2].rstrip()
-    choices = [core[1:].lstrip(), core] if core and core[0] in BULLETS else [core]
-    for choice in choices:
-        if choice.startswith(BOLD):
-            choice = choice[2:].lstrip()
-        if 0 < len(choice) <= LABEL_MAX and "*" not in choice and "_" not in choice:
-            return choice
+    core = head.strip().strip(BOLD).strip()
+    if 0 < len(core) <= LABEL_MAX and not any(c in _NOT_IN_LABEL for c in core):
+        return core if any(c.isalpha() for c in core) else None
     return None
+
+
+def _value(text: str, bold: bool) -> str:
+    """The value after the separator, less the bold markers that closed or wrap it."""
+    value = text.strip()
+    if value.startswith(("**", "__")):
+        value = value[2:].lstrip()
+    elif value[:1] in BOLD and value[1:2].isspace():
+        value = value[1:].lstrip()
+    if bold and value.endswith(("**", "__")):
+        value = value[:-2].rstrip()
+    return value
 
 
 def strip_around(text: str, lead: str, trail: str) -> str:

@@ -91,14 +91,19 @@ _SEPARATORS = re.compile(r"[,;\n]+")
 _CONJUNCTIONS = re.compile(r"(?<!\s)(?:\s+(?:and|et|y|e|&|\+)\s+|\s*/\s*)", re.IGNORECASE)
 
 
-def resolve_list(text: str, find: Callable[[str], T | None]) -> tuple[list[T], list[str]]:
+def resolve_list(
+    text: str, find: Callable[[str], T | None], qualifiers: frozenset[str] = frozenset()
+) -> tuple[list[T], list[str]]:
     """Split a list ("a, b; c and d") and look each item up: (found values, unknown items).
 
     Commas inside a name are tried first ("Korea, Republic of"), and "and"/"et"/"y" only split an
     item that is not known as a whole ("Bosnia and Herzegovina" stays one). Text in brackets is a
     qualifier or an abbreviation, never an item of its own: "financial (grant, multi-year)" is
     financial, "technical survey (TS)" technical survey, and "other (risk education)" what the
-    brackets say when the words outside them mean nothing.
+    brackets say when the words outside them mean nothing. Parts that share a head are read
+    with it ("West and Central Africa", "Afrique de l'Ouest et centrale", "technical and
+    non-technical survey"), and known words followed by one of `qualifiers` (folded: "for",
+    "de"…) are qualified by the rest ("training for national staff and EOD technicians").
     """
     pieces = [p.strip(" \t-*•") for p in _split_outside_brackets(text)]
     pieces = [p for p in pieces if fold(p)]
@@ -114,7 +119,7 @@ def resolve_list(text: str, find: Callable[[str], T | None]) -> tuple[list[T], l
                 break
         else:
             outside, inside = _brackets(pieces[i])
-            hits, missing = _look_up(outside, find)
+            hits, missing = _look_up(outside, find, qualifiers)
             if inside and not hits:  # the words outside mean nothing: the brackets may say it
                 said = [hit for hit in map(find, inside) if hit is not None]
                 if said:
@@ -125,19 +130,71 @@ def resolve_list(text: str, find: Callable[[str], T | None]) -> tuple[list[T], l
     return found, unknown
 
 
-def _look_up(item: str, find: Callable[[str], T | None]) -> tuple[list[T], list[str]]:
+def _look_up(
+    item: str, find: Callable[[str], T | None], qualifiers: frozenset[str]
+) -> tuple[list[T], list[str]]:
     """An item not known as a whole, split at "and", "et", "y", "&", "+" and "/"."""
+    parts = [part.strip() for part in _CONJUNCTIONS.split(item) if fold(part)]
     hits: list[T] = []
     missing: list[str] = []
-    for part in _CONJUNCTIONS.split(item):
-        if not fold(part):
-            continue
+    qualifying = False  # the previous part was known words and a qualifier: this one goes on
+    for i, part in enumerate(parts):
         hit = find(part)
         if hit is None:
-            missing.append(part.strip())
+            hit = _with_shared_head(parts, i, find)
+        if hit is None:
+            hit = _qualified(part, find, qualifiers)
+            if hit is None and qualifying:
+                continue
+            qualifying = hit is not None
+        else:
+            qualifying = False
+        if hit is None:
+            missing.append(part)
         else:
             hits.append(hit)
     return hits, missing
+
+
+def _with_shared_head(parts: list[str], i: int, find: Callable[[str], T | None]) -> T | None:
+    """parts[i] read with the head it shares with its neighbour: the last words of the next
+    part ("West" and "Central Africa": "West Africa") or the first words of the previous one
+    ("Afrique de l'Ouest" and "centrale": "Afrique centrale")."""
+    if i + 1 < len(parts) and find(parts[i + 1]) is not None:
+        words = parts[i + 1].split()
+        for n in range(1, len(words)):
+            hit = find(f"{parts[i]} {' '.join(words[-n:])}")
+            if hit is not None:
+                return hit
+    if i > 0 and find(parts[i - 1]) is not None:
+        words = parts[i - 1].split()
+        for n in range(1, len(words)):
+            hit = find(f"{' '.join(words[:n])} {parts[i]}")
+            if hit is not None:
+                return hit
+    return None
+
+
+def _qualified(part: str, find: Callable[[str], T | None], qualifiers: frozenset[str]) -> T | None:
+    """The longest known words of `part` that a qualifier follows: "deployment of experts",
+    "adscripción de un experto de la DDPS", "dépollution du secteur nord"."""
+    words = part.split()
+    cuts = [
+        n
+        for n in range(1, len(words))
+        if fold(words[n]) in qualifiers or _elided(words[n], qualifiers)
+    ]
+    for n in reversed(cuts):
+        hit = find(" ".join(words[:n]))
+        if hit is not None:
+            return hit
+    return None
+
+
+def _elided(word: str, qualifiers: frozenset[str]) -> bool:
+    """A word that starts with an elided qualifier: "d'experts", "l'"."""
+    head, apostrophe, _ = word.replace("’", "'").partition("'")
+    return bool(apostrophe) and f"{fold(head)}'" in qualifiers
 
 
 def _split_outside_brackets(text: str) -> list[str]:

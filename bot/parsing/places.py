@@ -1,0 +1,68 @@
+"""The Country field: countries, regions, or any country ("any affected State Party")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+import pycountry
+
+from bot.parsing.fields import LANGS, Vocabulary, country, country_name, vocabulary_data
+from bot.parsing.normalise import fold
+from bot.parsing.suggestions import Choices
+
+ANY = "any"
+REGION_PREFIX = "region:"
+
+
+@cache
+def _any_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(words that alone mean any country, quantifiers, words for a country or a state)."""
+    data = vocabulary_data()["any_place"]
+    return tuple(
+        frozenset(fold(w) for w in data[key]) for key in ("alone", "quantifiers", "places")
+    )  # type: ignore[return-value]
+
+
+def means_any(text: str) -> bool:
+    """ "any", "tous", or a phrase with a word for any/all/every and one for a state, a country or
+    a party, in en/fr/es: "any affected State Party", "tous les États touchés parties à la
+    Convention", "cualquier Estado Parte que lo solicite", "abierto a todos los países"."""
+    alone, quantifiers, places = _any_words()
+    key = fold(text)
+    if key in alone:
+        return True
+    words = key.split()
+    pairs = {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    quantified = any(w in quantifiers for w in words) or bool(pairs & quantifiers)
+    return quantified and any(w in places for w in words)
+
+
+def place(vocab: Vocabulary) -> Callable[[str], str | None]:
+    """A country's ISO code, "region:<M49 code>", or "any" for a word of the Country field."""
+
+    def lookup(text: str) -> str | None:
+        code = country(text)
+        if code:
+            return code
+        region = vocab.region(text)
+        if region:
+            return f"{REGION_PREFIX}{region}"
+        return ANY if means_any(text) else None
+
+    return lookup
+
+
+@cache
+def place_choices() -> Choices:
+    """Country names in en/fr/es and their aliases, and region names, for "did you mean …?"."""
+    data = vocabulary_data()
+    names = [
+        (country_name(c.alpha_3, lang), c.alpha_3) for c in pycountry.countries for lang in LANGS
+    ]
+    regions = [
+        (word, region["code"])
+        for region in data["regions"]
+        for word in [*region["label"].values(), *sum(region.get("synonyms", {}).values(), [])]
+    ]
+    return Choices.of([*names, *data["country_aliases"].items(), *regions])
