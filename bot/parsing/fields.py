@@ -169,18 +169,16 @@ _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 def _coded(index: Mapping[str, tuple[str, ...]], text: str) -> tuple[str, ...] | None:
     """The codes of a word, or of a "head – tail" pair: the tail when it is one of the head's
     codes (a group's member), both when both are known, the head alone when the tail only
-    qualifies one code, the tail alone when the head means nothing ("Component 2 – clearance")."""
+    qualifies a single code ("technical expertise – survey advisers")."""
     codes = lookup(index, fold(text))
     parts = _HEAD_AND_TAIL.split(text, maxsplit=1)
     if codes is not None or len(parts) < 2:
         return codes
     head = lookup(index, fold(_BRACKETED.sub(" ", parts[0])))
-    tail = _coded(index, parts[1])
+    tail = lookup(index, fold(parts[1]))
     if head and tail:
         return tail if set(tail) <= set(head) else tuple(dict.fromkeys(head + tail))
-    if head and len(head) == 1:
-        return head
-    return tail
+    return head if head and len(head) == 1 else None
 
 
 def _label(labels: Mapping[str, Mapping[str, str]], code: str, lang: str) -> str:

@@ -88,7 +88,10 @@ def lookup(index: Mapping[str, T], key: str) -> T | None:
 
 _SEPARATORS = re.compile(r"[,;\n]+")
 # Each try starts where a run of spaces starts (never inside one): linear in the text.
-_CONJUNCTIONS = re.compile(r"(?<!\s)(?:\s+(?:and|et|y|e|&|\+)\s+|\s*/\s*)", re.IGNORECASE)
+_CONJUNCTIONS = re.compile(
+    r"(?<!\s)(?:\s+(?:and|et|y|e|&|\+|or|ou|o|u|as well as|ainsi que|así como)\s+|\s*/\s*)",
+    re.IGNORECASE,
+)
 
 
 def resolve_list(
@@ -104,8 +107,9 @@ def resolve_list(
     with it ("West and Central Africa", "Afrique de l'Ouest et centrale", "technical and
     non-technical survey"), and known words followed by one of `qualifiers` (folded: "for",
     "de"…) are qualified by the rest ("training for national staff and EOD technicians").
+    Brackets that name members of a group narrow it: "victim assistance (rehabilitation)".
     """
-    pieces = [p.strip(" \t-*•") for p in _split_outside_brackets(text)]
+    pieces = [p.strip(" \t-*•·–—▪◦") for p in _split_outside_brackets(text)]
     pieces = [p for p in pieces if fold(p)]
     found: list[T] = []
     unknown: list[str] = []
@@ -124,10 +128,21 @@ def resolve_list(
                 said = [hit for hit in map(find, inside) if hit is not None]
                 if said:
                     hits, missing = said, []
+            elif inside and len(hits) == 1:  # the brackets may name members of a group
+                said, unsaid = resolve_list(", ".join(inside), find, qualifiers)
+                if said and not unsaid and all(_within(hit, hits) for hit in said):
+                    hits = said
             found.extend(hits)
             unknown.extend(missing)
             i += 1
     return found, unknown
+
+
+def _within(inner: object, outer: list[T]) -> bool:
+    """A value that is one of `outer`, or a tuple of codes within one of theirs."""
+    if isinstance(inner, tuple):
+        return any(isinstance(o, tuple) and set(inner) <= set(o) for o in outer)
+    return inner in outer
 
 
 def _look_up(
