@@ -39,6 +39,14 @@ def split_label(line: str, known: Callable[[str], str | None]) -> tuple[str, str
     return None
 
 
+def heading(line: str, known: Callable[[str], str | None]) -> str | None:
+    """What `known` calls a line that is a label alone, without separator ("Description" over
+    its text), or None."""
+    lead = _LEAD.match(line)
+    label = _label(line[lead.end() if lead else 0 :])
+    return known(label) if label else None
+
+
 def _label(head: str) -> str | None:
     core = head.strip().strip(BOLD).strip()
     if 0 < len(core) <= LABEL_MAX and not any(c in _NOT_IN_LABEL for c in core):

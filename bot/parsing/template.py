@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.parsing.label_line import split_label
+from bot.parsing.label_line import heading, split_label
 from bot.parsing.normalise import fold, lookup, with_singulars
 from bot.words import table
 
@@ -57,6 +57,15 @@ def read_fields(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
         if not line.strip():
             in_header = False
         match = split_label(line, field_of)
+        after_field = found and found[-1][0] != "description"
+        if (
+            match is None
+            and after_field
+            and (name := heading(line, field_of)) not in (None, MAIL_HEADER)
+        ):
+            match = (name, "")  # "Description" alone on its line, over its text
+        if match and match[0] == "description" and found and found[-1][0] == "description":
+            match = None  # "Objective: …" or "Context:" inside a description is its text
         if match and (match[0] == MAIL_HEADER or in_header and match[0] == "title"):
             in_header, closed = True, True  # "Subject:" of a header block is no title
         elif match:
