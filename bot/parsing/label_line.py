@@ -13,11 +13,12 @@ _LEAD = re.compile(
 )
 # After a label: a colon (spaces before it, as in French "Titre :"), "=", a tab, or a dash
 # followed by a space ("Title – …", "Budget- 200k"); never a hyphen inside a word.
-_SEPARATOR = re.compile(r"\s*(?:[:：=]|\t|[-–—](?=\s|$))")
+_SEPARATORS = ":：=\t"
+_DASHES = "-–—"
 BOLD = "*_"
 _NOT_IN_LABEL = "*_:：=\t"
 LABEL_MAX = 40
-_SEARCH_WIDTH = LABEL_MAX + 12  # a label, its bold markers and the spaces around it
+_SEARCH_MAX = LABEL_MAX + 12  # a label and its bold markers, spaces apart
 
 
 def split_label(line: str, known: Callable[[str], str | None]) -> tuple[str, str] | None:
@@ -27,16 +28,33 @@ def split_label(line: str, known: Callable[[str], str | None]) -> tuple[str, str
     markers (** or __ or * around it); it has 1 to 40 characters, a letter and neither * nor _.
     The first separator whose label `known` names wins: "Type – Dates: x" is the type "Dates: x",
     and "Type of support we seek is: …" is no label at all. The value follows the separator,
-    less bold markers and the spaces around it."""
+    less bold markers and the spaces around it. One pass over the line, whatever it holds."""
     lead = _LEAD.match(line)
     start = lead.end() if lead else 0
-    head = line[start : start + _SEARCH_WIDTH]
-    for separator in _SEPARATOR.finditer(head):
-        label = _label(head[: separator.start()])
+    seen = 0  # characters other than spaces since `start`
+    for at in range(start, len(line)):
+        char = line[at]
+        if not char.isspace():
+            seen += 1
+            if seen > _SEARCH_MAX:
+                return None
+        if not _separates(line, at):
+            continue
+        label = _label(line[start:at])
         name = known(label) if label else None
         if name is not None:
-            return name, _value(line[start + separator.end() :], bold=head[:1] in BOLD)
+            return name, _value(line[at + 1 :], bold=line[start : start + 1] in tuple(BOLD))
     return None
+
+
+def _separates(line: str, at: int) -> bool:
+    """A separator at `at`: the first tab of a run, a colon or "=", a dash before a space."""
+    char = line[at]
+    if char == "\t":
+        return at == 0 or line[at - 1] != "\t"
+    if char in _SEPARATORS:
+        return True
+    return char in _DASHES and (at + 1 == len(line) or line[at + 1].isspace())
 
 
 def heading(line: str, known: Callable[[str], str | None]) -> str | None:
