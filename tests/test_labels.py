@@ -240,3 +240,43 @@ def test_a_description_keeps_its_own_objective_and_context_lines() -> None:
 def test_a_placeholder_is_an_empty_value(placeholder: str) -> None:
     fields, _ = read_fields(f"Title: t\nAmount: {placeholder}\n")
     assert fields == {"title": "t", "amount": ""}
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Title: Survey teams\nFocal point: Ana Ruiz\nCountry: Peru\n", "Survey teams"),
+        ("Titre : Enquête\nPersonne de contact : Ana Ruiz\nPays : Pérou\n", "Enquête"),
+        ("Título: Estudio\nPersona de contacto: Ana Ruiz\nPaís: Perú\n", "Estudio"),
+        ("Title: Survey\n  in two districts\nTel.: +51 1 000 0000\n", "Survey in two districts"),
+    ],
+)
+def test_a_line_with_a_label_we_do_not_know_ends_a_one_line_field(text: str, title: str) -> None:
+    fields, _ = read_fields(text)
+    assert fields["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("Start date: 2027-03", "End date: 2028-02"),
+        ("Date de début : 2027-03", "Date de fin : 2028-02"),
+        ("Fecha de inicio: 2027-03", "Fecha de finalización: 2028-02"),
+    ],
+)
+def test_a_start_and_an_end_date_are_one_period(start: str, end: str) -> None:
+    fields, repeated = read_fields(f"Title: t\n{start}\n{end}\n")
+    assert (fields, repeated) == ({"title": "t", "period": "2027-03 to 2028-02"}, [])
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Amount (optional): 250k USD", ("amount", "250k USD")),
+        ("Montant (facultatif) : 250k USD", ("amount", "250k USD")),
+        ("Monto (opcional): 250k USD", ("amount", "250k USD")),
+        ("Country (or region): Peru", ("country", "Peru")),
+    ],
+)
+def test_a_label_with_a_note_in_brackets(line: str, expected: tuple[str, str]) -> None:
+    assert split_label(line, field_of) == expected

@@ -57,6 +57,18 @@ def _separates(line: str, at: int) -> bool:
     return char in _DASHES and (at + 1 == len(line) or line[at + 1].isspace())
 
 
+def looks_like_label(line: str) -> bool:
+    """A line that reads as `Label: value` whatever the label ("Focal point: …", "Tel.: …"): at
+    most four words before a colon that a space or the line end follows."""
+    lead = _LEAD.match(line)
+    start = lead.end() if lead else 0
+    colon = line.find(":", start, start + _SEARCH_MAX)
+    if colon < 0 or colon + 1 < len(line) and not line[colon + 1].isspace():
+        return False
+    label = _label(line[start:colon])
+    return label is not None and label[0].isalpha() and len(label.split()) <= 4
+
+
 def heading(line: str, known: Callable[[str], str | None]) -> str | None:
     """What `known` calls a line that is a label alone, without separator ("Description" over
     its text), or None."""

@@ -5,20 +5,25 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.parsing.label_line import heading, split_label
+from bot.parsing.label_line import heading, looks_like_label, split_label
 from bot.parsing.normalise import fold, lookup, with_singulars
 from bot.words import table
 
 log = logging.getLogger(__name__)
 
-# The labels of a mail header block ("From:", "De :") are in the table but name no field.
+# The labels of a mail header block ("From:", "De :") are in the table but name no field;
+# "Start date:" and "End date:" lines are read as one period.
 MAIL_HEADER = "mail_header"
+PERIOD_START, PERIOD_END = "period_start", "period_end"
 # Every label of each field, in en/fr/es: bot/data/words.json.
 LABELS: dict[str, tuple[str, ...]] = {
-    name: aliases for name, aliases in table().aliases().items() if name != MAIL_HEADER
+    name: aliases
+    for name, aliases in table().aliases().items()
+    if name not in (MAIL_HEADER, PERIOD_START, PERIOD_END)
 }
 LIST_FIELDS = frozenset({"country", "areas", "assistance", "languages"})
 _PLURAL_MARK = re.compile(r"\((e?s|x)\)", re.IGNORECASE)  # "pays bénéficiaire(s)", "país(es)"
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _BULLET = re.compile(r"[-*•·+–—▪◦]\s")
 _PLACEHOLDER = re.compile(r"^(?:<[^<>]*>|\[[^\[\]]*\]|\.\.\.|…|_+|[-–—]|n/?a)$", re.IGNORECASE)
 # Bidirectional controls (they can make "N-2026-0001 withdrawn" read as something else in a
@@ -38,17 +43,19 @@ _INDEX = with_singulars(
 
 
 def field_of(label: str) -> str | None:
-    """The field a label names ("Pays bénéficiaire(s)" → "country"), or None."""
-    return lookup(_INDEX, label_key(label))
+    """The field a label names ("Pays bénéficiaire(s)" → "country", "Amount (optional)" →
+    "amount"), or None."""
+    return lookup(_INDEX, label_key(label)) or lookup(_INDEX, label_key(_BRACKETS.sub(" ", label)))
 
 
 def read_fields(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """(canonical field name → value as sent, the (field, value) that repeat a field differently).
 
     A label starts a field only at the start of a line (after bullets, numbers or bold markers);
-    the value runs on over the next lines until a blank line (a list or the description: until
-    the next label). A list field given twice is one list. The lines of a mail header block
-    ("From:", "De :", "Enviado el:" …) are no fields, nor is the "Subject:" among them."""
+    the value runs on over the next lines until a blank line or a line with a label we do not
+    know ("Focal point: …"); a list or the description runs on until the next known label. A
+    list field given twice is one list; a start and an end date are one period. The lines of a
+    mail header block ("From:", "De :", "Enviado el:" …) are no fields, nor its "Subject:"."""
     found: list[tuple[str, list[str]]] = []
     closed = in_header = False
     for line in text.splitlines():
@@ -56,16 +63,7 @@ def read_fields(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
             break
         if not line.strip():
             in_header = False
-        match = split_label(line, field_of)
-        after_field = found and found[-1][0] != "description"
-        if (
-            match is None
-            and after_field
-            and (name := heading(line, field_of)) not in (None, MAIL_HEADER)
-        ):
-            match = (name, "")  # "Description" alone on its line, over its text
-        if match and match[0] == "description" and found and found[-1][0] == "description":
-            match = None  # "Objective: …" or "Context:" inside a description is its text
+        match = _label_line(line, found)
         if match and (match[0] == MAIL_HEADER or in_header and match[0] == "title"):
             in_header, closed = True, True  # "Subject:" of a header block is no title
         elif match:
@@ -74,10 +72,26 @@ def read_fields(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
             closed = False
         elif found and found[-1][0] == "description":
             found[-1][1].append(line.rstrip())
-        elif found and not closed and line.strip():
+        elif found and not closed and line.strip() and not looks_like_label(line):
             found[-1][1].append(line.strip())
         elif found:
-            closed = True  # a blank line ends a one-line field
+            closed = True  # a blank line, or a label we do not know, ends a one-line field
+    return _gathered(found)
+
+
+def _label_line(line: str, found: list[tuple[str, list[str]]]) -> tuple[str, str] | None:
+    """(field, value) of a line that starts a field, given the fields found above it."""
+    match = split_label(line, field_of)
+    in_description = bool(found) and found[-1][0] == "description"
+    if match is None and found and not in_description:
+        name = heading(line, field_of)
+        match = (name, "") if name and name != MAIL_HEADER else None  # "Description" alone
+    if match and match[0] == "description" and in_description:
+        return None  # "Objective: …" or "Context:" inside a description is its text
+    return match
+
+
+def _gathered(found: list[tuple[str, list[str]]]) -> tuple[dict[str, str], list[tuple[str, str]]]:
     fields: dict[str, str] = {}
     repeated: list[tuple[str, str]] = []
     for name, lines in found:
@@ -88,6 +102,9 @@ def read_fields(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
             fields[name] = f"{fields[name]}, {value}" if value else fields[name]
         elif value and value != fields[name]:
             repeated.append((name, value))
+    start, end = fields.pop(PERIOD_START, ""), fields.pop(PERIOD_END, "")
+    if (start or end) and not fields.get("period"):
+        fields["period"] = f"{start} to {end}" if start and end else start or end
     return fields, repeated
 
 
