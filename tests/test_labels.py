@@ -280,3 +280,39 @@ def test_a_start_and_an_end_date_are_one_period(start: str, end: str) -> None:
 )
 def test_a_label_with_a_note_in_brackets(line: str, expected: tuple[str, str]) -> None:
     assert split_label(line, field_of) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Type| offre  ", ("type", "offre")),  # a table row as html2text writes it
+        ("| Titre | Enquête technique |", ("title", "Enquête technique")),
+        ("|Título|Estudio técnico|", ("title", "Estudio técnico")),
+        ("Titre / Title : Enquête", ("title", "Enquête")),
+        ("Dates/Period: 2027", ("period", "2027")),
+        ("Fechas / Período: 2027", ("period", "2027")),
+        ("## Title: Survey", ("title", "Survey")),
+    ],
+)
+def test_table_rows_headings_and_labels_in_two_languages(
+    line: str, expected: tuple[str, str]
+) -> None:
+    assert split_label(line, field_of) == expected
+
+
+def test_labels_that_name_two_fields_are_no_label() -> None:
+    assert split_label("Country/Areas: Peru", field_of) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "amount"),
+    [
+        ("Amount (USD): 250,000", "250,000 USD"),
+        ("Montant (€) : 250 000", "250 000 €"),
+        ("Presupuesto (EUR): 1,5 millones", "1,5 millones EUR"),
+        ("Budget (USD): EUR 90,000", "EUR 90,000"),  # the value names its own currency
+        ("Amount (optional): 250k USD", "250k USD"),
+    ],
+)
+def test_the_currency_in_an_amount_label_goes_with_the_number(line: str, amount: str) -> None:
+    assert read_fields(line) == ({"amount": amount}, [])

@@ -8,15 +8,16 @@ from collections.abc import Callable
 # What may stand before a label: indentation, one bullet, a number or letter of a numbered list
 # ("1.", "2)", "(3)", "a)", "4 -"), in any order people combine them ("- 1. Title:").
 _LEAD = re.compile(
-    r"\s*(?:[-*•·+–—▪◦►‣]\s*)?"
+    r"\s*(?:[-*•·+–—▪◦►‣|#]\s*)?"
     r"(?:(?:\(?(?:\d{1,2}|[a-zA-Z])[.)]|\d{1,2}\s*[-–—])(?=\s)\s*)?"
 )
-# After a label: a colon (spaces before it, as in French "Titre :"), "=", a tab, or a dash
-# followed by a space ("Title – …", "Budget- 200k"); never a hyphen inside a word.
-_SEPARATORS = ":：=\t"
+# After a label: a colon (spaces before it, as in French "Titre :"), "=", a tab, the bar of a
+# table row ("Title | …", as html2text writes a table), or a dash followed by a space
+# ("Title – …", "Budget- 200k"); never a hyphen inside a word.
+_SEPARATORS = ":：=\t|"
 _DASHES = "-–—"
 BOLD = "*_"
-_NOT_IN_LABEL = "*_:：=\t"
+_NOT_IN_LABEL = "*_:：=\t|"
 LABEL_MAX = 40
 _SEARCH_MAX = LABEL_MAX + 12  # a label and its bold markers, spaces apart
 
@@ -87,6 +88,8 @@ def _label(head: str) -> str | None:
 def _value(text: str, bold: bool) -> str:
     """The value after the separator, less the bold markers that closed or wrap it."""
     value = text.strip()
+    if value.endswith("|"):  # the last cell of a table row
+        value = value[:-1].rstrip()
     if value.startswith(("**", "__")):
         value = value[2:].lstrip()
     elif value[:1] in BOLD and value[1:2].isspace():

@@ -23,6 +23,9 @@ LABELS: dict[str, tuple[str, ...]] = {
 }
 LIST_FIELDS = frozenset({"country", "areas", "assistance", "languages"})
 _PLURAL_MARK = re.compile(r"\((e?s|x)\)", re.IGNORECASE)  # "pays bénéficiaire(s)", "país(es)"
+# "Amount (USD):", "Montant (€) :": a currency in brackets before the separator.
+_CURRENCY_NOTE = re.compile(r"[^:：=\t|()]{1,40}\(\s*([A-Z$€£¥]{1,3}[A-Z$€£¥.]?)\s*\)")
+_CURRENCY = re.compile(r"\b[A-Z]{3}\b|[$€£¥]")
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _BULLET = re.compile(r"[-*•·+–—▪◦]\s")
 _PLACEHOLDER = re.compile(r"^(?:<[^<>]*>|\[[^\[\]]*\]|\.\.\.|…|_+|[-–—]|n/?a)$", re.IGNORECASE)
@@ -43,9 +46,15 @@ _INDEX = with_singulars(
 
 
 def field_of(label: str) -> str | None:
-    """The field a label names ("Pays bénéficiaire(s)" → "country", "Amount (optional)" →
-    "amount"), or None."""
-    return lookup(_INDEX, label_key(label)) or lookup(_INDEX, label_key(_BRACKETS.sub(" ", label)))
+    """The field a label names, or None: "Pays bénéficiaire(s)" → "country", "Amount
+    (optional)" → "amount", and the alternatives of "Titre / Title" or "Dates/Period" when they
+    name one field."""
+    plain = _BRACKETS.sub(" ", label)
+    name = lookup(_INDEX, label_key(label)) or lookup(_INDEX, label_key(plain))
+    if name is None and "/" in plain:
+        names = {lookup(_INDEX, label_key(part)) for part in plain.split("/")} - {None}
+        name = names.pop() if len(names) == 1 else None
+    return name
 
 
 def read_fields(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
@@ -88,7 +97,18 @@ def _label_line(line: str, found: list[tuple[str, list[str]]]) -> tuple[str, str
         match = (name, "") if name and name != MAIL_HEADER else None  # "Description" alone
     if match and match[0] == "description" and in_description:
         return None  # "Objective: …" or "Context:" inside a description is its text
+    if match and match[0] == "amount":
+        return match[0], _with_currency(line, match[1])
     return match
+
+
+def _with_currency(line: str, value: str) -> str:
+    """An amount with the currency its label names, when it names none: "Budget (USD):
+    250,000" is "250,000 USD"."""
+    note = _CURRENCY_NOTE.match(line)
+    if note is None or not value or _CURRENCY.search(value):
+        return value
+    return f"{value} {note.group(1)}"
 
 
 def _gathered(found: list[tuple[str, list[str]]]) -> tuple[dict[str, str], list[tuple[str, str]]]:
