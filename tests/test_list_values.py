@@ -4,7 +4,7 @@ import pytest
 
 from bot.parsing.fields import Vocabulary, language, read_list
 from bot.parsing.parser import parse_submission
-from bot.parsing.places import means_any
+from bot.parsing.places import means_any, place
 
 VOCAB = Vocabulary.load()
 VA = (
@@ -225,3 +225,32 @@ def test_any_real_language_by_its_name_in_three_languages_or_its_code(name: str,
 @pytest.mark.parametrize("word", ["Elvish", "TBD", "and", "the"])
 def test_words_that_are_no_language(word: str) -> None:
     assert language(word) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "unknown"),
+    [
+        ("Lao PDR – Savannakhet province; Iraq - Federal Iraq", ("LAO", "IRQ"), []),
+        ("Liban : Sud; Tchad – Borkou", ("LBN", "TCD"), []),
+        ("Perú – región de Puno, Colombia", ("PER", "COL"), []),
+        ("any State Party, Lebanon", ("any", "LBN"), []),
+        ("Narnia – North", (), ["Narnia – North"]),
+    ],
+)
+def test_a_country_and_the_part_of_it_that_is_meant(
+    text: str, expected: tuple[str, ...], unknown: list[str]
+) -> None:
+    found, missing = read_list(text, place(VOCAB))
+    assert (tuple(found), missing) == (expected, unknown)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "clearance – northern districts, risk education",
+        "dépollution : zone nord ; ERM",
+        "limpieza – zona norte, ERM",
+    ],
+)
+def test_a_qualified_item_does_not_swallow_the_next_one(text: str) -> None:
+    assert areas(text) == (("art4.clearance", "art4.risk_reduction_education"), [])

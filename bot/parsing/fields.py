@@ -172,7 +172,7 @@ def _coded(index: Mapping[str, tuple[str, ...]], text: str) -> tuple[str, ...] |
     qualifies a single code ("technical expertise – survey advisers")."""
     codes = lookup(index, fold(text))
     parts = _HEAD_AND_TAIL.split(text, maxsplit=1)
-    if codes is not None or len(parts) < 2:
+    if codes is not None or len(parts) < 2 or "," in text:  # "," : a list's items joined
         return codes
     head = lookup(index, fold(_BRACKETED.sub(" ", parts[0])))
     tail = lookup(index, fold(parts[1]))

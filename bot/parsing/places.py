@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 
@@ -12,6 +13,7 @@ from bot.parsing.normalise import fold
 from bot.parsing.suggestions import Choices
 
 ANY = "any"
+_HEAD_AND_TAIL = re.compile(r"\s+[-–—]\s+|\s*[:：]\s+")
 REGION_PREFIX = "region:"
 
 
@@ -48,9 +50,20 @@ def place(vocab: Vocabulary) -> Callable[[str], str | None]:
         region = vocab.region(text)
         if region:
             return f"{REGION_PREFIX}{region}"
-        return ANY if means_any(text) else None
+        if means_any(text) and "," not in text:  # "," : a list's items joined
+            return ANY
+        head, dash, _ = _split(text)  # "Lao PDR – Savannakhet province": the country
+        return lookup(head) if dash else None
 
     return lookup
+
+
+def _split(text: str) -> tuple[str, str, str]:
+    """("Lao PDR", " – ", "Savannakhet province") of a place and what part of it is meant."""
+    match = _HEAD_AND_TAIL.search(text)
+    if match is None or "," in text:  # a list's items joined: no head of them all
+        return text, "", ""
+    return text[: match.start()], match.group(), text[match.end() :]
 
 
 @cache
