@@ -144,3 +144,44 @@ def test_the_parse_error_reply_says_did_you_mean_instead_of_every_allowed_value(
     )
     assert line + "\n" in text
     assert AREA_LABELS[0] not in text
+
+
+def test_when_nothing_is_close_the_allowed_values_are_grouped() -> None:
+    problem = Problem("areas", "unknown_value", "knitting", AREA_LABELS)
+    text = render_text("problem.txt.j2", "en", problem=problem, secretariat_name="ISU")
+    assert text.startswith(
+        '- Areas: we do not know "knitting". Allowed values: stockpile destruction (planning,'
+        " operations), retained munitions reporting, non-technical survey,"
+    )
+    assert (
+        "victim assistance (data and needs assessment, medical care, rehabilitation, psychosocial"
+        " support, social and economic inclusion, policy and coordination), emergency assistance"
+    ) in text
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_the_grouped_allowed_values_read_back_as_every_area(lang: str) -> None:
+    labels = tuple(VOCAB.area_label(code, lang) for code in VOCAB.area_codes)
+    problem = Problem("areas", "unknown_value", "knitting", labels)
+    text = render_text("problem.txt.j2", lang, problem=problem, secretariat_name="ISU")
+    allowed = text.rstrip(".\n").split(": ")[-1]
+    result = parse_submission(
+        f"Type: offer\nTitle: t\nCountry: any\nAreas: {allowed}\nAssistance: grant\nDescription: d"
+    )
+    assert (result.submission.areas, result.problems) == (VOCAB.area_codes, ())
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("victim assistance (policy and coordination)", ("art5.laws_policies_coordination",)),
+        ("stockpile destruction (planning)", ("art3.stockpile_destruction.planning",)),
+        ("destrucción de existencias (operaciones)", ("art3.stockpile_destruction.operations",)),
+        ("assistance aux victimes (réadaptation)", ("art5.rehabilitation",)),
+    ],
+)
+def test_brackets_name_members_of_a_group(text: str, codes: tuple[str, ...]) -> None:
+    result = parse_submission(
+        f"Type: offer\nTitle: t\nCountry: any\nAreas: {text}\nAssistance: grant\nDescription: d"
+    )
+    assert (result.submission.areas, result.problems) == (codes, ())

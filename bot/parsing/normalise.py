@@ -129,13 +129,26 @@ def resolve_list(
                 if said:
                     hits, missing = said, []
             elif inside and len(hits) == 1:  # the brackets may name members of a group
-                said, unsaid = resolve_list(", ".join(inside), find, qualifiers)
+                said, unsaid = resolve_list(", ".join(inside), _member(outside, hits, find))
                 if said and not unsaid and all(_within(hit, hits) for hit in said):
                     hits = said
             found.extend(hits)
             unknown.extend(missing)
             i += 1
     return found, unknown
+
+
+def _member(
+    group: str, hits: list[T], find: Callable[[str], T | None]
+) -> Callable[[str], T | None]:
+    """Look a word up as a member of `group` first: "planning" in "stockpile destruction
+    (planning, operations)" is "stockpile destruction — planning"."""
+
+    def member(text: str) -> T | None:
+        hit = find(f"{group} — {text}")
+        return hit if hit is not None and _within(hit, hits) else find(text)
+
+    return member
 
 
 def _within(inner: object, outer: list[T]) -> bool:
