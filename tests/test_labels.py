@@ -316,3 +316,29 @@ def test_labels_that_name_two_fields_are_no_label() -> None:
 )
 def test_the_currency_in_an_amount_label_goes_with_the_number(line: str, amount: str) -> None:
     assert read_fields(line) == ({"amount": amount}, [])
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("Title of the project", "title"),
+        ("Brief description of the need", "description"),
+        ("Amount requested from donors", "amount"),
+        ("Country(ies)", "country"),
+        ("Description de la demande", "description"),
+        ("Montant de la contribution", "amount"),
+        ("Nature de l'appui", "assistance"),
+        ("Descripción de la necesidad", "description"),
+        ("Período de ejecución del proyecto", "period"),
+        ("Idiomas de trabajo del equipo", "languages"),
+    ],
+)
+def test_a_label_a_qualifier_follows_names_its_field(label: str, field: str) -> None:
+    assert field_of(label) == field
+
+
+@pytest.mark.parametrize(
+    "label", ["Type of activity", "Country of origin", "Date of submission", "Tipo de intervención"]
+)
+def test_labels_whose_qualifier_changes_their_meaning_are_no_label(label: str) -> None:
+    assert field_of(label) is None

@@ -208,7 +208,8 @@ def _country_index() -> dict[str, str]:
 
 
 @cache
-def _qualifiers() -> frozenset[str]:
+def qualifiers() -> frozenset[str]:
+    """The folded words after which the rest of an item or a label only qualifies it."""
     words = _data()["qualifiers"]
     return frozenset(
         fold(w) + ("'" if w.endswith("'") else "") for lang in LANGS for w in words[lang]
@@ -217,7 +218,7 @@ def _qualifiers() -> frozenset[str]:
 
 def read_list(text: str, find: Callable[[str], T | None]) -> tuple[list[T], list[str]]:
     """resolve_list with the qualifiers of bot/data/vocabulary.json ("training for …")."""
-    return resolve_list(text, find, _qualifiers())
+    return resolve_list(text, find, qualifiers())
 
 
 def country(text: str) -> str | None:

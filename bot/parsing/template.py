@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+from bot.parsing.fields import qualifiers
 from bot.parsing.label_line import heading, looks_like_label, split_label
 from bot.parsing.normalise import fold, lookup, with_singulars
 from bot.words import table
@@ -22,6 +23,9 @@ LABELS: dict[str, tuple[str, ...]] = {
     if name not in (MAIL_HEADER, PERIOD_START, PERIOD_END)
 }
 LIST_FIELDS = frozenset({"country", "areas", "assistance", "languages"})
+_IES = re.compile(r"y\(ies\)", re.IGNORECASE)  # "Country(ies)"
+_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "un", "une", "el", "los", "las", "una"})
+_ELIDED = re.compile(r"^l'")  # "l'appui"
 _PLURAL_MARK = re.compile(r"\((e?s|x)\)", re.IGNORECASE)  # "pays bénéficiaire(s)", "país(es)"
 # "Amount (USD):", "Montant (€) :": a currency in brackets before the separator.
 _CURRENCY_NOTE = re.compile(r"[^:：=\t|()]{1,40}\(\s*([A-Z$€£¥]{1,3}[A-Z$€£¥.]?)\s*\)")
@@ -35,26 +39,44 @@ _UNSAFE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\x00-\x08\x0b
 
 
 def label_key(label: str) -> str:
-    """A label reduced for matching: no case nor accents; a plural mark in brackets is a plural
-    ("Date(s)" is "dates", "País(es) beneficiario(s)" "países beneficiarios")."""
-    return fold(_PLURAL_MARK.sub(r"\1", label))
+    """A label reduced for matching: no case, accents nor articles; a plural mark in brackets
+    is a plural ("Date(s)" is "dates", "País(es) beneficiario(s)" "países beneficiarios",
+    "Country(ies)" "countries"); "Title of the project" is "title of project"."""
+    folded = fold(_PLURAL_MARK.sub(r"\1", _IES.sub("ies", label)))
+    return " ".join(_ELIDED.sub("", word) for word in folded.split() if word not in _ARTICLES)
 
 
 _INDEX = with_singulars(
     {label_key(alias): name for name, aliases in table().aliases().items() for alias in aliases}
 )
+# Fields whose label may go on with a qualifier ("Description of the need", "Montant de la
+# contribution", "Período de ejecución del proyecto"); not "Type of activity" (a kind?),
+# "Country of origin" (a donor's) nor a mail header's "Date of …".
+_QUALIFIED = frozenset(
+    {"title", "areas", "assistance", "amount", "period", "languages", "reference", "description"}
+)
 
 
 def field_of(label: str) -> str | None:
     """The field a label names, or None: "Pays bénéficiaire(s)" → "country", "Amount
-    (optional)" → "amount", and the alternatives of "Titre / Title" or "Dates/Period" when they
-    name one field."""
+    (optional)" → "amount", the alternatives of "Titre / Title" or "Dates/Period" when they
+    name one field, and a label a qualifier follows ("Brief description of the need")."""
     plain = _BRACKETS.sub(" ", label)
     name = lookup(_INDEX, label_key(label)) or lookup(_INDEX, label_key(plain))
     if name is None and "/" in plain:
         names = {lookup(_INDEX, label_key(part)) for part in plain.split("/")} - {None}
         name = names.pop() if len(names) == 1 else None
-    return name
+    return name or _qualified(label_key(plain))
+
+
+def _qualified(key: str) -> str | None:
+    words = key.split()
+    for n in range(len(words) - 1, 0, -1):
+        if words[n] in qualifiers() or words[n].endswith("'"):
+            name = lookup(_INDEX, " ".join(words[:n]))
+            if name in _QUALIFIED:
+                return name
+    return None
 
 
 def read_fields(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
