@@ -311,6 +311,8 @@ def test_labels_that_name_two_fields_are_no_label() -> None:
         ("Montant (€) : 250 000", "250 000 €"),
         ("Presupuesto (EUR): 1,5 millones", "1,5 millones EUR"),
         ("Budget (USD): EUR 90,000", "EUR 90,000"),  # the value names its own currency
+        ("Estimated budget (in USD): 90,000", "90,000 USD"),
+        ("Amount (est.): 90,000", "90,000"),
         ("Amount (optional): 250k USD", "250k USD"),
     ],
 )

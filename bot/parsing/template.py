@@ -28,7 +28,9 @@ _ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "un", "une", "el", "
 _ELIDED = re.compile(r"^l'")  # "l'appui"
 _PLURAL_MARK = re.compile(r"\((e?s|x)\)", re.IGNORECASE)  # "pays bénéficiaire(s)", "país(es)"
 # "Amount (USD):", "Montant (€) :": a currency in brackets before the separator.
-_CURRENCY_NOTE = re.compile(r"[^:：=\t|()]{1,40}\(\s*([A-Z$€£¥]{1,3}[A-Z$€£¥.]?)\s*\)")
+_CURRENCY_NOTE = re.compile(
+    r"[^:：=\t|()]{1,40}\(\s*(?:[Ii]n |[Ee]n )?([A-Z$€£¥]{1,3}[A-Z$€£¥.]?)\s*\)"
+)
 _CURRENCY = re.compile(r"\b[A-Z]{3}\b|[$€£¥]")
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _BULLET = re.compile(r"[-*•·+–—▪◦]\s")
