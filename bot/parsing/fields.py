@@ -162,7 +162,7 @@ class Vocabulary:
 
 
 # "VA – rehabilitation", "AV: apoyo psicosocial": a head, a dash between spaces or a colon, a tail.
-_HEAD_AND_TAIL = re.compile(r"\s+[-–—]\s+|\s*[:：]\s+")
+HEAD_AND_TAIL = re.compile(r"\s+[-–—]\s+|\s*[:：]\s+")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
 
@@ -171,7 +171,7 @@ def _coded(index: Mapping[str, tuple[str, ...]], text: str) -> tuple[str, ...] |
     codes (a group's member), both when both are known, the head alone when the tail only
     qualifies a single code ("technical expertise – survey advisers")."""
     codes = lookup(index, fold(text))
-    parts = _HEAD_AND_TAIL.split(text, maxsplit=1)
+    parts = HEAD_AND_TAIL.split(text, maxsplit=1)
     if codes is not None or len(parts) < 2 or "," in text:  # "," : a list's items joined
         return codes
     head = lookup(index, fold(_BRACKETED.sub(" ", parts[0])))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -139,7 +139,7 @@ def resolve_list(
 
 
 def _member(
-    group: str, hits: list[T], find: Callable[[str], T | None]
+    group: str, hits: Sequence[object], find: Callable[[str], T | None]
 ) -> Callable[[str], T | None]:
     """Look a word up as a member of `group` first: "planning" in "stockpile destruction
     (planning, operations)" is "stockpile destruction — planning"."""
@@ -151,7 +151,7 @@ def _member(
     return member
 
 
-def _within(inner: object, outer: list[T]) -> bool:
+def _within(inner: object, outer: Sequence[object]) -> bool:
     """A value that is one of `outer`, or a tuple of codes within one of theirs."""
     if isinstance(inner, tuple):
         return any(isinstance(o, tuple) and set(inner) <= set(o) for o in outer)

@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import cache
+from itertools import chain
+from typing import NamedTuple
 
 import pycountry
 
-from bot.parsing.fields import LANGS, Vocabulary, country, country_name, vocabulary_data
+from bot.parsing.fields import (
+    HEAD_AND_TAIL,
+    LANGS,
+    Vocabulary,
+    country,
+    country_name,
+    vocabulary_data,
+)
 from bot.parsing.normalise import fold
 from bot.parsing.suggestions import Choices
 
 ANY = "any"
-_HEAD_AND_TAIL = re.compile(r"\s+[-–—]\s+|\s*[:：]\s+")
 REGION_PREFIX = "region:"
 
 
+class _AnyWords(NamedTuple):
+    alone: frozenset[str]  # words that alone mean any country ("any", "tous", "todos")
+    quantifiers: frozenset[str]  # any, all, every, tout, cualquier…
+    places: frozenset[str]  # state, country, party, État, pays, Estado, Parte…
+
+
 @cache
-def _any_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """(words that alone mean any country, quantifiers, words for a country or a state)."""
+def _any_words() -> _AnyWords:
     data = vocabulary_data()["any_place"]
-    return tuple(
-        frozenset(fold(w) for w in data[key]) for key in ("alone", "quantifiers", "places")
-    )  # type: ignore[return-value]
+    return _AnyWords(*(frozenset(map(fold, data[key])) for key in _AnyWords._fields))
 
 
 def means_any(text: str) -> bool:
@@ -60,7 +70,7 @@ def place(vocab: Vocabulary) -> Callable[[str], str | None]:
 
 def _split(text: str) -> tuple[str, str, str]:
     """("Lao PDR", " – ", "Savannakhet province") of a place and what part of it is meant."""
-    match = _HEAD_AND_TAIL.search(text)
+    match = HEAD_AND_TAIL.search(text)
     if match is None or "," in text:  # a list's items joined: no head of them all
         return text, "", ""
     return text[: match.start()], match.group(), text[match.end() :]
@@ -76,6 +86,6 @@ def place_choices() -> Choices:
     regions = [
         (word, region["code"])
         for region in data["regions"]
-        for word in [*region["label"].values(), *sum(region.get("synonyms", {}).values(), [])]
+        for word in chain(region["label"].values(), *region.get("synonyms", {}).values())
     ]
     return Choices.of([*names, *data["country_aliases"].items(), *regions])

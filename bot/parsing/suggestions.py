@@ -27,6 +27,7 @@ class Choices:
     """Every word a field knows, folded → (the word as written, the value it stands for)."""
 
     words: Mapping[str, tuple[str, str]]
+    keys: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, pairs: Iterable[tuple[str, str]]) -> Choices:
@@ -34,13 +35,13 @@ class Choices:
         for word, value in pairs:
             if len(fold(word)) > 1:
                 words.setdefault(fold(word), (word, value))
-        return cls(words)
+        return cls(words, tuple(words))
 
     def closest(self, text: str) -> tuple[str, ...]:
         """The known words closest to `text`, best first, one per value; () when none is close."""
         found = process.extract(
             fold(text),
-            list(self.words),
+            self.keys,
             scorer=fuzz.token_sort_ratio,
             score_cutoff=CUTOFF,
             limit=20,
