@@ -50,7 +50,7 @@ def test_every_way_of_typing_a_label_reads_the_same(line: str) -> None:
         ("Titre : Dépollution", ("title", "Dépollution")),
         ("1) Titre : Dépollution", ("title", "Dépollution")),
         ("Intitulé du projet : Dépollution", ("title", "Dépollution")),
-        ("Objet : Dépollution", ("title", "Dépollution")),
+        ("Objet : Dépollution", ("subject", "Dépollution")),
         ("Pays bénéficiaire(s) : Tchad", ("country", "Tchad")),
         ("Pays concernés : Tchad", ("country", "Tchad")),
         ("Domaines d'intervention : dépollution", ("areas", "dépollution")),
@@ -68,7 +68,7 @@ def test_every_way_of_typing_a_label_reads_the_same(line: str) -> None:
         ("Título : Despeje", ("title", "Despeje")),
         ("a) Título: Despeje", ("title", "Despeje")),
         ("Nombre del proyecto: Despeje", ("title", "Despeje")),
-        ("Asunto: Despeje", ("title", "Despeje")),
+        ("Asunto: Despeje", ("subject", "Despeje")),
         ("País(es) beneficiario(s): Perú", ("country", "Perú")),
         ("Países destinatarios: Perú", ("country", "Perú")),
         ("Ámbitos: limpieza", ("areas", "limpieza")),
@@ -84,7 +84,7 @@ def test_every_way_of_typing_a_label_reads_the_same(line: str) -> None:
         ("Cronograma: 2027", ("period", "2027")),
         ("Antecedentes: Zonas contaminadas", ("description", "Zonas contaminadas")),
         # English synonyms
-        ("Subject: Survey", ("title", "Survey")),
+        ("Subject: Survey", ("subject", "Survey")),
         ("Project title: Survey", ("title", "Survey")),
         ("Budget: USD 90,000", ("amount", "USD 90,000")),
         ("Estimated cost: USD 90,000", ("amount", "USD 90,000")),
@@ -344,3 +344,26 @@ def test_a_label_a_qualifier_follows_names_its_field(label: str, field: str) -> 
 )
 def test_labels_whose_qualifier_changes_their_meaning_are_no_label(label: str) -> None:
     assert field_of(label) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        (
+            "Type: offer\nSubject: EOD courses\nCountry: Chad\n",
+            {"type": "offer", "title": "EOD courses", "country": "Chad"},
+        ),
+        ("Type : offre\nObjet : Cours NEDEX\n", {"type": "offre", "title": "Cours NEDEX"}),
+        (
+            "Tipo: oferta\nAsunto: Cursos EOD\nTítulo: Cursos de desminado\n",
+            {"type": "oferta", "title": "Cursos de desminado"},
+        ),
+        ("Objet : demande d'appui\n\nMadame, Monsieur,\nNous sollicitons…\n", {}),
+        ("Asunto: solicitud de apoyo\n\nEstimados señores:\nLes escribimos…\n", {}),
+        ("Subject: request for support\n\nDear colleagues,\nWe need two teams…\n", {}),
+    ],
+)
+def test_a_subject_line_is_the_title_of_a_template_never_a_template_alone(
+    text: str, fields: dict[str, str]
+) -> None:
+    assert read_fields(text) == (fields, [])

@@ -13,14 +13,16 @@ from bot.words import table
 log = logging.getLogger(__name__)
 
 # The labels of a mail header block ("From:", "De :") are in the table but name no field;
-# "Start date:" and "End date:" lines are read as one period.
+# "Start date:" and "End date:" lines are read as one period; a "Subject:" line is the title
+# of a template, never one on its own (a formal letter's "Objet :" line is no template).
 MAIL_HEADER = "mail_header"
 PERIOD_START, PERIOD_END = "period_start", "period_end"
+SUBJECT = "subject"
 # Every label of each field, in en/fr/es: bot/data/words.json.
 LABELS: dict[str, tuple[str, ...]] = {
     name: aliases
     for name, aliases in table().aliases().items()
-    if name not in (MAIL_HEADER, PERIOD_START, PERIOD_END)
+    if name not in (MAIL_HEADER, PERIOD_START, PERIOD_END, SUBJECT)
 }
 LIST_FIELDS = frozenset({"country", "areas", "assistance", "languages"})
 _IES = re.compile(r"y\(ies\)", re.IGNORECASE)  # "Country(ies)"
@@ -97,7 +99,7 @@ def read_fields(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
         if not line.strip():
             in_header = False
         match = _label_line(line, found)
-        if match and (match[0] == MAIL_HEADER or in_header and match[0] == "title"):
+        if match and (match[0] == MAIL_HEADER or in_header and match[0] == SUBJECT):
             in_header, closed = True, True  # "Subject:" of a header block is no title
         elif match:
             in_header = False
@@ -146,6 +148,9 @@ def _gathered(found: list[tuple[str, list[str]]]) -> tuple[dict[str, str], list[
             fields[name] = f"{fields[name]}, {value}" if value else fields[name]
         elif value and value != fields[name]:
             repeated.append((name, value))
+    subject = fields.pop(SUBJECT, "")
+    if subject and fields and not fields.get("title"):
+        fields["title"] = subject
     start, end = fields.pop(PERIOD_START, ""), fields.pop(PERIOD_END, "")
     if (start or end) and not fields.get("period"):
         fields["period"] = f"{start} to {end}" if start and end else start or end
