@@ -254,3 +254,18 @@ def test_a_country_and_the_part_of_it_that_is_meant(
 )
 def test_a_qualified_item_does_not_swallow_the_next_one(text: str) -> None:
     assert areas(text) == (("art4.clearance", "art4.risk_reduction_education"), [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "clearance, risk education, etc.",
+        "clearance and risk education among others",
+        "dépollution, ERM, etc",
+        "dépollution, ERM et autres",
+        "limpieza, ERM, entre otros",
+        "limpieza y ERM, etcétera",
+    ],
+)
+def test_what_pads_a_list_is_no_item(text: str) -> None:
+    assert areas(text) == (("art4.clearance", "art4.risk_reduction_education"), [])

@@ -14,8 +14,9 @@ import pycountry
 from babel import Locale
 
 from bot.parsing.languages import language_index
+from bot.parsing.lists import resolve_list
 from bot.parsing.names import names_index, translation, variants
-from bot.parsing.normalise import FieldError, fold, lookup, name_key, resolve_list, with_singulars
+from bot.parsing.normalise import FieldError, fold, lookup, name_key, with_singulars
 from bot.parsing.suggestions import Choices
 
 DATA_PATH = Path(__file__).parent.parent / "data" / "vocabulary.json"
@@ -216,9 +217,15 @@ def qualifiers() -> frozenset[str]:
     )
 
 
+@cache
+def _fillers() -> frozenset[str]:
+    return frozenset(fold(w) for lang in LANGS for w in _data()["fillers"][lang])
+
+
 def read_list(text: str, find: Callable[[str], T | None]) -> tuple[list[T], list[str]]:
-    """resolve_list with the qualifiers of bot/data/vocabulary.json ("training for …")."""
-    return resolve_list(text, find, qualifiers())
+    """resolve_list with the qualifiers ("training for …") and fillers ("etc.") of
+    bot/data/vocabulary.json."""
+    return resolve_list(text, find, qualifiers(), _fillers())
 
 
 def country(text: str) -> str | None:
