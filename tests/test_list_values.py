@@ -269,3 +269,20 @@ def test_a_qualified_item_does_not_swallow_the_next_one(text: str) -> None:
 )
 def test_what_pads_a_list_is_no_item(text: str) -> None:
     assert areas(text) == (("art4.clearance", "art4.risk_reduction_education"), [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "clearance • risk education",
+        "dépollution · ERM",
+        "limpieza ▪ ERM",
+        "clearance; risk education",
+        "clearance / risk education",
+        "dépollution et ERM",
+        "limpieza y ERM",
+        "clearance\n- risk education",
+    ],
+)
+def test_a_list_splits_at_separators_conjunctions_slashes_and_bullets(text: str) -> None:
+    assert areas(text) == (("art4.clearance", "art4.risk_reduction_education"), [])

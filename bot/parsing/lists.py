@@ -10,7 +10,8 @@ from bot.parsing.normalise import fold
 
 T = TypeVar("T")
 
-_SEPARATORS = re.compile(r"[,;\n]+")
+_SEPARATORS = re.compile(r"[,;\n•·▪]+")  # and bullets between items: "clearance • EORE"
+_SEPARATOR_CHARS = ",;\n•·▪"
 # Each try starts where a run of spaces starts (never inside one): linear in the text.
 _CONJUNCTIONS = re.compile(
     r"(?<!\s)(?:\s+(?:and|et|y|e|&|\+|or|ou|o|u|as well as|ainsi que|así como)\s+|\s*/\s*)",
@@ -176,7 +177,7 @@ def _split_outside_brackets(text: str) -> list[str]:
             depth += 1
         elif char in ")]" and depth:
             depth -= 1
-        elif char in ",;\n" and depth == 0:
+        elif char in _SEPARATOR_CHARS and depth == 0:
             pieces.append("".join(current))
             current = []
             continue
