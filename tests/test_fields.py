@@ -7,8 +7,9 @@ import pycountry
 import pytest
 
 from bot.parsing.fields import Vocabulary, country, country_name, language, languages
+from bot.parsing.lists import resolve_list
 from bot.parsing.money import money
-from bot.parsing.normalise import FieldError, fold, resolve_list
+from bot.parsing.normalise import FieldError, fold
 from bot.parsing.periods import period
 
 VOCAB = Vocabulary.load()

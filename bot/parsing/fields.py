@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-import gettext
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pycountry
+from babel import Locale
 
-from bot.parsing.normalise import FieldError, fold, lookup, name_key, resolve_list, with_singulars
+from bot.parsing.languages import language_index
+from bot.parsing.lists import resolve_list
+from bot.parsing.names import names_index, translation, variants
+from bot.parsing.normalise import FieldError, fold, lookup, name_key, with_singulars
+from bot.parsing.suggestions import Choices
 
 DATA_PATH = Path(__file__).parent.parent / "data" / "vocabulary.json"
 LANGS = ("en", "fr", "es")
+T = TypeVar("T")
 
 
 @cache
@@ -26,8 +31,18 @@ def _data(path: Path = DATA_PATH) -> dict[str, Any]:
     return data
 
 
+def vocabulary_data() -> dict[str, Any]:
+    """bot/data/vocabulary.json as read (once)."""
+    return _data()
+
+
 def _words(entry: Mapping[str, Any]) -> Iterable[str]:
     yield entry["code"]
+    yield from _written(entry)
+
+
+def _written(entry: Mapping[str, Any]) -> Iterable[str]:
+    """An entry's labels and synonyms in en/fr/es, as written."""
     yield from entry["label"].values()
     for words in entry.get("synonyms", {}).values():
         yield from words
@@ -63,6 +78,8 @@ class Vocabulary:
     area_index: Mapping[str, tuple[str, ...]]
     assistance_index: Mapping[str, tuple[str, ...]]
     region_index: Mapping[str, str]
+    area_words: tuple[tuple[str, str], ...] = ()  # (a label, synonym or group word, its codes)
+    assistance_words: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def load(cls, path: Path = DATA_PATH) -> Vocabulary:
@@ -86,7 +103,23 @@ class Vocabulary:
                 {k: (v,) for k, v in _index(data["assistance"], fold).items()}
             ),
             region_index=_index(data["regions"], name_key),
+            area_words=(
+                *((word, e["code"]) for e in data["areas"] for word in _written(e)),
+                *((word, "+".join(codes)) for word, codes in data.get("groups", {}).items()),
+            ),
+            assistance_words=tuple(
+                (word, e["code"]) for e in data["assistance"] for word in _written(e)
+            ),
         )
+
+    @cached_property
+    def area_choices(self) -> Choices:
+        """Every way to write an area, for "did you mean …?"."""
+        return Choices.of(self.area_words)
+
+    @cached_property
+    def assistance_choices(self) -> Choices:
+        return Choices.of(self.assistance_words)
 
     @property
     def area_codes(self) -> tuple[str, ...]:
@@ -97,12 +130,14 @@ class Vocabulary:
         return tuple(self.assistance_labels)
 
     def area(self, text: str) -> tuple[str, ...] | None:
-        """Area codes for a word: a code, a label or synonym in en/fr/es, or a broad group word."""
-        return lookup(self.area_index, fold(text))
+        """Area codes for a word: a code, a label or synonym in en/fr/es, a broad group word, or
+        a group and one of its areas ("VA – rehabilitation", "AV: apoyo psicosocial")."""
+        return _coded(self.area_index, text)
 
     def assistance(self, text: str) -> tuple[str, ...] | None:
-        """Assistance form codes for a word (code, label or synonym in en/fr/es)."""
-        return lookup(self.assistance_index, fold(text))
+        """Assistance form codes for a word (code, label or synonym in en/fr/es), or a form and
+        what it is ("technical expertise – survey advisers")."""
+        return _coded(self.assistance_index, text)
 
     def region(self, text: str) -> str | None:
         """The M49 code of a region named by its code or its name in en/fr/es."""
@@ -127,6 +162,26 @@ class Vocabulary:
         return tuple(code for code, region in self.regions.items() if country in region.countries)
 
 
+# "VA – rehabilitation", "AV: apoyo psicosocial": a head, a dash between spaces or a colon, a tail.
+HEAD_AND_TAIL = re.compile(r"\s+[-–—]\s+|\s*[:：]\s+")
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def _coded(index: Mapping[str, tuple[str, ...]], text: str) -> tuple[str, ...] | None:
+    """The codes of a word, or of a "head – tail" pair: the tail when it is one of the head's
+    codes (a group's member), both when both are known, the head alone when the tail only
+    qualifies a single code ("technical expertise – survey advisers")."""
+    codes = lookup(index, fold(text))
+    parts = HEAD_AND_TAIL.split(text, maxsplit=1)
+    if codes is not None or len(parts) < 2 or "," in text:  # "," : a list's items joined
+        return codes
+    head = lookup(index, fold(_BRACKETED.sub(" ", parts[0])))
+    tail = lookup(index, fold(parts[1]))
+    if head and tail:
+        return tail if set(tail) <= set(head) else tuple(dict.fromkeys(head + tail))
+    return head if head and len(head) == 1 else None
+
+
 def _label(labels: Mapping[str, Mapping[str, str]], code: str, lang: str) -> str:
     label = labels.get(code)
     if label is None:
@@ -140,45 +195,9 @@ def _vocabulary(path: Path) -> Vocabulary:
 
 
 @cache
-def _translation(domain: str, lang: str) -> gettext.NullTranslations:
-    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-
-
-def _variants(name: str) -> Iterable[str]:
-    """A name, without parenthesis, and un-inverted ("Korea, Republic of" → "Republic of Korea")."""
-    yield name
-    plain = re.sub(r"\s*\([^)]*\)", "", name).strip()
-    yield plain
-    head, sep, tail = plain.partition(", ")
-    if sep:
-        yield f"{tail}{head}" if tail.endswith("'") else f"{tail} {head}"
-
-
-def _names_index(
-    records: Iterable[Any], domain: str, attrs: tuple[str, ...], code: Callable[[Any], str]
-) -> dict[str, str]:
-    """Names in en/fr/es → code; a name that two records share is dropped."""
-    index: dict[str, str] = {}
-    clashes: set[str] = set()
-    for record in records:
-        for attr in attrs:
-            name = getattr(record, attr, None)
-            if not name:
-                continue
-            for lang_name in {name, *(_translation(domain, lang).gettext(name) for lang in LANGS)}:
-                for variant in _variants(lang_name):
-                    key = name_key(variant)
-                    if index.setdefault(key, code(record)) != code(record):
-                        clashes.add(key)
-    for key in clashes:
-        del index[key]
-    return index
-
-
-@cache
 def _country_index() -> dict[str, str]:
     countries = list(pycountry.countries)
-    index = _names_index(
+    index = names_index(
         countries, "iso3166-1", ("name", "official_name", "common_name"), lambda c: c.alpha_3
     )
     for c in countries:
@@ -187,6 +206,26 @@ def _country_index() -> dict[str, str]:
     for alias, code in _data()["country_aliases"].items():
         index[name_key(alias)] = code
     return index
+
+
+@cache
+def qualifiers() -> frozenset[str]:
+    """The folded words after which the rest of an item or a label only qualifies it."""
+    words = _data()["qualifiers"]
+    return frozenset(
+        fold(w) + ("'" if w.endswith("'") else "") for lang in LANGS for w in words[lang]
+    )
+
+
+@cache
+def _fillers() -> frozenset[str]:
+    return frozenset(fold(w) for lang in LANGS for w in _data()["fillers"][lang])
+
+
+def read_list(text: str, find: Callable[[str], T | None]) -> tuple[list[T], list[str]]:
+    """resolve_list with the qualifiers ("training for …") and fillers ("etc.") of
+    bot/data/vocabulary.json."""
+    return resolve_list(text, find, qualifiers(), _fillers())
 
 
 def country(text: str) -> str | None:
@@ -201,39 +240,38 @@ def country_name(code: str, lang: str = "en") -> str:
         return code
     common = getattr(record, "common_name", None)
     if lang == "en":
-        return str(common) if common else list(_variants(record.name))[-1]
-    translation = _translation("iso3166-1", lang)
-    if common and translation.gettext(common) != common:
-        return translation.gettext(common)
-    return list(_variants(translation.gettext(record.name)))[-1]
-
-
-@cache
-def _language_index() -> dict[str, str]:
-    with_codes = [lang for lang in pycountry.languages if hasattr(lang, "alpha_2")]
-    index = _names_index(
-        with_codes, "iso639-3", ("name", "inverted_name", "common_name"), lambda r: r.alpha_2
-    )
-    for lang in with_codes:
-        for attr in ("alpha_3", "bibliographic", "alpha_2"):
-            if getattr(lang, attr, None):
-                index[getattr(lang, attr)] = lang.alpha_2
-    for alias, code in _data()["language_aliases"].items():
-        index[name_key(alias)] = code
-    return index
+        return str(common) if common else list(variants(record.name))[-1]
+    names = translation("iso3166-1", lang)
+    if common and names.gettext(common) != common:
+        return names.gettext(common)
+    return list(variants(names.gettext(record.name)))[-1]
 
 
 def language(text: str) -> str | None:
-    """ISO 639-1 code of a language named by code or by name in en/fr/es ("français" → "fr")."""
-    return _language_index().get(name_key(text))
+    """ISO 639 code of a language named by code or by name in en/fr/es ("français" → "fr",
+    "Dari" → "prs"): ISO 639-1 when the language has one, else ISO 639-3."""
+    aliases = tuple(_data()["language_aliases"].items())
+    return language_index(aliases).get(name_key(text))
+
+
+@cache
+def language_choices() -> Choices:
+    """Language names CLDR knows in en/fr/es, and the aliases of bot/data/vocabulary.json."""
+    names = [
+        (name, language(name) or code)
+        for lang in LANGS
+        for code, name in Locale.parse(lang).languages.items()
+        if "_" not in code
+    ]
+    return Choices.of([*names, *_data()["language_aliases"].items()])
 
 
 def languages(text: str) -> tuple[str, ...]:
-    """ISO 639-1 codes of a list of languages, in order, de-duplicated.
+    """ISO 639 codes of a list of languages, in order, de-duplicated.
 
     Raises FieldError("unknown_value", item) on the first item that is not a language.
     """
-    found, unknown = resolve_list(text, language)
+    found, unknown = read_list(text, language)
     if unknown:
         raise FieldError("unknown_value", unknown[0])
     return tuple(dict.fromkeys(found))

@@ -1,68 +1,102 @@
-"""Split a `Label: value` line with string operations, in one pass (no regex backtracking)."""
+"""Split a `Label: value` line as people type it: bullets, numbers, bold markers, any separator."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-_COLON = re.compile("[:：]")
-BULLETS = "-*•+"
-BOLD = ("**", "__")
+# What may stand before a label: indentation, one bullet, a number or letter of a numbered list
+# ("1.", "2)", "(3)", "a)", "4 -"), in any order people combine them ("- 1. Title:").
+_LEAD = re.compile(
+    r"\s*(?:[-*•·+–—▪◦►‣|#]\s*)?"
+    r"(?:(?:\(?(?:\d{1,2}|[a-zA-Z])[.)]|\d{1,2}\s*[-–—])(?=\s)\s*)?"
+)
+# After a label: a colon (spaces before it, as in French "Titre :"), "=", a tab, the bar of a
+# table row ("Title | …", as html2text writes a table), or a dash followed by a space
+# ("Title – …", "Budget- 200k"); never a hyphen inside a word.
+_SEPARATORS = ":：=\t|"
+_DASHES = "-–—"
+BOLD = "*_"
+_NOT_IN_LABEL = "*_:：=\t|"
 LABEL_MAX = 40
+_SEARCH_MAX = LABEL_MAX + 12  # a label and its bold markers, spaces apart
 
 
-def split_label(line: str) -> tuple[str, str] | None:
-    """(label, value) of a template line such as `- **Title:** Mine action`, or None.
+def split_label(line: str, known: Callable[[str], str | None]) -> tuple[str, str] | None:
+    """(what `known` calls the label, the value) of a template line, or None.
 
-    The label is what precedes the first colon, less the indentation, one bullet (- * • +) and
-    bold markers (** or __) around it; it has 1 to 40 characters and neither * nor _. The value
-    follows the colon, less a bold marker and the spaces around it."""
-    colon = _COLON.search(line)
-    if colon is None:
-        return None
-    label = _label(line[: colon.start()])
-    if label is None:
-        return None
-    value = line[colon.end() :].lstrip()
-    if value.startswith(BOLD):
-        value = value[2:].lstrip()
-    return label, value
+    The label is what precedes a separator, less what may stand before it (see _LEAD) and bold
+    markers (** or __ or * around it); it has 1 to 40 characters, a letter and neither * nor _.
+    The first separator whose label `known` names wins: "Type – Dates: x" is the type "Dates: x",
+    and "Type of support we seek is: …" is no label at all. The value follows the separator,
+    less bold markers and the spaces around it. One pass over the line, whatever it holds."""
+    lead = _LEAD.match(line)
+    start = lead.end() if lead else 0
+    seen = 0  # characters other than spaces since `start`
+    for at in range(start, len(line)):
+        char = line[at]
+        if not char.isspace():
+            seen += 1
+            if seen > _SEARCH_MAX:
+                return None
+        if not _separates(line, at):
+            continue
+        label = _label(line[start:at])
+        name = known(label) if label else None
+        if name is not None:
+            return name, _value(line[at + 1 :], bold=line[start : start + 1] in tuple(BOLD))
+    return None
 
 
-# What people type instead of a colon after a label: a tab, "=", or a dash between spaces.
-OTHER_SEPARATORS = ("\t", "=", " - ", " – ", " — ")
+def _separates(line: str, at: int) -> bool:
+    """A separator at `at`: the first tab of a run, a colon or "=", a dash before a space."""
+    char = line[at]
+    if char == "\t":
+        return at == 0 or line[at - 1] != "\t"
+    if char in _SEPARATORS:
+        return True
+    return char in _DASHES and (at + 1 == len(line) or line[at + 1].isspace())
 
 
-def split_label_otherwise(line: str) -> tuple[str, str] | None:
-    """(label, value) of a line whose label is followed by a tab, "=" or a spaced dash instead of
-    a colon (`Title – Mine action`, `AREAS = clearance`), cut at the first such separator; the
-    caller keeps it only when the label is one it knows."""
-    cut: tuple[int, str] | None = None
-    for separator in OTHER_SEPARATORS:
-        at = line.find(separator, 1)
-        if at > 0 and (cut is None or at < cut[0]):
-            cut = (at, separator)
-    if cut is None:
-        return None
-    label = _label(line[: cut[0]])
-    if label is None:
-        return None
-    value = line[cut[0] + len(cut[1]) :].strip()
-    if value.startswith(BOLD):
-        value = value[2:].lstrip()
-    return label, value
+def looks_like_label(line: str) -> bool:
+    """A line that reads as `Label: value` whatever the label ("Focal point: …", "Tel.: …"): at
+    most four words before a colon that a space or the line end follows."""
+    lead = _LEAD.match(line)
+    start = lead.end() if lead else 0
+    colon = line.find(":", start, start + _SEARCH_MAX)
+    if colon < 0 or colon + 1 < len(line) and not line[colon + 1].isspace():
+        return False
+    label = _label(line[start:colon])
+    return label is not None and label[0].isalpha() and len(label.split()) <= 4
+
+
+def heading(line: str, known: Callable[[str], str | None]) -> str | None:
+    """What `known` calls a line that is a label alone, without separator ("Description" over
+    its text), or None."""
+    lead = _LEAD.match(line)
+    label = _label(line[lead.end() if lead else 0 :])
+    return known(label) if label else None
 
 
 def _label(head: str) -> str | None:
-    core = head.strip()
-    if core.endswith(BOLD):
-        core = core[:-2].rstrip()
-    choices = [core[1:].lstrip(), core] if core and core[0] in BULLETS else [core]
-    for choice in choices:
-        if choice.startswith(BOLD):
-            choice = choice[2:].lstrip()
-        if 0 < len(choice) <= LABEL_MAX and "*" not in choice and "_" not in choice:
-            return choice
+    core = head.strip().strip(BOLD).strip()
+    if 0 < len(core) <= LABEL_MAX and not any(c in _NOT_IN_LABEL for c in core):
+        return core if any(c.isalpha() for c in core) else None
     return None
+
+
+def _value(text: str, bold: bool) -> str:
+    """The value after the separator, less the bold markers that closed or wrap it."""
+    value = text.strip()
+    if value.endswith("|"):  # the last cell of a table row
+        value = value[:-1].rstrip()
+    if value.startswith(("**", "__")):
+        value = value[2:].lstrip()
+    elif value[:1] in BOLD and value[1:2].isspace():
+        value = value[1:].lstrip()
+    if bold and value.endswith(("**", "__")):
+        value = value[:-2].rstrip()
+    return value
 
 
 def strip_around(text: str, lead: str, trail: str) -> str:

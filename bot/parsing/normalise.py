@@ -1,10 +1,10 @@
-"""Text folding, plural fallbacks and list splitting shared by the field normalisers."""
+"""Text folding and plural fallbacks shared by the field normalisers."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -84,124 +84,3 @@ def lookup(index: Mapping[str, T], key: str) -> T | None:
     if key in index:
         return index[key]
     return next((index[k] for k in _singulars(key) if k in index), None)
-
-
-_SEPARATORS = re.compile(r"[,;\n]+")
-# Each try starts where a run of spaces starts (never inside one): linear in the text.
-_CONJUNCTIONS = re.compile(r"(?<!\s)(?:\s+(?:and|et|y|e|&|\+)\s+|\s*/\s*)", re.IGNORECASE)
-
-
-def resolve_list(text: str, find: Callable[[str], T | None]) -> tuple[list[T], list[str]]:
-    """Split a list ("a, b; c and d") and look each item up: (found values, unknown items).
-
-    Commas inside a name are tried first ("Korea, Republic of"), and "and"/"et"/"y" only split an
-    item that is not known as a whole ("Bosnia and Herzegovina" stays one). Text in brackets is a
-    qualifier or an abbreviation, never an item of its own: "financial (grant, multi-year)" is
-    financial, "technical survey (TS)" technical survey, and "other (risk education)" what the
-    brackets say when the words outside them mean nothing.
-    """
-    pieces = [p.strip(" \t-*•") for p in _split_outside_brackets(text)]
-    pieces = [p for p in pieces if fold(p)]
-    found: list[T] = []
-    unknown: list[str] = []
-    i = 0
-    while i < len(pieces):
-        for n in (3, 2, 1):
-            hit = find(", ".join(pieces[i : i + n])) if i + n <= len(pieces) else None
-            if hit is not None:
-                found.append(hit)
-                i += n
-                break
-        else:
-            outside, inside = _brackets(pieces[i])
-            hits, missing = _look_up(outside, find)
-            if inside and not hits:  # the words outside mean nothing: the brackets may say it
-                said = [hit for hit in map(find, inside) if hit is not None]
-                if said:
-                    hits, missing = said, []
-            found.extend(hits)
-            unknown.extend(missing)
-            i += 1
-    return found, unknown
-
-
-def _look_up(item: str, find: Callable[[str], T | None]) -> tuple[list[T], list[str]]:
-    """An item not known as a whole, split at "and", "et", "y", "&", "+" and "/"."""
-    hits: list[T] = []
-    missing: list[str] = []
-    for part in _CONJUNCTIONS.split(item):
-        if not fold(part):
-            continue
-        hit = find(part)
-        if hit is None:
-            missing.append(part.strip())
-        else:
-            hits.append(hit)
-    return hits, missing
-
-
-def _split_outside_brackets(text: str) -> list[str]:
-    """Split on commas, semicolons and line ends that are not inside brackets. Brackets that
-    are not closed on their line split as if they were not there (one pass: linear)."""
-    if not _balanced(text):
-        return _SEPARATORS.split(text)
-    pieces: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for char in text:
-        if char in "([":
-            depth += 1
-        elif char in ")]" and depth:
-            depth -= 1
-        elif char in ",;\n" and depth == 0:
-            pieces.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    pieces.append("".join(current))
-    return pieces
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-            if depth < 0:
-                return False
-        elif char == "\n" and depth:
-            return False
-    return depth == 0
-
-
-def _brackets(item: str) -> tuple[str, list[str]]:
-    """(the words outside the brackets, what each bracket holds); an item without balanced
-    brackets is all outside."""
-    if "(" not in item and "[" not in item or not _balanced(item):
-        return item, []
-    outside: list[str] = []
-    inside: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for char in item:
-        if char in "([":
-            if depth == 0:
-                outside.append(" ")
-                current = []
-            else:
-                current.append(char)
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-            if depth == 0:
-                inside.append("".join(current).strip())
-                outside.append(" ")
-            else:
-                current.append(char)
-        elif depth:
-            current.append(char)
-        else:
-            outside.append(char)
-    return " ".join("".join(outside).split()), [part for part in inside if fold(part)]

@@ -10,12 +10,15 @@ from decimal import Decimal
 from functools import partial
 from typing import TypeVar
 
-from bot.parsing.fields import Vocabulary, country, language
-from bot.parsing.label_line import split_label, split_label_otherwise
+from bot.parsing.fields import Vocabulary, language, language_choices, read_list
 from bot.parsing.money import money_if_any
-from bot.parsing.normalise import FieldError, fold, resolve_list
+from bot.parsing.normalise import FieldError, fold
 from bot.parsing.periods import period_if_any
-from bot.words import table
+from bot.parsing.places import ANY, REGION_PREFIX, place, place_choices
+from bot.parsing.suggestions import Choices
+from bot.parsing.template import LABELS, clean_text, read_fields
+
+__all__ = ["LABELS", "ParseResult", "Problem", "Submission", "clean_text", "parse_submission"]
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -29,10 +32,6 @@ MONEY_EXAMPLES = ("250k USD", "EUR 1.2m", "1 200 000 €")
 PERIOD_EXAMPLES = ("2027", "2027-01 to 2027-12", "2027-01-15 to 2027-06-30")
 KINDS = ("need", "offer")
 
-# Every label of each field, in en/fr/es: bot/data/words.json.
-LABELS: dict[str, tuple[str, ...]] = table().aliases()
-_LABEL_OF = {fold(alias): name for name, aliases in LABELS.items() for alias in aliases}
-_LIST_FIELDS = frozenset({"country", "areas", "assistance", "languages"})
 KIND_WORDS = {
     "need": "need",
     "needs": "need",
@@ -47,33 +46,8 @@ KIND_WORDS = {
     "oferta": "offer",
     "ofertas": "offer",
 }
-_ANY = frozenset(
-    fold(w)
-    for w in (
-        "any",
-        "all",
-        "any country",
-        "all countries",
-        "any state",
-        "all states",
-        "tous",
-        "toutes",
-        "tous les pays",
-        "tout pays",
-        "todos",
-        "todas",
-        "todos los países",
-        "cualquier país",
-        "cualquiera",
-    )
-)
-_BULLET = re.compile(r"[-*•+]\s")
-_PLACEHOLDER = re.compile(r"^(?:<[^<>]*>|\[[^\[\]]*\]|\.\.\.|…|_+)$")
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|tr|rv|aw|wg)\s*:\s*|\[[^\]]*\]\s*)+", re.I)
 _FIELD_ERROR_CODES = {"ambiguous": "ambiguous", "unknown_currency": "unknown_value"}
-# Bidirectional controls (they can make "N-2026-0001 withdrawn" read as something else in a
-# digest or a list) and the other invisible control characters; tab and newline stay.
-_UNSAFE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -84,6 +58,7 @@ class Problem:
     code: str
     value: str = ""
     allowed: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()  # the known words closest to an unknown value
 
 
 @dataclass(frozen=True)
@@ -122,8 +97,8 @@ def parse_submission(
 ) -> ParseResult:
     """Read the `Label: value` lines of a message; collect every problem, not just the first."""
     vocab = vocabulary or Vocabulary.load()
-    problems: list[Problem] = []
-    fields = _fields(text, problems)
+    fields, repeated = read_fields(text)
+    problems = [Problem(name, "ambiguous", value) for name, value in repeated]
     kind = _kind(fields.get("type", ""), subject, problems)
     if not fields:
         return ParseResult(Submission(kind=kind), (Problem("template", "no_fields"),))
@@ -136,15 +111,29 @@ def parse_submission(
         title = None
     countries = _countries(fields.get("country", ""), kind, vocab, problems)
     area_labels = tuple(vocab.area_label(c) for c in vocab.area_codes)
-    areas = _codes("areas", fields.get("areas", ""), vocab.area, area_labels, problems)
+    areas = _codes(
+        "areas",
+        fields.get("areas", ""),
+        vocab.area,
+        area_labels,
+        vocab.area_choices,
+        problems,
+    )
     form_labels = tuple(vocab.assistance_label(c) for c in vocab.assistance_codes)
     assistance = fields.get("assistance", "")
-    forms = _codes("assistance", assistance, vocab.assistance, form_labels, problems)
+    forms = _codes(
+        "assistance",
+        assistance,
+        vocab.assistance,
+        form_labels,
+        vocab.assistance_choices,
+        problems,
+    )
     amount_of = partial(money_if_any, countries=countries)  # a CFA franc is XOF or XAF by country
     amount, currency = _checked("amount", fields.get("amount"), amount_of, MONEY_EXAMPLES, problems)
     start, end = _checked("period", fields.get("period"), period_if_any, PERIOD_EXAMPLES, problems)
-    found, unknown = resolve_list(fields.get("languages", ""), language)
-    problems += [Problem("languages", "unknown_value", word) for word in unknown]
+    found, unknown = read_list(fields.get("languages", ""), language)
+    problems += [_unknown("languages", word, (), language_choices()) for word in unknown]
     description = fields.get("description") or None
     if description is None:
         problems.append(Problem("description", "missing"))
@@ -176,58 +165,6 @@ def parse_submission(
     return ParseResult(submission, tuple(problems))
 
 
-def _fields(text: str, problems: list[Problem]) -> dict[str, str]:
-    """Canonical field name → value as sent; a value runs on until the next known label."""
-    found: list[tuple[str, list[str]]] = []
-    closed = False
-    for line in text.splitlines():
-        if line.rstrip() == "--":
-            break
-        match = split_label(line)
-        name = _LABEL_OF.get(fold(match[0])) if match else None
-        if name is None:  # `Title – …`, `AREAS = …`, `Title<tab>…`: a known label all the same
-            match = split_label_otherwise(line)
-            name = _LABEL_OF.get(fold(match[0])) if match else None
-        if match and name:
-            found.append((name, [match[1].strip()]))
-            closed = False
-        elif found and found[-1][0] == "description":
-            found[-1][1].append(line.rstrip())
-        elif found and not closed and line.strip():
-            found[-1][1].append(line.strip())
-        elif found:
-            closed = True  # a blank line ends a one-line field
-    fields: dict[str, str] = {}
-    for name, lines in found:
-        value = _clean(_join(name, lines))
-        if name not in fields or not fields[name]:
-            fields[name] = value
-        elif name in _LIST_FIELDS:
-            fields[name] = f"{fields[name]}, {value}" if value else fields[name]
-        elif value and value != fields[name]:
-            problems.append(Problem(name, "ambiguous", value))
-    return fields
-
-
-def _join(name: str, lines: list[str]) -> str:
-    """Description keeps its lines; a list keeps bulleted lines apart; others join with spaces."""
-    if name == "description":
-        return "\n".join(lines).strip()
-    if name in _LIST_FIELDS:
-        return "".join(("\n" if _BULLET.match(line) else " ") + line for line in lines).strip()
-    return " ".join(lines).strip()
-
-
-def clean_text(text: str) -> str:
-    """Text without bidirectional or other control characters (newlines and tabs kept)."""
-    return _UNSAFE.sub("", text)
-
-
-def _clean(value: str) -> str:
-    value = clean_text(value).strip()
-    return "" if _PLACEHOLDER.match(value) else value
-
-
 def _kind(value: str, subject: str, problems: list[Problem]) -> str | None:
     if value:
         kind = KIND_WORDS.get(fold(value))
@@ -246,40 +183,33 @@ def _codes(
     value: str,
     lookup: Callable[[str], tuple[str, ...] | None],
     allowed: tuple[str, ...],
+    choices: Choices,
     problems: list[Problem],
 ) -> tuple[str, ...]:
-    found, unknown = resolve_list(value, lookup)
+    found, unknown = read_list(value, lookup)
     if not found and not unknown:
         problems.append(Problem(name, "missing", "", allowed))
-    problems += [Problem(name, "unknown_value", word, allowed) for word in unknown]
+    problems += [_unknown(name, word, allowed, choices) for word in unknown]
     return tuple(dict.fromkeys(code for codes in found for code in codes))
 
 
-def _place(vocab: Vocabulary) -> Callable[[str], str | None]:
-    def lookup(text: str) -> str | None:
-        if fold(text) in _ANY:
-            return "any"
-        code = country(text)
-        if code:
-            return code
-        region = vocab.region(text)
-        return f"region:{region}" if region else None
-
-    return lookup
+def _unknown(name: str, word: str, allowed: tuple[str, ...], choices: Choices) -> Problem:
+    """A word we do not know, with the known words closest to it ("did you mean …?")."""
+    return Problem(name, "unknown_value", word, allowed, choices.closest(word))
 
 
 def _countries(
     value: str, kind: str | None, vocab: Vocabulary, problems: list[Problem]
 ) -> tuple[str, ...]:
     """Countries, regions ("region:035") or "any"; for a need, countries only."""
-    found, unknown = resolve_list(value, _place(vocab))
-    problems += [Problem("country", "unknown_value", word) for word in unknown]
+    found, unknown = read_list(value, place(vocab))
+    problems += [_unknown("country", word, (), place_choices()) for word in unknown]
     if not found and not unknown and kind == "offer":
         problems.append(Problem("country", "missing"))
-    if kind == "need" and any(p == "any" or p.startswith("region:") for p in found):
+    if kind == "need" and any(p == ANY or p.startswith(REGION_PREFIX) for p in found):
         problems.append(Problem("country", "invalid", value))
-    if "any" in found:
-        return ("any",)
+    if ANY in found:
+        return (ANY,)
     return tuple(dict.fromkeys(found))
 
 

@@ -82,7 +82,9 @@ def test_a_title_cannot_carry_a_line_break_out_of_the_parser() -> None:
     result = parse_submission(LAO_NEED.replace("Title: Technical", f"Title: {HEADERISH}\nTech"))
     title = result.submission.title or ""
     assert "\r" not in title and "\n" not in title
-    assert title.startswith("Survey Bcc: victim@elsewhere.example X-Injected: yes")
+    # "Bcc:" reads as a label the template does not know: it ends the title, and is no field
+    assert title == "Survey"
+    assert "Bcc" not in str(result.submission.fields)
 
 
 @pytest.mark.parametrize("breaker", ["\r\n", "\n", "\r", "\u2028", "\x85", "\x0b", "\x0c"])

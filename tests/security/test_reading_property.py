@@ -15,8 +15,9 @@ from bot.channels.telegram.reading import read_update
 from bot.errors import UnreadableMessage
 from bot.parsing.fields import country
 from bot.parsing.language import detect_language
+from bot.parsing.lists import resolve_list
 from bot.parsing.money import money
-from bot.parsing.normalise import FieldError, fold, resolve_list
+from bot.parsing.normalise import FieldError, fold
 from bot.parsing.parser import parse_submission
 from bot.parsing.periods import period
 from tests.security import pathological
