@@ -256,7 +256,10 @@ def test_a_need_with_an_amount_is_worth_a_draft_without_any_term() -> None:
 
 def test_a_semester_or_quarter_is_read_whole() -> None:
     for text, period in (
-        ("Nous avons besoin de dépollution pendant le premier semestre 2027.", "2027-01 to 2027-06"),
+        (
+            "Nous avons besoin de dépollution pendant le premier semestre 2027.",
+            "2027-01 to 2027-06",
+        ),
         ("Necesitamos limpieza en el segundo trimestre de 2027.", "2027-04 to 2027-06"),
         ("We need clearance in Q3 2027.", "2027-07 to 2027-09"),
     ):

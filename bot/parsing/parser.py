@@ -131,6 +131,16 @@ def parse_submission(
     )
     amount_of = partial(money_if_any, countries=countries)  # a CFA franc is XOF or XAF by country
     amount, currency = _checked("amount", fields.get("amount"), amount_of, MONEY_EXAMPLES, problems)
+    said = fields.get("amount", "")
+    if (
+        said
+        and amount is None
+        and "financial" in forms
+        and all(p.field != "amount" for p in problems)
+    ):
+        # The amount is optional, but financial support whose amount says "TBD" or "n/a" is a
+        # question a reader would ask: how much?
+        problems.append(Problem("amount", "financial_without_amount", said, MONEY_EXAMPLES))
     start, end = _checked("period", fields.get("period"), period_if_any, PERIOD_EXAMPLES, problems)
     found, unknown = read_list(fields.get("languages", ""), language)
     problems += [_unknown("languages", word, (), language_choices()) for word in unknown]
