@@ -38,6 +38,7 @@ from sqlalchemy import select
 from bench.cli import finish, options, quiet, say
 from bench.databases import scratch
 from bench.table import Row
+from bot.parsing.fields import Vocabulary
 from bot.parsing.normalise import fold
 from bot.people import registry
 from bot.pipeline.processor import Processor
@@ -96,13 +97,24 @@ def language_of(text: str) -> str | None:
 
 
 def as_found(record: Record) -> dict[str, Any]:
+    """The record's fields as the corpus writes them: a region stands for its member countries."""
+    vocabulary = Vocabulary.load()
+    countries = {
+        member
+        for place in record.countries
+        for member in (
+            vocabulary.region_countries(place.removeprefix("region:"))
+            if place.startswith("region:")
+            else {place}
+        )
+    }
     period = None
     if record.period_start and record.period_end:
         period = [record.period_start.isoformat(), record.period_end.isoformat()]
     return {
         "kind": record.kind,
         "title": record.title,
-        "countries": sorted(record.countries),
+        "countries": sorted(countries),
         "areas": sorted(record.areas),
         "assistance": sorted(record.assistance),
         "amount": str(int(record.amount)) if record.amount is not None else None,
