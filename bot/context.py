@@ -39,9 +39,12 @@ class Context:
 
     @property
     def language(self) -> str:
-        if self.person is not None:
+        """Of the reply: the message's when it tells, else the sender's own, else English."""
+        if self.inbound.language:
+            return self.inbound.language
+        if self.person is not None and self.person.language:
             return self.person.language
-        return self.inbound.language or "en"
+        return "en"
 
     @property
     def who(self) -> str:
@@ -110,9 +113,8 @@ class Context:
     ) -> OutboxItem | None:
         """Tell another person: in Telegram when they linked it, else (or when `by_email`) by
         email, to their first registered address; `buttons` go where the channel has them."""
-        subject, body = render(
-            template, person.language, **self.common(person.language, person), **context
-        )
+        language = person.mail_language
+        subject, body = render(template, language, **self.common(language, person), **context)
         telegram = person.telegram_id and person.telegram_active and self.settings.telegram_token
         if telegram and not by_email:
             return self.enqueue(

@@ -1,6 +1,6 @@
 """REGISTER: someone not yet registered asks to become a focal point."""
 
-from bot.commands.base import Command
+from bot.commands.base import NOTHING, Command
 from bot.context import Context
 from bot.people.registration import already_waiting, request, tell_secretariat
 
@@ -21,4 +21,4 @@ def run(ctx: Context, args: str) -> str:
     return f"register: request {item.public_id} kept for the secretariat"
 
 
-COMMAND = Command("REGISTER", run)
+COMMAND = Command("REGISTER", run, takes=NOTHING, reads_text=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands.base import Command
+from bot.commands.base import ANYTHING, Command
 from bot.context import Context
 from bot.people import subscriptions
 from bot.records.views import RecordView, localised
@@ -62,4 +62,4 @@ def _described(filters: dict, lang: str) -> dict[str, str]:  # type: ignore[type
     }
 
 
-COMMAND = Command("SUBSCRIBE", subscribe)
+COMMAND = Command("SUBSCRIBE", subscribe, takes=ANYTHING, reads_text=True)

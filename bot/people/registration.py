@@ -71,7 +71,7 @@ def request(ctx: Context) -> RegistrationRequest:
         actor_text=actor_text,
         actor=find_actor(ctx.session, actor_text) if actor_text else None,
         language=_LANGUAGES.get(
-            language, language if language in registry.LANGUAGES else ctx.language
+            language, language if language in registry.LANGUAGES else ctx.inbound.language
         ),
         message=ctx.inbound.text.strip()[:4000],
         created_at=ctx.now,
@@ -106,7 +106,7 @@ def approve(ctx: Context, item: RegistrationRequest, actor_name: str) -> None:
     )
     item.status, item.actor, item.decided_at = APPROVED, actor, ctx.now
     item.decided_by = ctx.person.id if ctx.person else None
-    ctx.notify(person, "registration_approved", actor=actor.display_name(person.language))
+    ctx.notify(person, "registration_approved", actor=actor.display_name(person.mail_language))
 
 
 def decline(ctx: Context, item: RegistrationRequest, reason: str) -> None:

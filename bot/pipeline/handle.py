@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.context import Context
 from bot.envelope import Front, Inbound
 from bot.parsing.parser import parse_submission
+from bot.people import registry
 from bot.pipeline.fronts import front_of
 from bot.pipeline.reading import read_inbound
 from store.inbox import InboxItem
@@ -47,6 +48,9 @@ def handle(
 
 def dispatch(ctx: Context, front: Front) -> str:
     """What the sender replied to, else the command, else a submission, else HELP."""
+    if ctx.person is not None and registry.learn_language(ctx.person, ctx.inbound.language):
+        log.info("inbox item %s: person %s writes in %s", ctx.inbox_item_id, ctx.person.id,
+                 ctx.person.language)  # fmt: skip
     about = ctx.about
     if about is not None and about.kind == "c":
         return call_replies.from_focal_point(ctx, about.id)
@@ -59,18 +63,21 @@ def dispatch(ctx: Context, front: Front) -> str:
         and (asked is None or asked.command is None or asked.command.name in SUBSCRIPTION)
     ):
         return confirm_subscription(ctx, about.id)
-    if asked is None:
-        if parse_submission(ctx.inbound.text, ctx.inbound.subject).submission.fields:
-            return submit(ctx, None)
-        return send_help(ctx)
-    command = asked.command
-    if command is None:
-        return send_help(ctx)
-    if command.secretariat_only and not ctx.is_secretariat:
-        log.info("inbox item %s: %s from someone outside the secretariat", ctx.inbox_item_id,
-                 command.name)  # fmt: skip
-        return send_help(ctx)
-    return command.action(ctx, asked.args)
+    command = asked.command if asked is not None else None
+    if command is not None and command.secretariat_only and not ctx.is_secretariat:
+        log.info("inbox item %s: %s from someone outside the secretariat: read as content",
+                 ctx.inbox_item_id, command.name)  # fmt: skip
+        command = None
+    if command is not None and (command.reads_text or not _holds_template(ctx)):
+        return command.action(ctx, asked.args if asked is not None else "")
+    if _holds_template(ctx):
+        return submit(ctx, None)
+    return send_help(ctx)
+
+
+def _holds_template(ctx: Context) -> bool:
+    """The message holds template fields: whatever its subject says, it is a submission."""
+    return bool(parse_submission(ctx.inbound.text, ctx.inbound.subject).submission.fields)
 
 
 SUBSCRIPTION = ("SUBSCRIBE", "CONFIRM")  # words that, in answer to a subscription, confirm it

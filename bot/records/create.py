@@ -125,7 +125,7 @@ def create_record(
 def tell_secretariat(ctx: Context, record: Record, content: dict[str, Any] | None = None) -> None:
     """Each member of the secretariat learns of a record (or a change) waiting for them."""
     for member in secretariat(ctx.session):
-        lang = member.language
+        lang = member.mail_language
         view = RecordView.of_record(record, lang, content)
         ctx.notify(
             member,
