@@ -22,19 +22,23 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _TEMPLATE_LABELS = 3  # label lines with a value that make a template
 _PLACEHOLDER = re.compile(r"^\s*<[^>]*>\s*$")
 _QUOTE_MARK = re.compile(r"^\s*>")
-_REPLY_PREFIX = re.compile(r"^\s*((\[[^\]]*\]|[a-z]{1,4})\s*:\s*)+", re.IGNORECASE)
+_REPLY_PREFIX = re.compile(
+    r"^\s*(\[[^\]]*\]\s*)*(re|fwd?|tr|rv|aw|wg|rif|sv|vs|antw|r|res|enc|odp|vl|ynt)\s*(\[\d+\])?\s*[:：]",
+    re.IGNORECASE,
+)
 
 
 def detect_language(subject: str, text: str, quoted: str = "") -> str | None:
     """ "fr", "es" or "en" when the message says so, else None.
 
-    The vote: each common word of the writer's own text (the subject less its Re:/Fwd:
-    prefixes, the lines of the body less their labels) for its language, weighted
+    The vote: each common word of the writer's own text (the subject unless it is a reply's
+    or a forward's, the lines of the body less their labels) for its language, weighted
     OWN_WORDS_WEIGHT, and each label or command word that marks one language only. A filled
     template that is not in the writer's text but below it (bottom-posted, or forwarded) is
     the text they send, and votes as theirs; the rest of a quote never votes.
     """
-    subject = _REPLY_PREFIX.sub("", subject)
+    if _REPLY_PREFIX.match(subject):
+        subject = ""  # a reply's or a forward's subject is someone else's words
     labels, own = _labels_and_text(text)
     if len(labels) < _TEMPLATE_LABELS:
         more, template = _labels_and_text(_filled_template(quoted))
