@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from dataclasses import dataclass, field, replace
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot import tokens
 from bot.config import Settings
 from bot.envelope import Buttons, Inbound, Outbound, outbox_item
+from bot.parsing.normalise import fold
 from bot.render import render
 from store.audit import AuditEntry
 from store.base import utcnow
@@ -45,6 +47,13 @@ class Context:
         if self.person is not None and self.person.language:
             return self.person.language
         return "en"
+
+    def message_key(self, kind: str) -> str:
+        """An error key that repeats only for the very same message: the same subject and
+        text once case, accents, punctuation and spacing are set aside. A person trying again
+        with a different message always hears back; the same one sent twice, once a day."""
+        said = fold(self.inbound.subject) + "\n" + fold(self.inbound.text)
+        return f"{kind}:{hashlib.sha256(said.encode()).hexdigest()[:32]}"
 
     @property
     def who(self) -> str:

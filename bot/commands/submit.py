@@ -50,7 +50,7 @@ def submit(ctx: Context, kind: str | None) -> str:
             kind=submission.kind,
             subject=ctx.inbound.subject,
             public_id="",
-            error_key="parse:" + ",".join(sorted(f"{p.field}.{p.code}" for p in problems)),
+            error_key=ctx.message_key("parse"),
         )
         return f"{len(problems)} problem(s) reported"
     record = create_record(ctx, actor, submission, on_behalf_of=on_behalf_of)

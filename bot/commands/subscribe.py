@@ -18,7 +18,7 @@ def subscribe(ctx: Context, args: str) -> str:
             kind="subscription",
             subject=ctx.inbound.subject,
             public_id="",
-            error_key="subscribe:filters",
+            error_key=ctx.message_key("subscribe"),
         )
         return f"subscribe: {len(wanted.problems)} problem(s)"
     subscription = subscriptions.subscribe(ctx, wanted)
