@@ -9,6 +9,7 @@ from bot.people import registry
 from store.db import transaction
 from store.people import person_by_email
 from store.records import Record
+from store.registrations import RegistrationRequest
 from tests.flows.test_conversation import new_mail
 from tests.harness import RunningPortal, email
 
@@ -126,3 +127,30 @@ def test_a_person_with_a_language_set_keeps_it(running: RunningPortal) -> None:
     assert receipt["Subject"].startswith("Accusé de réception : N-2026-0001")  # as she wrote
     with running.portal.sessions() as session:
         assert person_by_email(session, "rana@lmac.example").language == "en"  # type: ignore[union-attr]
+
+
+def test_register_without_a_language_takes_the_one_written_in_or_none(
+    people: RunningPortal,
+) -> None:
+    people.send(
+        email(
+            "jean@defense.example",
+            "REGISTER",
+            "Bonjour,\nJe suis le nouveau point focal du Tchad.\nNom : Jean Dupont\nActeur : Tchad",
+        )
+    )
+    people.send(email("new@ministry.example", "REGISTER", "Name: N. Ew\nActor: Chile"))
+    received, _, other, _ = new_mail(people, 0, 4)
+    assert received["Subject"] == "Accusé de réception : votre demande d'inscription (R-1)"
+    assert "Langue : français" in received.get_content().splitlines()
+    assert "Language: (not given)" in other.get_content().splitlines()
+    with people.portal.sessions() as session:
+        requests = session.scalars(select(RegistrationRequest).order_by(RegistrationRequest.id))
+        assert [(r.email, r.language) for r in requests] == [
+            ("jean@defense.example", "fr"),
+            ("new@ministry.example", None),
+        ]
+    with transaction(people.portal.sessions) as session:
+        registry.add_focal_point(session, actor_name="CHL", email="new@ministry.example")
+    with people.portal.sessions() as session:
+        assert person_by_email(session, "new@ministry.example").language is None  # type: ignore[union-attr]
