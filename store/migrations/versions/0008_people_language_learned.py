@@ -31,6 +31,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in TABLES:
-        op.execute(sa.text(f"UPDATE {table} SET language = 'en' WHERE language IS NULL"))
+        rows = sa.table(table, sa.column("language", sa.String(length=5)))
+        op.execute(sa.update(rows).where(rows.c.language.is_(None)).values(language="en"))
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column("language", existing_type=sa.String(length=5), nullable=False)
