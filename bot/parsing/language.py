@@ -19,9 +19,16 @@ COMMON_WORDS_FILE = Path(__file__).parent.parent / "data" / "common_words.json"
 OWN_WORDS_WEIGHT = 3
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# Fields whose values name things (documents, places, languages) or are figures: their words
+# are those of the names, often English whatever the writer's language.
+NAMES = frozenset(
+    {"reference", "country", "actor", "on_behalf_of", "languages", "amount", "period"}
+)
 _TEMPLATE_LABELS = 3  # label lines with a value that make a template
 _PLACEHOLDER = re.compile(r"^\s*<[^>]*>\s*$")
 _QUOTE_MARK = re.compile(r"^\s*>")
+_FRENCH_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'[^\W\d_]")
+_ENGLISH_CONTRACTION = re.compile(r"[^\W\d_](?:n't|'s|'re|'ll|'ve|'m|'d)$")
 _REPLY_PREFIX = re.compile(
     r"^\s*(\[[^\]]*\]\s*)*(re|fwd?|tr|rv|aw|wg|rif|sv|vs|antw|r|res|enc|odp|vl|ynt)\s*(\[\d+\])?\s*[:：]",
     re.IGNORECASE,
@@ -46,7 +53,7 @@ def detect_language(subject: str, text: str, quoted: str = "") -> str | None:
             labels, own = labels + more, own + "\n" + template
     votes = Counter[str]()
     for word in _words(subject + "\n" + own):
-        language = common_words().get(word)
+        language = _language_of_word(word)
         if language is not None:
             votes[language] += OWN_WORDS_WEIGHT
     marked = [fold(label) for label in labels] + [fold(w) for w in subject.split()[:2]]
@@ -57,8 +64,18 @@ def detect_language(subject: str, text: str, quoted: str = "") -> str | None:
 
 def language_of_words(text: str) -> str | None:
     """The language whose common words the text uses most, or None when none does."""
-    votes = Counter(common_words()[w] for w in _words(text) if w in common_words())
-    return _winner(votes)
+    return _winner(Counter(filter(None, map(_language_of_word, _words(text)))))
+
+
+def _language_of_word(word: str) -> str | None:
+    """A common word's language; an elided French word (l'équipe, qu'il) is French, an
+    English contraction or possessive (don't, we're, Lebanon's) English."""
+    found = common_words().get(word)
+    if found is None and _FRENCH_ELISION.match(word):
+        return "fr"
+    if found is None and _ENGLISH_CONTRACTION.search(word):
+        return "en"
+    return found
 
 
 @cache
@@ -87,7 +104,7 @@ def _labels_and_text(text: str) -> tuple[list[str], str]:
         label, value = _known_label(line)
         if label:
             labels.append(label)
-            rest.append(value)
+            rest.append("" if _field_of()[fold(label)] in NAMES else value)
         else:
             rest.append(line)
     return labels, "\n".join(rest)
@@ -118,11 +135,12 @@ def _known_label(line: str) -> tuple[str, str]:
     """(label, value) of a line that starts with a known label, else ("", "")."""
     for split in (split_label, split_label_otherwise):
         found = split(line)
-        if found is not None and fold(found[0]) in _known_labels():
+        if found is not None and fold(found[0]) in _field_of():
             return found
     return "", ""
 
 
 @cache
-def _known_labels() -> frozenset[str]:
-    return frozenset(fold(label) for labels in table().aliases().values() for label in labels)
+def _field_of() -> dict[str, str]:
+    """{folded label: field} of every label in the table of words."""
+    return {fold(label): field for field, labels in table().aliases().items() for label in labels}

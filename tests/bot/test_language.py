@@ -146,3 +146,19 @@ def test_the_language_of_every_corpus_message_is_told(path: Path, expected: dict
     inbound = read_email(path.read_bytes(), expected["sender"], ["submit@portal.test"])
     told = detect_language(inbound.subject, inbound.text, inbound.quoted)
     assert told == expected["writer_language"]
+
+
+def test_french_elisions_and_english_contractions_tell() -> None:
+    assert language_of_words("l'équipe d'enquête qu'elle") == "fr"
+    assert language_of_words("Lebanon's teams don't") == "en"
+    assert language_of_words("l'équipe, Lebanon's") is None  # one each
+
+
+def test_names_of_documents_and_places_do_not_vote() -> None:
+    """A French writer quoting an English plan's name under English labels is French."""
+    text = (
+        "Bonjour,\n\nType: need\nTitle: Dépollution des rizières\nCountry: Lao PDR\n"
+        "Reference: National Strategic Plan for the Mine Action Sector of the Lao PDR\n"
+        "Languages: English, Lao\nDescription:\nTrois équipes pour les districts du Sud.\n"
+    )
+    assert detect_language("", text) == "fr"
