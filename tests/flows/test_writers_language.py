@@ -154,3 +154,17 @@ def test_register_without_a_language_takes_the_one_written_in_or_none(
         registry.add_focal_point(session, actor_name="CHL", email="new@ministry.example")
     with people.portal.sessions() as session:
         assert person_by_email(session, "new@ministry.example").language is None  # type: ignore[union-attr]
+
+
+def test_a_registered_person_sets_their_language_with_register(people: RunningPortal) -> None:
+    people.send(email("rana@lmac.example", "REGISTER", "Language: Spanish"))
+    (answer,) = new_mail(people, 0, 1)
+    assert answer["Subject"] == "Su dirección ya está registrada"
+    assert "En adelante, el portal le escribe en español." in answer.get_content().splitlines()
+    with people.portal.sessions() as session:
+        assert person_by_email(session, "rana@lmac.example").language == "es"  # type: ignore[union-attr]
+    people.send(email("rana@lmac.example", "Besoin du Liban", FRENCH_NEED))
+    (receipt, _) = new_mail(people, 1, 2)
+    assert receipt["Subject"].startswith("Accusé de réception")  # the message's language
+    with people.portal.sessions() as session:
+        assert person_by_email(session, "rana@lmac.example").language == "es"  # type: ignore[union-attr]
