@@ -42,6 +42,7 @@ def submit(ctx: Context, kind: str | None) -> str:
         submission, more = with_owner_country(submission, on_behalf_of or actor)
         problems += more
     if problems or actor is None:
+        problems = list(dict.fromkeys(problems))  # each named once
         fields = {"type": submission.kind or "", **submission.fields}
         ctx.reply(
             "parse_error",

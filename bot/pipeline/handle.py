@@ -68,16 +68,17 @@ def dispatch(ctx: Context, front: Front) -> str:
         log.info("inbox item %s: %s from someone outside the secretariat: read as content",
                  ctx.inbox_item_id, command.name)  # fmt: skip
         command = None
-    if command is not None and (command.reads_text or not _holds_template(ctx)):
+    fields = len(parse_submission(ctx.inbound.text, ctx.inbound.subject).submission.fields)
+    if command is not None and (command.reads_text or fields < FILLED_TEMPLATE):
         return command.action(ctx, asked.args if asked is not None else "")
-    if _holds_template(ctx):
+    if fields:
         return submit(ctx, None)
     return send_help(ctx)
 
 
-def _holds_template(ctx: Context) -> bool:
-    """The message holds template fields: whatever its subject says, it is a submission."""
-    return bool(parse_submission(ctx.inbound.text, ctx.inbound.subject).submission.fields)
+# Template fields that make a message a submission whatever command its subject names (one
+# "Label: value" line under a command is the command's own).
+FILLED_TEMPLATE = 2
 
 
 SUBSCRIPTION = ("SUBSCRIBE", "CONFIRM")  # words that, in answer to a subscription, confirm it
