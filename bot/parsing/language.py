@@ -112,22 +112,20 @@ def _labels_and_text(text: str) -> tuple[list[str], str]:
 
 def _filled_template(quoted: str) -> str:
     """The label lines with a value of `quoted` (not those of a blank template, nor lines
-    marked quoted with ">"), with the first paragraph after a label without a value."""
+    marked quoted with ">"), and the paragraph after a label without a value (Description:)."""
     kept: list[str] = []
-    following = False
+    following, taken = False, 0  # in the paragraph after a label without a value
     for line in quoted.splitlines():
-        if _QUOTE_MARK.match(line):
-            following = False
-            continue
-        label, value = _known_label(line)
+        label, value = ("", "") if _QUOTE_MARK.match(line) else _known_label(line)
         if label:
-            following = not value.strip()
+            following, taken = not value.strip(), 0
             if value.strip() and not _PLACEHOLDER.match(value):
                 kept.append(line)
-        elif following and line.strip():
+        elif following and line.strip() and not _QUOTE_MARK.match(line):
             kept.append(line)
-        elif following and kept and kept[-1].strip():
-            following = False
+            taken += 1
+        elif following and (taken or _QUOTE_MARK.match(line)):
+            following = False  # the paragraph ends at a blank line, or where the quote starts
     return "\n".join(kept)
 
 

@@ -162,3 +162,12 @@ def test_names_of_documents_and_places_do_not_vote() -> None:
         "Languages: English, Lao\nDescription:\nTrois équipes pour les districts du Sud.\n"
     )
     assert detect_language("", text) == "fr"
+
+
+def test_the_forwarded_description_is_read_after_a_blank_line_and_ends_at_the_next() -> None:
+    quoted = (
+        "Tipo: necesidad\nTítulo: Limpieza\nPaís: Chile\nDescripción:\n\n"
+        "Limpieza de las áreas confirmadas por el estudio, con los equipos del ejército.\n\n"
+        "Kind regards, and thanks to all of you for the help with this.\n"
+    )
+    assert detect_language("", "", quoted) == "es"
