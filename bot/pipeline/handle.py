@@ -47,7 +47,12 @@ def handle(
 
 
 def dispatch(ctx: Context, front: Front) -> str:
-    """What the sender replied to, else the command, else a submission, else HELP."""
+    """What the sender replied to, else the command, else a submission, else HELP.
+
+    A person without a language takes the one their message tells. A filled template is a
+    submission whatever command the subject names, unless that command reads the fields
+    itself (UPDATE, SUBSCRIBE, REGISTER...); a secretariat word from anyone else names none.
+    """
     if ctx.person is not None and registry.learn_language(ctx.person, ctx.inbound.language):
         log.info("inbox item %s: person %s writes in %s", ctx.inbox_item_id, ctx.person.id,
                  ctx.person.language)  # fmt: skip
