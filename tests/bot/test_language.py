@@ -171,3 +171,15 @@ def test_the_forwarded_description_is_read_after_a_blank_line_and_ends_at_the_ne
         "Kind regards, and thanks to all of you for the help with this.\n"
     )
     assert detect_language("", "", quoted) == "es"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Il y a deux équipes par an, plus le matériel", "fr"),
+        ("Financed by the US, per diem included, via UNDP", "en"),
+        ("Hay dos equipos por año, más el material", "es"),
+    ],
+)
+def test_words_common_to_two_languages_do_not_mislead(text: str, language: str) -> None:
+    assert detect_language("", text) == language
