@@ -10,7 +10,7 @@ from store.outbox import OutboxItem
 from store.records import Record, list_records
 from tests.flows.test_conversation import new_mail
 from tests.flows.test_need_by_email import LAO_NEED
-from tests.harness import RunningPortal, email
+from tests.harness import RunningPortal, email, reply
 
 NPA_NEED = LAO_NEED.replace("Type: need", "Type: need\nCountry:")
 
@@ -68,3 +68,30 @@ def test_an_organisations_need_without_a_country_is_asked_for_it(people: Running
     with people.portal.sessions() as session:
         (only,) = session.scalars(select(Record)).all()
         assert (only.actor.code, only.countries) == ("NPA", ["LAO"])
+
+
+def test_answering_the_question_alone_completes_the_need(people: RunningPortal) -> None:
+    """Asked for the country, the focal point replies with the country and nothing else."""
+    people.send(email("kari@npaid.example", "NEED", NPA_NEED))
+    (asked,) = new_mail(people, 0, 1)
+    answer, rcpt = reply(asked, "kari@npaid.example", "Country: Lao PDR\n\nBest regards,\nKari")
+    people.send(answer, recipients=rcpt)
+    receipt, _ = new_mail(people, 1, 2)
+    assert receipt["Subject"].startswith("Received: N-2026-0001")
+    with people.portal.sessions() as session:
+        (only,) = session.scalars(select(Record)).all()
+        assert (only.kind, only.actor.code, only.countries, only.title) == (
+            "need",
+            "NPA",
+            ["LAO"],
+            "Technical survey teams for two districts of Savannakhet",
+        )
+        assert only.amount == 250000 and only.areas == [
+            "art4.survey.technical",
+            "art4.clearance",
+        ]
+    answer, rcpt = reply(asked, "kari@npaid.example", "Country: Lao PDR")  # the same, again
+    people.send(answer, recipients=rcpt)
+    people.settled()
+    with people.portal.sessions() as session:
+        assert len(session.scalars(select(Record)).all()) == 1
