@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from dataclasses import dataclass, field, replace
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot import tokens
 from bot.config import Settings
 from bot.envelope import Buttons, Inbound, Outbound, outbox_item
+from bot.parsing.normalise import fold
 from bot.render import render
 from store.audit import AuditEntry
 from store.base import utcnow
@@ -39,9 +41,19 @@ class Context:
 
     @property
     def language(self) -> str:
-        if self.person is not None:
+        """Of the reply: the message's when it tells, else the sender's own, else English."""
+        if self.inbound.language:
+            return self.inbound.language
+        if self.person is not None and self.person.language:
             return self.person.language
-        return self.inbound.language or "en"
+        return "en"
+
+    def message_key(self, kind: str) -> str:
+        """An error key that repeats only for the very same message: the same subject and
+        text once case, accents, punctuation and spacing are set aside. A person trying again
+        with a different message always hears back; the same one sent twice, once a day."""
+        said = fold(self.inbound.subject) + "\n" + fold(self.inbound.text)
+        return f"{kind}:{hashlib.sha256(said.encode()).hexdigest()[:32]}"
 
     @property
     def who(self) -> str:
@@ -110,9 +122,8 @@ class Context:
     ) -> OutboxItem | None:
         """Tell another person: in Telegram when they linked it, else (or when `by_email`) by
         email, to their first registered address; `buttons` go where the channel has them."""
-        subject, body = render(
-            template, person.language, **self.common(person.language, person), **context
-        )
+        language = person.mail_language
+        subject, body = render(template, language, **self.common(language, person), **context)
         telegram = person.telegram_id and person.telegram_active and self.settings.telegram_token
         if telegram and not by_email:
             return self.enqueue(

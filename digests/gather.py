@@ -49,10 +49,13 @@ def recipients(session: Session, period: str, now: datetime) -> list[Recipient]:
     for (channel, address), subscriptions in grouped.items():
         actor_ids: set[int] = set()
         filters = []
+        language = subscriptions[0].language
         for subscription in subscriptions:
             if subscription.kind == OWN:
                 person = session.get(Person, subscription.person_id)
                 actor_ids |= {a.id for a in person.actors} if person else set()
+                if person is not None and person.language:
+                    language = person.language  # theirs, learned since they subscribed
             else:
                 filters.append(filters_of(subscription.filters))
         start = min(s.confirmed_at or s.created_at for s in subscriptions)
@@ -61,7 +64,7 @@ def recipients(session: Session, period: str, now: datetime) -> list[Recipient]:
             Recipient(
                 channel,
                 address,
-                subscriptions[0].language,
+                language,
                 since,
                 frozenset(actor_ids),
                 tuple(filters),

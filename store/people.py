@@ -25,7 +25,7 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), default="")
-    language: Mapped[str] = mapped_column(String(5), default="en")
+    language: Mapped[str | None] = mapped_column(String(5))  # None: not told yet
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     telegram_active: Mapped[bool] = mapped_column(default=True)  # false once they block the bot
     is_secretariat: Mapped[bool] = mapped_column(default=False, index=True)
@@ -39,6 +39,11 @@ class Person(Base):
     @property
     def email(self) -> str | None:
         return self.emails[0].address if self.emails else None
+
+    @property
+    def mail_language(self) -> str:
+        """The language of mail that answers nothing they wrote: theirs, else English."""
+        return self.language or "en"
 
     @property
     def is_focal_point(self) -> bool:

@@ -21,7 +21,7 @@ class RegistrationRequest(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     actor_text: Mapped[str] = mapped_column(String(200), default="")  # as they wrote it
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"))
-    language: Mapped[str] = mapped_column(String(5), default="en")
+    language: Mapped[str | None] = mapped_column(String(5))  # None: not told
     message: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(12), default=PENDING, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -28,7 +28,7 @@ def focal_point(
     portal: Portal,
     actor: str,
     email: str,
-    language: str = "en",
+    language: str | None = "en",
     now: datetime = datetime(2026, 1, 5, tzinfo=UTC),
 ) -> None:
     with transaction(portal.sessions) as session:

@@ -166,7 +166,7 @@ def _queue_one(
                     person_id=person_id,
                     actor_id=actor_id,
                     address=person.email or "",
-                    language=person.language,
+                    language=person.mail_language,
                 )
                 session.add(row)
                 session.flush()
@@ -196,7 +196,8 @@ def _mail(
     *,
     reminder: bool,
 ) -> OutboxItem:
-    call, actor, lang = row.call, row.actor, row.language
+    call, actor = row.call, row.actor
+    lang = (row.person.language if row.person else None) or row.language  # learned since
     records = [r for r in list_records(session, actors=[actor]) if r.status in OPEN]
     ctx = Context(
         session,

@@ -43,7 +43,7 @@ def forwarded(ctx: Context, row_id: int) -> str:
         about=("f", held.id),
         call=row.call,
         sender=ctx.inbound.sender,
-        actor=row.actor.display_name(row.person.language),
+        actor=row.actor.display_name(row.person.mail_language),
         text=ctx.inbound.text,
     )
     ctx.reply(

@@ -26,7 +26,7 @@ def focal_point() -> None:
 @click.option("--email", required=True, help="The focal point's email address.")
 @click.option("--name", default="", help="Full name.")
 @click.option("--telegram-id", type=int, help="Numeric Telegram user id.")
-@click.option("--language", type=LANGUAGE, default="en", show_default=True)
+@click.option("--language", type=LANGUAGE, default=None, help="unknown: learned from their mail")
 @click.pass_context
 def add_focal_point(
     ctx: click.Context,
@@ -34,7 +34,7 @@ def add_focal_point(
     email: str,
     name: str,
     telegram_id: int | None,
-    language: str,
+    language: str | None,
 ) -> None:
     """Register EMAIL as a focal point of ACTOR."""
     with session_for(ctx) as session:
@@ -50,6 +50,17 @@ def add_focal_point(
         click.echo(f"{person.email} is a focal point of {codes}")
 
 
+@focal_point.command("language")
+@click.argument("email")
+@click.argument("language", type=LANGUAGE)
+@click.pass_context
+def set_language(ctx: click.Context, email: str, language: str) -> None:
+    """Write to EMAIL in LANGUAGE from now on (what their mail tells no longer changes it)."""
+    with session_for(ctx) as session:
+        person = registry.set_language(session, email=email, language=language)
+        click.echo(f"{person.email} is written to in {language}")
+
+
 @focal_point.command("list")
 @click.option("--actor", "actor_name", help="Only the focal points of this actor.")
 @click.pass_context
@@ -62,7 +73,7 @@ def list_focal_points(ctx: click.Context, actor_name: str | None) -> None:
                 p.email or "",
                 p.name,
                 ",".join(a.code for a in p.actors),
-                p.language,
+                p.language or "-",
                 str(p.telegram_id or ""),
             )
             for p in focal_points(session, actor)
@@ -116,10 +127,10 @@ def secretariat() -> None:
 @click.option("--email", required=True)
 @click.option("--name", default="")
 @click.option("--telegram-id", type=int)
-@click.option("--language", type=LANGUAGE, default="en", show_default=True)
+@click.option("--language", type=LANGUAGE, default=None, help="unknown: learned from their mail")
 @click.pass_context
 def add_secretariat(
-    ctx: click.Context, email: str, name: str, telegram_id: int | None, language: str
+    ctx: click.Context, email: str, name: str, telegram_id: int | None, language: str | None
 ) -> None:
     """Make EMAIL a member of the secretariat."""
     with session_for(ctx) as session:
@@ -135,7 +146,7 @@ def list_secretariat(ctx: click.Context) -> None:
     """List the members of the secretariat."""
     with session_for(ctx) as session:
         rows = [
-            (p.email or "", p.name, p.language, str(p.telegram_id or ""))
+            (p.email or "", p.name, p.language or "-", str(p.telegram_id or ""))
             for p in secretariat_members(session)
         ]
     table(rows, ("email", "name", "lang", "telegram"))

@@ -18,7 +18,18 @@ from bot.words import WordsError, plain, table
 
 log = logging.getLogger(__name__)
 
-_PREFIX = re.compile(r"^\s*((re|fwd?|tr|rv|aw|wg|r|antw)\s*:\s*)+", re.IGNORECASE)
+# Reply and forward prefixes of the mail clients people use, in any language and case.
+_REPLY_OR_FORWARD = re.compile(
+    r"^\s*(re|fwd?|tr|rv|aw|wg|rif|sv|vs|antw|r|res|enc|odp|vl|ynt)\s*(\[\d+\])?\s*[:：]",
+    re.IGNORECASE,
+)
+# Tags a mail gateway puts on mail from outside: what carries one was received, not written.
+_EXTERNAL = re.compile(
+    r"[\[(]\s*(external|ext|extern|externe|externo|caution)\s*[\])]|^\s*external\s*:", re.I
+)
+_TAGS = re.compile(r"^\s*(\[[^\]]*\]\s*)+")  # "[Portal]", "[#123]": noise before the words
+_NOISE = " \t*_:;,.!¡¿\"'«»“”()[]-–—•>"  # what may stand around a command without changing it
+_MOST_WORDS = 3  # the longest command word: "DARSE DE BAJA"
 _LINES_SEARCHED = 3
 
 
@@ -58,13 +69,33 @@ def visible_to(is_secretariat: bool) -> list[Command]:
 
 
 def read_command(subject: str, text: str) -> tuple[Command, str] | None:
-    """The command in the subject, else in the first lines of the body, with its arguments."""
+    """The command the subject is, else the one a first line of the body is, with its arguments.
+
+    A subject or a line is a command only when it is essentially one: its word (in any of the
+    three languages), then the arguments that command takes, with nothing around them but
+    punctuation. A reply or a forward (Re:, TR:, RV:, AW:..., an [EXTERNAL] tag) is never one
+    by its subject.
+    """
     lines = [line for line in text.splitlines() if line.strip()][:_LINES_SEARCHED]
-    for line in (_PREFIX.sub("", subject), *lines):
-        word, _, rest = line.strip().partition(" ")
-        command = find(word.rstrip(":"))
-        if command is not None:
-            return command, rest.strip()
+    received = _EXTERNAL.search(subject) or _REPLY_OR_FORWARD.match(_TAGS.sub("", subject))
+    candidates = lines if received else [_TAGS.sub("", subject), *lines]
+    for line in candidates:
+        found = command_in(line)
+        if found is not None:
+            return found
+    return None
+
+
+def command_in(line: str) -> tuple[Command, str] | None:
+    """The command `line` is, with its arguments, or None when it is anything else."""
+    words = line.strip().strip(_NOISE).split()
+    for count in range(min(_MOST_WORDS, len(words)), 0, -1):
+        said = " ".join(words[:count])
+        command = find(said.strip(_NOISE + "?") or said)  # "HELP?" is HELP, "?" too
+        if command is None:
+            continue
+        args = " ".join(words[count:]).strip(_NOISE + "?")
+        return (command, args) if command.takes_args(args) else None
     return None
 
 

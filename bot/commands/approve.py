@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands.base import Command
+from bot.commands.base import ID_AND_TEXT, Command
 from bot.commands.decisions import registration_request, rest_of
 from bot.context import Context
 from bot.errors import UserError
@@ -24,4 +24,4 @@ def approve(ctx: Context, args: str) -> str:
     return f"approve {item.public_id}: {item.email} registered"
 
 
-COMMAND = Command("APPROVE", approve)
+COMMAND = Command("APPROVE", approve, takes=ID_AND_TEXT)

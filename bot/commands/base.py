@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,6 +11,15 @@ from bot.words import CommandWords, table
 
 # An action does the command and returns the outcome recorded on the inbox item.
 Action = Callable[[Context, str], str]
+
+# What may follow a command's word on its line (a regular expression the rest matches whole,
+# in any case): a subject or a line is that command only when the rest has this shape.
+_ID = r"(?:[A-Z]{1,2}-\d+(?:-\d+)?|\d+)"  # N-2026-0001, R-12, 3
+NOTHING = r""
+ID = rf"(?:{_ID})?"  # or none: the record replied to
+IDS = rf"(?:{_ID}(?:[\s,;]+(?:and|et|y)?\s*{_ID})*)?"
+ID_AND_TEXT = rf"(?:{_ID}(?:[\s:,;–-].*)?)?"
+ANYTHING = r".*"
 
 
 @dataclass(frozen=True)
@@ -21,6 +31,12 @@ class Command:
 
     name: str  # the English word, upper case: "CONFIRM"
     action: Action
+    takes: str = ANYTHING  # what may follow its word (NOTHING, ID, IDS, ID_AND_TEXT, a pattern)
+    reads_text: bool = False  # reads the fields or the message below it (UPDATE, REGISTER...)
+
+    def takes_args(self, args: str) -> bool:
+        """`args` (what follows the word, less punctuation around) are ones it takes."""
+        return re.fullmatch(self.takes, args, re.IGNORECASE | re.DOTALL) is not None
 
     @property
     def entry(self) -> CommandWords:

@@ -31,4 +31,4 @@ def run(ctx: Context, args: str) -> str:
     return f"call {call.id} status sent"
 
 
-COMMAND = Command("CALL", run)
+COMMAND = Command("CALL", run, takes=rf"(?:(?:{'|'.join(_STATUS)})\s+\d+)?")

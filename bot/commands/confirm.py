@@ -1,6 +1,6 @@
 """CONFIRM id [id ...]: the secretariat publishes pending records."""
 
-from bot.commands.base import Command
+from bot.commands.base import IDS, Command
 from bot.context import Context
 from bot.records.ownership import RECORD_ID, named_or_replied_to
 from bot.records.review import confirm
@@ -19,4 +19,4 @@ def run(ctx: Context, args: str) -> str:
     return "confirm: " + ", ".join(f"{r.public_id} {r.outcome}" for r in results)
 
 
-COMMAND = Command("CONFIRM", run)
+COMMAND = Command("CONFIRM", run, takes=IDS)

@@ -1,6 +1,6 @@
 """CONTACT id: anyone writes to the owners of a published record, without seeing an address."""
 
-from bot.commands.base import Command
+from bot.commands.base import ID, Command
 from bot.context import ERROR_REPLY_INTERVAL, Context
 from bot.records.ownership import no_such_record, record_id_in
 from bot.records.views import RecordView
@@ -30,10 +30,10 @@ def run(ctx: Context, args: str) -> str:
             by_email=True,
             sender=ctx.inbound.sender,
             message=message,
-            view=RecordView.of_record(record, person.language),
+            view=RecordView.of_record(record, person.mail_language),
         )
     ctx.reply("contact_sent", error_key=key, view=RecordView.of_record(record, ctx.language))
     return f"contact {record.public_id}: forwarded"
 
 
-COMMAND = Command("CONTACT", run)
+COMMAND = Command("CONTACT", run, takes=ID, reads_text=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands.base import Command
+from bot.commands.base import ID_AND_TEXT, Command
 from bot.commands.decisions import registration_request, rest_of
 from bot.context import Context
 from bot.people import registration
@@ -31,4 +31,4 @@ def decline(ctx: Context, args: str) -> str:
     return f"decline {item.public_id}"
 
 
-COMMAND = Command("DECLINE", decline)
+COMMAND = Command("DECLINE", decline, takes=ID_AND_TEXT)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands.base import Command
+from bot.commands.base import ID, Command
 from bot.context import Context
 from bot.records import endorsement
 from bot.records.ownership import named_or_replied_to, no_such_record
@@ -17,4 +17,4 @@ def endorse(ctx: Context, args: str) -> str:
     return f"endorse {record.public_id}"
 
 
-COMMAND = Command("ENDORSE", endorse)
+COMMAND = Command("ENDORSE", endorse, takes=ID)

@@ -1,7 +1,7 @@
 """HELP: the commands this sender may use, and the blank templates."""
 
 from bot.commands import visible_to
-from bot.commands.base import Command
+from bot.commands.base import NOTHING, Command
 from bot.context import Context
 from bot.records.views import vocabulary
 
@@ -18,4 +18,4 @@ def send_help(ctx: Context, args: str = "") -> str:
     return "help sent"
 
 
-COMMAND = Command("HELP", send_help)
+COMMAND = Command("HELP", send_help, takes=NOTHING)

@@ -1,6 +1,6 @@
 """LINK: a registered person asks, by email, for a code that links their Telegram account."""
 
-from bot.commands.base import Command
+from bot.commands.base import NOTHING, Command
 from bot.context import Context
 from bot.people.linking import new_code
 
@@ -14,4 +14,4 @@ def run(ctx: Context, args: str) -> str:
     return "link code sent"
 
 
-COMMAND = Command("LINK", run)
+COMMAND = Command("LINK", run, takes=NOTHING)

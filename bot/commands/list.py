@@ -1,6 +1,6 @@
 """LIST: a focal point's records, with their status."""
 
-from bot.commands.base import Command
+from bot.commands.base import NOTHING, Command
 from bot.context import Context
 from bot.records.views import RecordView
 from store.records import list_records
@@ -19,4 +19,4 @@ def list_mine(ctx: Context, args: str) -> str:
     return f"list: {len(records)} record(s)"
 
 
-COMMAND = Command("LIST", list_mine)
+COMMAND = Command("LIST", list_mine, takes=NOTHING)

@@ -1,6 +1,6 @@
 """PENDING: what waits for the secretariat's decision (records, changes, registration requests)."""
 
-from bot.commands.base import Command
+from bot.commands.base import NOTHING, Command
 from bot.context import Context
 from bot.records.views import RecordView
 from store.records import PENDING as PENDING_STATUS
@@ -23,4 +23,4 @@ def pending(ctx: Context, args: str) -> str:
     )
 
 
-COMMAND = Command("PENDING", pending)
+COMMAND = Command("PENDING", pending, takes=NOTHING)

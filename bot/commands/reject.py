@@ -1,6 +1,6 @@
 """REJECT id reason: the secretariat refuses a pending record, telling the focal point why."""
 
-from bot.commands.base import Command
+from bot.commands.base import ID_AND_TEXT, Command
 from bot.context import Context
 from bot.records.ownership import RECORD_ID, named_or_replied_to
 from bot.records.review import reject
@@ -28,4 +28,4 @@ def _first_paragraph(text: str, skip: str) -> str:
     return " ".join(paragraph.split())
 
 
-COMMAND = Command("REJECT", run)
+COMMAND = Command("REJECT", run, takes=ID_AND_TEXT)

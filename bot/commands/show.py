@@ -1,6 +1,6 @@
 """SHOW id: one record in full, to whoever may see it."""
 
-from bot.commands.base import Command
+from bot.commands.base import ID, Command
 from bot.context import Context
 from bot.records.ownership import no_such_record, visible_record
 from bot.records.views import RecordView
@@ -21,4 +21,4 @@ def show(ctx: Context, args: str) -> str:
     return f"show {record.public_id}"
 
 
-COMMAND = Command("SHOW", show)
+COMMAND = Command("SHOW", show, takes=ID)

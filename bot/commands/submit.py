@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.commands.completion import completed, keep_fields
 from bot.context import Context
 from bot.parsing.parser import ParseResult, Problem, Submission, parse_submission
 from bot.records.create import create_record, owner_of, tell_secretariat, with_owner_country
@@ -28,7 +29,7 @@ def submit(ctx: Context, kind: str | None) -> str:
     if ctx.person is None:
         ctx.reply("unregistered", sender=ctx.inbound.sender, error_key="unregistered")
         return "unregistered sender: kept for the secretariat"
-    result = parse_submission(ctx.inbound.text, ctx.inbound.subject)
+    result = completed(ctx, parse_submission(ctx.inbound.text, ctx.inbound.subject))
     corrected = _record_replied_to(ctx)
     if corrected is not None and is_owner(ctx, corrected) and corrected.status in OPEN:
         return update_from_message(ctx, corrected, result)
@@ -47,7 +48,9 @@ def submit(ctx: Context, kind: str | None) -> str:
         submission, more = with_owner_country(submission, on_behalf_of or actor)
         problems += more
     if problems or actor is None:
+        problems = list(dict.fromkeys(problems))  # each named once
         fields = {"type": submission.kind or "", **submission.fields}
+        keep_fields(ctx, fields)
         ctx.reply(
             "parse_error",
             problems=localised(problems, ctx.language),
@@ -55,7 +58,7 @@ def submit(ctx: Context, kind: str | None) -> str:
             kind=submission.kind,
             subject=ctx.inbound.subject,
             public_id="",
-            error_key="parse:" + ",".join(sorted(f"{p.field}.{p.code}" for p in problems)),
+            error_key=ctx.message_key("parse"),
         )
         return f"{len(problems)} problem(s) reported"
     record = create_record(ctx, actor, submission, on_behalf_of=on_behalf_of)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands.base import Command
+from bot.commands.base import ANYTHING, Command
 from bot.context import Context
 from bot.people import subscriptions
 from bot.records.views import RecordView, localised
@@ -18,7 +18,7 @@ def subscribe(ctx: Context, args: str) -> str:
             kind="subscription",
             subject=ctx.inbound.subject,
             public_id="",
-            error_key="subscribe:filters",
+            error_key=ctx.message_key("subscribe"),
         )
         return f"subscribe: {len(wanted.problems)} problem(s)"
     subscription = subscriptions.subscribe(ctx, wanted)
@@ -62,4 +62,4 @@ def _described(filters: dict, lang: str) -> dict[str, str]:  # type: ignore[type
     }
 
 
-COMMAND = Command("SUBSCRIBE", subscribe)
+COMMAND = Command("SUBSCRIBE", subscribe, takes=ANYTHING, reads_text=True)

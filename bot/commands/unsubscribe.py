@@ -1,6 +1,6 @@
 """UNSUBSCRIBE: stop every digest sent to the sender."""
 
-from bot.commands.base import Command
+from bot.commands.base import NOTHING, Command
 from bot.context import Context
 from bot.people import subscriptions
 
@@ -11,4 +11,4 @@ def unsubscribe(ctx: Context, args: str) -> str:
     return f"unsubscribed ({ended} subscription(s))"
 
 
-COMMAND = Command("UNSUBSCRIBE", unsubscribe)
+COMMAND = Command("UNSUBSCRIBE", unsubscribe, takes=NOTHING)

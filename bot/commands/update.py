@@ -1,6 +1,6 @@
 """UPDATE id: the owner sends only the fields that change."""
 
-from bot.commands.base import Command
+from bot.commands.base import ID, Command
 from bot.context import Context
 from bot.parsing.parser import parse_submission
 from bot.records.lifecycle import answer
@@ -19,4 +19,4 @@ def run(ctx: Context, args: str) -> str:
     return update_from_message(ctx, record, parse_submission(ctx.inbound.text, ""))
 
 
-COMMAND = Command("UPDATE", run)
+COMMAND = Command("UPDATE", run, takes=ID, reads_text=True)

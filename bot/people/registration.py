@@ -60,19 +60,23 @@ def _fields(text: str) -> dict[str, str]:
     return found
 
 
+def language_asked(ctx: Context) -> str | None:
+    """The language of the message's `Language:` line (en, fr or es), if it has one."""
+    said = _fields(ctx.inbound.text).get("language", "").strip().lower()
+    code = _LANGUAGES.get(said, said)
+    return code if code in registry.LANGUAGES else None
+
+
 def request(ctx: Context) -> RegistrationRequest:
     """Keep the request (the secretariat is told by tell_secretariat)."""
     fields = _fields(ctx.inbound.text)
-    language = fields.get("language", "").strip().lower()
     actor_text = fields.get("actor", "")
     item = RegistrationRequest(
         email=ctx.inbound.sender.lower(),
         name=fields.get("name", ""),
         actor_text=actor_text,
         actor=find_actor(ctx.session, actor_text) if actor_text else None,
-        language=_LANGUAGES.get(
-            language, language if language in registry.LANGUAGES else ctx.language
-        ),
+        language=language_asked(ctx) or ctx.inbound.language,
         message=ctx.inbound.text.strip()[:4000],
         created_at=ctx.now,
     )
@@ -106,7 +110,7 @@ def approve(ctx: Context, item: RegistrationRequest, actor_name: str) -> None:
     )
     item.status, item.actor, item.decided_at = APPROVED, actor, ctx.now
     item.decided_by = ctx.person.id if ctx.person else None
-    ctx.notify(person, "registration_approved", actor=actor.display_name(person.language))
+    ctx.notify(person, "registration_approved", actor=actor.display_name(person.mail_language))
 
 
 def decline(ctx: Context, item: RegistrationRequest, reason: str) -> None:

@@ -49,10 +49,11 @@ def _person_for(
     email: str,
     *,
     name: str,
-    language: str,
+    language: str | None,
     telegram_id: int | None,
 ) -> tuple[Person, bool]:
-    if language not in LANGUAGES:
+    """The person of `email`, made when new; `language` None: not known (learned later)."""
+    if language is not None and language not in LANGUAGES:
         raise UserError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
     address = valid_address(email)
     person = person_by_email(session, address)
@@ -77,7 +78,7 @@ def add_focal_point(
     actor_name: str,
     email: str,
     name: str = "",
-    language: str = "en",
+    language: str | None = None,
     telegram_id: int | None = None,
     by: str = "cli",
     now: datetime | None = None,
@@ -127,7 +128,7 @@ def add_secretariat(
     *,
     email: str,
     name: str = "",
-    language: str = "en",
+    language: str | None = None,
     telegram_id: int | None = None,
     by: str = "cli",
 ) -> Person:
@@ -161,6 +162,33 @@ def remove_secretariat(session: Session, *, email: str, by: str = "cli") -> Pers
         )
     )
     return person
+
+
+def set_language(session: Session, *, email: str, language: str, by: str = "cli") -> Person:
+    """The secretariat sets the language a person is written to in."""
+    if language not in LANGUAGES:
+        raise UserError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    person = _existing(session, email)
+    before, person.language = person.language, language
+    session.add(
+        AuditEntry(
+            who=by,
+            channel="cli",
+            action="language_set",
+            before={"person": person.id, "language": before},
+            after={"person": person.id, "language": language},
+        )
+    )
+    return person
+
+
+def learn_language(person: Person, told: str | None) -> bool:
+    """A person without a language takes the one their message tells; True when it did.
+    Once known, it stays: only they (REGISTER, /language) or the secretariat change it."""
+    if person.language is not None or told not in LANGUAGES:
+        return False
+    person.language = told
+    return True
 
 
 def _existing(session: Session, email: str) -> Person:

@@ -109,7 +109,7 @@ def follow_own_records(session: Session, person: Person, now: datetime) -> None:
                 address=person.email,
                 kind=OWN,
                 person_id=person.id,
-                language=person.language,
+                language=person.mail_language,
                 status=ACTIVE,
                 created_at=now,
                 confirmed_at=now,

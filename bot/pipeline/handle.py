@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session
 
 from bot.calls import replies as call_replies
 from bot.commands.drafts import confirm_draft, draft_or_help
-from bot.commands.help import send_help
 from bot.commands.submit import submit
 from bot.commands.subscribe import confirm_subscription
 from bot.config import Settings
 from bot.context import Context
 from bot.envelope import Front, Inbound
 from bot.parsing.parser import parse_submission
+from bot.people import registry
 from bot.pipeline.fronts import front_of
 from bot.pipeline.reading import read_inbound
 from store.inbox import InboxItem
@@ -47,7 +47,15 @@ def handle(
 
 
 def dispatch(ctx: Context, front: Front) -> str:
-    """What the sender replied to, else the command, else a submission, else HELP."""
+    """What the sender replied to, else the command, else a submission, else HELP.
+
+    A person without a language takes the one their message tells. A filled template is a
+    submission whatever command the subject names, unless that command reads the fields
+    itself (UPDATE, SUBSCRIBE, REGISTER...); a secretariat word from anyone else names none.
+    """
+    if ctx.person is not None and registry.learn_language(ctx.person, ctx.inbound.language):
+        log.info("inbox item %s: person %s writes in %s", ctx.inbox_item_id, ctx.person.id,
+                 ctx.person.language)  # fmt: skip
     about = ctx.about
     if about is not None and about.kind == "c":
         return call_replies.from_focal_point(ctx, about.id)
@@ -63,18 +71,22 @@ def dispatch(ctx: Context, front: Front) -> str:
         and (asked is None or asked.command is None or asked.command.name in SUBSCRIPTION)
     ):
         return confirm_subscription(ctx, about.id)
-    if asked is None:
-        if parse_submission(ctx.inbound.text, ctx.inbound.subject).submission.fields:
-            return submit(ctx, None)
-        return draft_or_help(ctx)
-    command = asked.command
-    if command is None:
-        return send_help(ctx)
-    if command.secretariat_only and not ctx.is_secretariat:
-        log.info("inbox item %s: %s from someone outside the secretariat", ctx.inbox_item_id,
-                 command.name)  # fmt: skip
-        return send_help(ctx)
-    return command.action(ctx, asked.args)
+    command = asked.command if asked is not None else None
+    if command is not None and command.secretariat_only and not ctx.is_secretariat:
+        log.info("inbox item %s: %s from someone outside the secretariat: read as content",
+                 ctx.inbox_item_id, command.name)  # fmt: skip
+        command = None
+    fields = len(parse_submission(ctx.inbound.text, ctx.inbound.subject).submission.fields)
+    if command is not None and (command.reads_text or fields < FILLED_TEMPLATE):
+        return command.action(ctx, asked.args if asked is not None else "")
+    if fields:
+        return submit(ctx, None)
+    return draft_or_help(ctx)
+
+
+# Template fields that make a message a submission whatever command its subject names (one
+# "Label: value" line under a command is the command's own).
+FILLED_TEMPLATE = 2
 
 
 SUBSCRIPTION = ("SUBSCRIBE", "CONFIRM")  # words that, in answer to a subscription, confirm it

@@ -38,9 +38,13 @@ def owner_of(person: Person, submission: Submission) -> tuple[Actor | None, list
 
 
 def with_owner_country(submission: Submission, actor: Actor) -> tuple[Submission, list[Problem]]:
-    """A state's need is about that state: filled in when left out, refused when another."""
-    if submission.kind != "need" or not actor.is_state:
+    """A state's need is about that state: filled in when left out, refused when another.
+    An organisation's need names its country (or the state it speaks for: `actor`)."""
+    if submission.kind != "need":
         return submission, []
+    if not actor.is_state:
+        given = submission.countries or submission.fields.get("country", "").strip()
+        return submission, [] if given else [Problem("country", "missing")]
     if not submission.countries:
         return replace(submission, countries=(actor.code,)), []
     if submission.countries != (actor.code,):
@@ -125,7 +129,7 @@ def create_record(
 def tell_secretariat(ctx: Context, record: Record, content: dict[str, Any] | None = None) -> None:
     """Each member of the secretariat learns of a record (or a change) waiting for them."""
     for member in secretariat(ctx.session):
-        lang = member.language
+        lang = member.mail_language
         view = RecordView.of_record(record, lang, content)
         ctx.notify(
             member,

@@ -13,7 +13,7 @@ def ask_state(ctx: Context, record: Record) -> None:
     """Ask each focal point of the state the need speaks for."""
     assert record.on_behalf_of is not None
     for person in focal_points(ctx.session, record.on_behalf_of):
-        lang = person.language
+        lang = person.mail_language
         ctx.notify(
             person,
             "endorsement_request",
@@ -61,7 +61,7 @@ def decline(ctx: Context, record: Record, reason: str) -> None:
 def _tell_submitters(ctx: Context, record: Record, template: str, reason: str) -> None:
     assert record.on_behalf_of is not None
     for person in focal_points(ctx.session, record.actor):
-        lang = person.language
+        lang = person.mail_language
         ctx.notify(
             person,
             template,

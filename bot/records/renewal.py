@@ -77,6 +77,6 @@ def _tell(ctx: Context, record: Record, template: str) -> None:
             person,
             template,
             about=("r", record.id),
-            view=RecordView.of_record(record, person.language),
+            view=RecordView.of_record(record, person.mail_language),
             expires=expires.date().isoformat(),
         )

@@ -83,7 +83,7 @@ def _tell_owners(
     content: dict[str, Any] | None = None,
 ) -> None:
     for person in focal_points(ctx.session, record.actor):
-        lang = person.language
+        lang = person.mail_language
         view = RecordView.of_record(record, lang, from_json(content) if content else None)
         ctx.notify(
             person, template, view=view, actor=record.actor.display_name(lang), reason=reason

@@ -107,7 +107,7 @@ def update_from_message(ctx: Context, record: Record, result: ParseResult) -> st
             subject=ctx.inbound.subject,
             public_id=record.public_id,
             about=("r", record.id),
-            error_key="parse:" + ",".join(sorted(f"{p.field}.{p.code}" for p in problems)),
+            error_key=ctx.message_key("parse"),
         )
         return f"update of {record.public_id}: {len(problems)} problem(s) reported"
     changed = revise(ctx, record, content)

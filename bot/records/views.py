@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gettext
+import json
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pycountry
@@ -14,11 +16,12 @@ from babel.numbers import format_decimal
 
 from bot.locale import BUTTON, N_, pgettext
 from bot.parsing.fields import Vocabulary, country_name
-from bot.parsing.parser import Problem
+from bot.parsing.parser import MONEY_EXAMPLES, PERIOD_EXAMPLES, Problem
 from bot.reference import reference_actors
 from store.records import Record
 
 ANY = "any"
+EXAMPLES_FILE = Path(__file__).parent.parent / "data" / "examples.json"
 REGION_PREFIX = "region:"
 
 
@@ -144,7 +147,8 @@ _TO = {"en": "to", "fr": "au", "es": "a"}
 
 
 def localised(problems: list[Problem], lang: str) -> list[Problem]:
-    """Problems whose allowed values are shown in the reader's language."""
+    """Problems whose allowed values, and examples of amounts and periods, are in the reader's
+    language."""
     words = vocabulary()
     labels = {
         "areas": lambda: tuple(words.area_label(code, lang) for code in words.area_codes),
@@ -152,10 +156,22 @@ def localised(problems: list[Problem], lang: str) -> list[Problem]:
             words.assistance_label(code, lang) for code in words.assistance_codes
         ),
     }
-    return [
-        replace(p, allowed=labels[p.field]()) if p.allowed and p.field in labels else p
-        for p in problems
-    ]
+    english = {"amount": MONEY_EXAMPLES, "period": PERIOD_EXAMPLES}
+    found = []
+    for p in problems:
+        if p.allowed and p.field in labels:
+            p = replace(p, allowed=labels[p.field]())
+        elif p.field in english and p.allowed == english[p.field]:
+            p = replace(p, allowed=examples(p.field, lang))
+        found.append(p)
+    return found
+
+
+@cache
+def examples(field: str, lang: str) -> tuple[str, ...]:
+    """Examples of an amount or a period as people write them in `lang` (data/examples.json)."""
+    data = json.loads(EXAMPLES_FILE.read_text(encoding="utf-8"))
+    return tuple(data[field].get(lang) or data[field]["en"])
 
 
 # The Telegram buttons by key; English is their msgid (context "button") in bot/locale's catalogs.

@@ -122,7 +122,8 @@ def test_the_new_command_is_found_by_its_words(thanks: None) -> None:
     assert thanks_command.name == "THANKS"
     assert type(thanks_command).__module__ == "bot.commands.base"
     assert commands.find("Gracias") is thanks_command
-    assert commands.read_command("Re: THANKS for the help", "") == (thanks_command, "for the help")
+    assert commands.read_command("THANKS for the help", "") == (thanks_command, "for the help")
+    assert commands.read_command("Re: THANKS for the help", "") is None  # a reply, no command
     assert [c.name for c in commands.COMMANDS].index("THANKS") == 14
 
 

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.config import Settings
+from store.people import person_by_email
 
 
 @pytest.fixture
@@ -94,13 +95,36 @@ def test_remove_focal_point_and_secretariat(portal_cli) -> None:  # type: ignore
         "Error: isu@ccm.example is already a member of the secretariat\n",
     )
     assert portal_cli("secretariat", "list")[1].splitlines()[1:] == [
-        "isu@ccm.example  ISU   en",
+        "isu@ccm.example  ISU   -",  # no language given: none until their mail tells it
         "1 member(s)",
     ]
     assert portal_cli("secretariat", "remove", "isu@ccm.example") == (
         0,
         "isu@ccm.example is no longer a member of the secretariat\n",
     )
+
+
+def test_a_focal_point_added_without_a_language_has_none_until_it_is_set(
+    portal_cli, portal
+) -> None:  # type: ignore[no-untyped-def]
+    portal_cli("focal-point", "add", "--actor", "LAO", "--email", "a@nra.example")
+    portal_cli(
+        "focal-point", "add", "--actor", "LBN", "--email", "b@lmac.example", "--language", "fr"
+    )
+    with portal.sessions() as session:
+        assert person_by_email(session, "a@nra.example").language is None  # type: ignore[union-attr]
+        assert person_by_email(session, "b@lmac.example").language == "fr"  # type: ignore[union-attr]
+    assert portal_cli("focal-point", "language", "a@nra.example", "es") == (
+        0,
+        "a@nra.example is written to in es\n",
+    )
+    assert portal_cli("focal-point", "language", "a@nra.example", "de")[0] == 2  # not a choice
+    assert portal_cli("focal-point", "language", "nobody@nra.example", "fr") == (
+        1,
+        "Error: nobody is registered with 'nobody@nra.example'\n",
+    )
+    with portal.sessions() as session:
+        assert person_by_email(session, "a@nra.example").language == "es"  # type: ignore[union-attr]
 
 
 def test_actors_list_by_type(portal_cli) -> None:  # type: ignore[no-untyped-def]

@@ -200,3 +200,28 @@ def test_a_send_killed_half_way_mails_each_remaining_one_once(
         "rana@lmac.example",
         "vong@nra.example",
     ]
+
+
+def test_a_reminder_goes_in_the_language_learned_since_the_call(called: RunningPortal) -> None:
+    """NPA's focal point, registered without a language, got the call in English; since then
+    they wrote in Spanish: the reminder is in Spanish."""
+    mails = {m["To"]: m for m in new_mail(called, 3, 3)}
+    assert mails["kari@npaid.example"].get_content().startswith("Dear Kari Nordmann,\n")
+    called.send(email("kari@npaid.example", "Lista", "Hola, ¿nos pueden enviar la lista? Gracias"))
+    new_mail(called, 6, 1)
+    later = utcnow() + timedelta(days=8)
+    report = calls_module.send(
+        called.portal.sessions, called.portal.settings, 1, later, remind=True
+    )
+    assert report.queued == 3  # nobody has answered
+    with called.portal.sessions() as session:
+        calls = session.scalars(
+            select(OutboxItem).where(OutboxItem.kind == "call").order_by(OutboxItem.id)
+        ).all()
+        reminders = {item.recipient: item.subject for item in calls[3:]}
+    title = "Needs and offers before the 15th Meeting of States Parties"
+    assert reminders == {
+        "kari@npaid.example": f"Recordatorio: {title}",
+        "rana@lmac.example": f"Rappel : {title}",
+        "vong@nra.example": f"Reminder: {title}",
+    }

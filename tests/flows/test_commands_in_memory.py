@@ -163,14 +163,17 @@ def test_list_shows_my_records_only(twin: MemoryChannel) -> None:
     assert "N-2026-0002" not in listing.body
 
 
-def test_the_same_mistake_twice_in_a_day_is_answered_once(twin: MemoryChannel) -> None:
+def test_the_same_message_twice_in_a_day_is_answered_once(twin: MemoryChannel) -> None:
     broken = LAO_NEED.replace("250k USD", "lots")
     (first,) = exchange(twin, "vong@nra.example", "NEED", broken)
-    assert exchange(twin, "vong@nra.example", "NEED", broken + "\n(again)") == []
+    assert exchange(twin, "vong@nra.example", "NEED", broken) == []
+    assert exchange(twin, "vong@nra.example", "Need", broken.replace("\n", " \n")) == []
+    (again,) = exchange(twin, "vong@nra.example", "NEED", broken + "\n(again)")
     (second,) = exchange(
         twin, "vong@nra.example", "NEED", broken.replace("2027-01 to 2027-12", "soon")
     )
-    assert (first.subject, second.subject) == (
+    assert (first.subject, again.subject, second.subject) == (
         "Please correct your need: 1 problem found",
+        "Please correct your need: 1 problem found",  # the same mistake, another message
         "Please correct your need: 2 problems found",
     )

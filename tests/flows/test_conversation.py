@@ -214,16 +214,21 @@ def test_an_out_of_office_reply_to_a_receipt_gets_no_answer(people: RunningPorta
     assert new_mail(people, 2, 0) == []
 
 
-def test_the_same_mistake_twice_in_a_day_is_answered_once(people: RunningPortal) -> None:
+def test_the_same_message_twice_in_a_day_is_answered_once(people: RunningPortal) -> None:
+    """The limit is on identical messages: whoever tries again differently hears back."""
     broken = LAO_NEED.replace("250k USD", "lots")
     people.send(email("vong@nra.example", "NEED", broken))
+    people.send(email("vong@nra.example", "NEED", broken))  # the very same, sent again
     people.send(email("vong@nra.example", "NEED", broken + "\n(again)"))
     people.send(email("vong@nra.example", "NEED", broken.replace("2027-01 to 2027-12", "soon")))
-    subjects = [m["Subject"] for m in new_mail(people, 0, 2)]
+    subjects = [m["Subject"] for m in new_mail(people, 0, 3)]
     assert subjects == [
+        "Please correct your need: 1 problem found",
         "Please correct your need: 1 problem found",
         "Please correct your need: 2 problems found",
     ]
+    people.settled()
+    assert len(people.mail(4, timeout=0.5)) == 3
 
 
 def test_a_focal_point_of_two_actors_must_name_one(people: RunningPortal) -> None:

@@ -60,7 +60,7 @@ def test_init_migrates_claims_made_before_0007_and_they_can_be_released(portal: 
             )
         )
     portal.init()
-    assert migrate.current_revision(portal.engine) == migrate.head_revision() == "0007"
+    assert migrate.current_revision(portal.engine) == migrate.head_revision()
     with portal.sessions() as session:
         sending = session.get_one(outbox.OutboxItem, 1)
         assert (sending.status, sending.claimed_by, sending.claimed_at) == ("sending", None, None)

@@ -36,7 +36,8 @@ class EmailFront:
 
     def read(self, item: InboxItem) -> Inbound:
         inbound = read_email(item.raw, item.sender, item.recipients)
-        return replace(inbound, language=detect_language(inbound.subject, inbound.text))
+        told = detect_language(inbound.subject, inbound.text, inbound.quoted)
+        return replace(inbound, language=told)
 
     def automatic(self, item: InboxItem) -> str | None:
         """From the header alone, read without decoding (compat32 leaves header values as they

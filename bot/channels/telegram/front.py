@@ -11,6 +11,7 @@ from bot.commands.help import send_help
 from bot.commands.submit import submit
 from bot.context import Context
 from bot.envelope import Asked, Inbound, Outbound
+from bot.parsing.language import detect_language
 from bot.parsing.parser import parse_submission
 from bot.people import linking
 from bot.people.registry import LANGUAGES
@@ -32,6 +33,10 @@ class TelegramFront:
         """Buttons, /start, /cancel, /language, the guided forms: answered here."""
         user_id = int(ctx.inbound.sender)
         ctx.person = person_by_telegram(ctx.session, user_id)
+        if ctx.person is not None and ctx.person.language:
+            # The app's language yields to the one they chose; what they write still tells.
+            told = detect_language("", ctx.inbound.text)
+            ctx.inbound = replace(ctx.inbound, language=told)
         if ctx.inbound.callback_id:
             return _press(ctx, user_id)
         text = ctx.inbound.text.strip()
