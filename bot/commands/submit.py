@@ -27,7 +27,16 @@ def submit(ctx: Context, kind: str | None) -> str:
     A template sent in reply to our answer about a record corrects that record instead.
     """
     if ctx.person is None:
-        ctx.reply("unregistered", sender=ctx.inbound.sender, error_key="unregistered")
+        # Not registered: say so, and what a reader sees wrong in the template, so that the
+        # message sent again once registered goes through.
+        read = parse_submission(ctx.inbound.text, ctx.inbound.subject)
+        problems = [] if read.problems == (NO_FIELDS,) else _with_kind(read, kind)[1]
+        ctx.reply(
+            "unregistered",
+            sender=ctx.inbound.sender,
+            problems=localised(problems, ctx.language),
+            error_key="unregistered",
+        )
         return "unregistered sender: kept for the secretariat"
     result = completed(ctx, parse_submission(ctx.inbound.text, ctx.inbound.subject))
     corrected = _record_replied_to(ctx)

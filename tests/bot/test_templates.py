@@ -793,7 +793,16 @@ CASES: list[tuple[str, str, Context]] = [
     ("token_refused-forwarded", "token_refused", lambda lg: {"problem": "forwarded"}),
     ("token_refused-expired", "token_refused", lambda lg: {"problem": "expired"}),
     ("token_refused-altered", "token_refused", lambda lg: {"problem": "altered"}),
-    ("unregistered", "unregistered", lambda lg: {"sender": "someone@ministry.example"}),
+    (
+        "unregistered",
+        "unregistered",
+        lambda lg: {"sender": "someone@ministry.example", "problems": []},
+    ),
+    (
+        "unregistered-with-problems",
+        "unregistered",
+        lambda lg: {"sender": "someone@ministry.example", "problems": list(ALL_PROBLEMS[:2])},
+    ),
     ("unsubscribed", "unsubscribed", lambda lg: {"ended": 1}),
     ("unsubscribed-nothing", "unsubscribed", lambda lg: {"ended": 0}),
     (
@@ -996,9 +1005,7 @@ def test_every_template_is_installed_with_the_package() -> None:
 
 def test_no_translation_without_its_english_template() -> None:
     english = set(english_templates())
-    orphans = [
-        p.name for p in TEMPLATES.glob("*/*.txt.j2") if p.name.split(".")[0] not in english
-    ]
+    orphans = [p.name for p in TEMPLATES.glob("*/*.txt.j2") if p.name.split(".")[0] not in english]
     assert not orphans
 
 

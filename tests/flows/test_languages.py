@@ -107,3 +107,15 @@ def test_an_unregistered_sender_is_answered_in_the_language_they_wrote(
         french["Subject"] == "Votre adresse n'est pas enregistrée auprès de Portail de coopération"
     )
     assert spanish["Subject"] == "Su dirección no está registrada en Portal de Cooperación"
+
+
+def test_an_unregistered_sender_also_hears_what_to_correct_in_their_template(
+    running: RunningPortal,
+) -> None:
+    running.send(email("desconocido@ministerio.example", "NECESIDAD", NECESIDAD))
+    (answer,) = new_mail(running, 0, 1)
+    body = answer.get_body(preferencelist=("plain",)).get_content()
+    assert answer["Subject"] == "Su dirección no está registrada en Portal de Cooperación"
+    assert "Antes de volver a enviarlo, corrija también este punto de su mensaje:" in body
+    assert "- Período: «pronto» no es un período que podamos leer" in body
+    assert "País" not in body  # a need's country is the sender's: nothing to ask once registered
