@@ -1,0 +1,93 @@
+"""Remove closings, signatures, "sent from my phone" lines, disclaimers and banners from a text."""
+
+from __future__ import annotations
+
+import re
+
+from bot.channels.email.labels import last_label_line
+
+_CLOSING = re.compile(
+    r"^\s*(?:(?:with\s+)?(?:best|kind|warm|warmest|many)?\s*(?:regards|wishes|thanks)"
+    r"|best|cheers|thanks(?:\s+(?:a lot|again|in advance))?|thank\s+you(?:\s+very\s+much)?"
+    r"|(?:yours\s+)?(?:sincerely|faithfully|truly)|all\s+the\s+best|respectfully"
+    r"|(?:bien|très|trés)?\s*cordialement|bien\s+à\s+(?:vous|toi)|amicalement|amitiés"
+    r"|(?:meilleures|sincères|cordiales|bien\s+cordiales)\s+salutations|salutations(?:\s+\w+)?"
+    r"|merci(?:\s+(?:beaucoup|d'avance|par\s+avance|bien))?|bonne\s+(?:journée|soirée)"
+    r"|respectueusement|(?:un\s+|muy\s+)?(?:cordial(?:es)?\s+)?saludos?(?:\s+cordiales)?"
+    r"|reciba\s+un\s+(?:cordial\s+)?saludo|atentamente|(?:muchas\s+)?gracias(?:\s+de\s+antemano)?"
+    r"|un\s+abrazo|afectuosamente|quedo\s+(?:atento|atenta)(?:\s+a\s+sus\s+comentarios)?)"
+    r"[\s,.!…-]*$",
+    re.I,
+)
+_SENT_FROM = re.compile(
+    r"^\s*(?:(?:Sent|Envoyé|Enviado)\s+(?:from|de|depuis|desde|à\s+partir\s+de)\s+(?:my|mon|ma|mi)?"
+    r"|(?:Get|Obtenir|Obtener|Télécharger|Descargar)\s+Outlook\s+(?:for|pour|para)"
+    r"|Von\s+meinem)\b.{0,60}$",
+    re.I,
+)
+_DISCLAIMER = re.compile(
+    r"^\s*(?:\**\s*(?:CONFIDENTIALITY|CONFIDENTIAL|DISCLAIMER|AVIS\s+DE\s+CONFIDENTIALIT"
+    r"|AVERTISSEMENT|CONFIDENTIALIT[ÉE]|AVISO\s+(?:DE\s+CONFIDENCIALIDAD|LEGAL)|CONFIDENCIALIDAD)"
+    r"|(?:This|The|Ce|Cet|Le\s+présent|Este|Esta|El\s+presente|La\s+información|L'information)"
+    r"\b.{0,80}\b(?:e-?mail|message|courriel|mensaje|correo|transmission)\b.{0,120}"
+    r"\b(?:confidential|privileged|attachments?|intended|confidentiel(?:le)?s?|pièces?\s+jointes?"
+    r"|destinée?s?|confidencial(?:es)?|anexos?|adjuntos?|destinad[oa]s?|privilegiad[ao]))",
+    re.I,
+)
+_ENVIRONMENT = re.compile(
+    r"(?:environment|environnement|medio\s*ambiente|planet[ae]|planète).{0,60}"
+    r"(?:print|imprim)|(?:print|imprim).{0,60}(?:environment|environnement|medio\s*ambiente)",
+    re.I,
+)
+_BANNER_LINE = re.compile(
+    r"^\s*\[?(?:CAUTION|ATTENTION|WARNING|AVERTISSEMENT|PRECAUCI[ÓO]N|ADVERTENCIA|EXTERNAL EMAIL"
+    r"|COURRIEL EXTERNE|CORREO EXTERNO)\]?\s*:.{0,80}\b(?:outside|ext[ée]rieur|externe|fuera"
+    r"|external|extern[oa])\b",
+    re.I,
+)
+_BANNER_TAG = re.compile(r"^\s*\[(?:EXTERNAL|EXTERNE|EXTERNO|EXT)\]\s*", re.I)
+_SEPARATOR = re.compile(r"^\s*(?:[_=*-]\s*){5,}$")
+SIGNATURE_MAX = 10  # non-empty lines a closing may be followed by: name, title, organisation…
+
+
+def without_closings(text: str) -> str:
+    """The text less banners and "print" notes anywhere, and, below the last template label
+    (or in the whole text when it has none), what starts at a disclaimer, a "sent from my
+    phone" line, a "-- " line, or a closing followed by no more than a signature."""
+    original = text.splitlines()
+    lines = [
+        _BANNER_TAG.sub("", line)
+        for line in original
+        if not _BANNER_LINE.match(line) and not _ENVIRONMENT.search(line)
+    ]
+    start = last_label_line(lines) + 1
+    cut = next(
+        (
+            i
+            for i in range(start, len(lines))
+            if _DISCLAIMER.match(lines[i])
+            or _SENT_FROM.match(lines[i])
+            or lines[i].rstrip() == "--"
+            or _is_closing(lines, i)
+        ),
+        len(lines),
+    )
+    if cut == len(lines) and lines == original:
+        return text  # nothing to remove: the text as it came
+    kept = lines[:cut]
+    while kept and (not kept[-1].strip() or _SEPARATOR.match(kept[-1])):
+        kept.pop()
+    return "\n".join(kept) + "\n" if kept else ""
+
+
+def _is_closing(lines: list[str], i: int) -> bool:
+    """A closing line with something written above it and at most a signature below it (a
+    disclaimer or a "sent from" line may follow the signature)."""
+    if not _CLOSING.match(lines[i]) or not any(line.strip() for line in lines[:i]):
+        return False
+    below = 0
+    for line in lines[i + 1 :]:
+        if _DISCLAIMER.match(line) or _SENT_FROM.match(line):
+            break
+        below += bool(line.strip())
+    return below <= SIGNATURE_MAX

@@ -1,0 +1,106 @@
+"""Find where a mail holds the filled template: the writer's part, below a quote, forwarded."""
+
+from __future__ import annotations
+
+import re
+from email.utils import getaddresses
+
+import quotequail
+
+from bot.channels.email.labels import is_filled, is_someone_elses_filled
+from bot.channels.email.quotes import split_quoted
+
+FORWARD_LEVELS = 3  # a forward of a forward of a forward
+_HEADER_MAX = 12  # lines of a quoted message's header block (From, Sent, To, Cc, Subject…)
+_HEADER_LINE = re.compile(r"^\s*\*?\s*[^\W\d][\w'’. -]{0,24}?\s*\*?\s*:\s*\S")
+_SENDER_LINE = re.compile(
+    r"^\s*\*?\s*(?:From|De|Von|Expéditeur|Remitente|Envoyé\s+par)\s*\*?\s*:(.*)$", re.I
+)
+_RULE = re.compile(r"^\s*-{2,}.*-{2,}\s*$")
+_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def template_part(text: str, portal_domains: frozenset[str], *, look_in_quotes: bool) -> str | None:
+    """The part of `text` that holds a filled template, or None.
+
+    The writer's own part (above any quote) first; else the writer's text below a quote
+    (bottom-posting); else, when `look_in_quotes`, the own part of the quoted or forwarded
+    message, unless it comes from the portal (an address at one of `portal_domains`) or is
+    a blank template with notes (the portal's help mail)."""
+    return _find(text, portal_domains, look_in_quotes, FORWARD_LEVELS)
+
+
+def _find(text: str, portal: frozenset[str], look_in_quotes: bool, levels: int) -> str | None:
+    own, quoted = split_quoted(text)
+    if is_filled(own):
+        return own
+    if not quoted.strip():
+        return None
+    below = _below_quote(quoted)
+    if below is not None and is_filled(below):
+        return below
+    if not look_in_quotes or levels == 0:
+        return None
+    sender, body = quoted_message(quoted)
+    if sender.rpartition("@")[2] in portal:
+        return None
+    found = _find(body, portal, look_in_quotes, levels - 1)
+    return found if found is not None and is_someone_elses_filled(found) else None
+
+
+def _below_quote(quoted: str) -> str | None:
+    """What the writer put below a "> " quote, as quotequail reads it (its attribution line in
+    en/fr/es/de, wrapped or not), less what follows it that is quoted again."""
+    unwrapped = quotequail.unwrap(quoted)
+    below = unwrapped.get("text_bottom") if unwrapped and unwrapped.get("type") == "reply" else None
+    return split_quoted(below)[0] if below else None
+
+
+def quoted_message(quoted: str) -> tuple[str, str]:
+    """(the sender's address, lower-cased or "", the body) of a quoted or forwarded message: its
+    rule or attribution line and its header block removed, one level of "> " taken off.
+
+    Read here rather than by quotequail, which takes the template's own `Label: value` lines
+    that follow a header block for more header lines."""
+    lines = quoted.splitlines()
+    i = _skip_blank(lines, 0)
+    header: list[str] = []
+    intro_end = next(
+        (j for j in range(i, min(i + 3, len(lines))) if lines[j].rstrip().endswith(":")), None
+    )
+    if i < len(lines) and (_RULE.match(lines[i]) or not _HEADER_LINE.match(lines[i])):
+        end = i + 1 if _RULE.match(lines[i]) or intro_end is None else intro_end + 1
+        header += lines[i:end]
+        i = _skip_blank(lines, end)
+    while i < len(lines) and len(header) < _HEADER_MAX and _HEADER_LINE.match(_unquoted(lines[i])):
+        header.append(lines[i])
+        i += 1
+    body = lines[i:]
+    if sum(line.lstrip().startswith(">") for line in body) * 2 > sum(map(bool, body)):
+        body = [_unquoted(line) for line in body]
+    return _sender(header), "\n".join(body) + "\n"
+
+
+def _skip_blank(lines: list[str], i: int) -> int:
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    return i
+
+
+def _unquoted(line: str) -> str:
+    stripped = line.lstrip()
+    if not stripped.startswith(">"):
+        return line
+    return stripped[2:] if stripped.startswith("> ") else stripped[1:]
+
+
+def _sender(header: list[str]) -> str:
+    """The address in the From line of a header block, else the first in its attribution."""
+    for line in header:
+        match = _SENDER_LINE.match(_unquoted(line))
+        if match:
+            addresses = [address for _, address in getaddresses([match.group(1)]) if address]
+            found = addresses or _ADDRESS.findall(match.group(1))
+            return found[0].lower() if found else ""
+    found = _ADDRESS.findall(" ".join(header))
+    return found[0].lower() if found else ""
