@@ -75,7 +75,7 @@ def quoted_message(quoted: str) -> tuple[str, str]:
     while i < len(lines) and len(header) < _HEADER_MAX and _HEADER_LINE.match(_unquoted(lines[i])):
         header.append(lines[i])
         i += 1
-    body = lines[i:]
+    body = lines[_skip_blank(lines, i) :]
     if sum(line.lstrip().startswith(">") for line in body) * 2 > sum(map(bool, body)):
         body = [_unquoted(line) for line in body]
     return _sender(header), "\n".join(body) + "\n"
