@@ -7,15 +7,24 @@ import re
 from bot.channels.email.labels import last_label_line
 
 _CLOSING = re.compile(
-    r"^\s*(?:(?:with\s+)?(?:best|kind|warm|warmest|many)?\s*(?:regards|wishes|thanks)"
-    r"|best|cheers|thanks(?:\s+(?:a lot|again|in advance))?|thank\s+you(?:\s+very\s+much)?"
+    r"^\s*(?:[^/]{1,40}/\s*)?"  # the same closing in the writer's own language first
+    r"(?:(?:with\s+)?(?:best|kind|warm|warmest|many)?\s*(?:regards|wishes|thanks)"
+    r"|best|cheers|cordially|thanks(?:\s+(?:a lot|again|in advance))?"
+    r"|thank\s+you(?:\s+(?:very\s+much|again|in\s+advance|for\s+your(?:\s+\w+){1,2}))?"
     r"|(?:yours\s+)?(?:sincerely|faithfully|truly)|all\s+the\s+best|respectfully"
     r"|(?:bien|très|trés)?\s*cordialement|bien\s+à\s+(?:vous|toi)|amicalement|amitiés"
-    r"|(?:meilleures|sincères|cordiales|bien\s+cordiales)\s+salutations|salutations(?:\s+\w+)?"
-    r"|merci(?:\s+(?:beaucoup|d'avance|par\s+avance|bien))?|bonne\s+(?:journée|soirée)"
-    r"|respectueusement|(?:un\s+|muy\s+)?(?:cordial(?:es)?\s+)?saludos?(?:\s+cordiales)?"
+    r"|(?:avec\s+(?:mes|nos)\s+)?(?:(?:meilleures|sincères|cordiales|bien\s+cordiales)\s+)?"
+    r"salutations(?:\s+\w+)?"
+    r"|merci(?:\s+(?:beaucoup|d'avance|par\s+avance|bien))?(?:\s+et\s+bonne\s+\w+(?:\s+\w+)?)?"
+    r"|bonne\s+(?:journée|soirée)|respectueusement"
+    r"|(?:veuillez|je\s+vous\s+prie\s+d')\s*agréer\b.*"
+    r"|(?:un\s+|muy\s+)?(?:cordial(?:es)?\s+)?saludos?(?:\s+cordiales)?"
     r"|reciba\s+un\s+(?:cordial\s+)?saludo|atentamente|(?:muchas\s+)?gracias(?:\s+de\s+antemano)?"
-    r"|un\s+abrazo|afectuosamente|quedo\s+(?:atento|atenta)(?:\s+a\s+sus\s+comentarios)?)"
+    r"|un\s+abrazo|afectuosamente|(?:quedo|quedamos)\s+(?:atent[oa]s?|a\s+(?:su|la)\s+disposición"
+    r"|pendientes?)\b.{0,60}"
+    r"|atenciosamente|cumprimentos|com\s+os\s+melhores\s+cumprimentos"
+    r"|.{0,60}\b(?:saisit\s+cette\s+occasion|avails\s+itself\s+of\s+this\s+opportunity"
+    r"|aprovecha\s+(?:la|esta)\s+oportunidad)\b.*)"
     r"[\s,.!…-]*$",
     re.I,
 )

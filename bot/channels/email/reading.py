@@ -53,7 +53,7 @@ def read_email(raw: bytes, envelope_sender: str, recipients: list[str]) -> Inbou
     )
     portal = frozenset(address.rpartition("@")[2].lower() for address in recipients)
     replies_to_portal = any(ref[1:-1].rpartition("@")[2].lower() in portal for ref in references)
-    found = template_part(text, portal, look_in_quotes=not replies_to_portal)
+    found = template_part(own, quoted, portal, look_in_quotes=not replies_to_portal)
     if found is None:
         found = attached_template(message)
     return Inbound(

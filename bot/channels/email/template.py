@@ -11,8 +11,10 @@ from bot.channels.email.labels import is_filled, is_someone_elses_filled
 from bot.channels.email.quotes import split_quoted
 
 FORWARD_LEVELS = 3  # a forward of a forward of a forward
+_ATTRIBUTION_MAX = 3  # lines of an "On … wrote:" line, as clients wrap it
 _HEADER_MAX = 12  # lines of a quoted message's header block (From, Sent, To, Cc, Subject…)
-_HEADER_LINE = re.compile(r"^\s*\*?\s*[^\W\d][\w'’. -]{0,24}?\s*\*?\s*:\s*\S")
+_QUOTEQUAIL_LINES = 30
+_HEADER_LINE = re.compile(r"^\s*\*?\s*[^\W\d_](?:[^\W\d]|['’. -]){0,24}?\s*\*?\s*:\s*\S")
 _SENDER_LINE = re.compile(
     r"^\s*\*?\s*(?:From|De|Von|Expéditeur|Remitente|Envoyé\s+par)\s*\*?\s*:(.*)$", re.I
 )
@@ -20,18 +22,22 @@ _RULE = re.compile(r"^\s*-{2,}.*-{2,}\s*$")
 _ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
-def template_part(text: str, portal_domains: frozenset[str], *, look_in_quotes: bool) -> str | None:
-    """The part of `text` that holds a filled template, or None.
+def template_part(
+    own: str, quoted: str, portal_domains: frozenset[str], *, look_in_quotes: bool
+) -> str | None:
+    """The part of a body (split by quotes.split_quoted into `own` and `quoted`) that holds a
+    filled template, or None.
 
     The writer's own part (above any quote) first; else the writer's text below a quote
     (bottom-posting); else, when `look_in_quotes`, the own part of the quoted or forwarded
     message, unless it comes from the portal (an address at one of `portal_domains`) or is
     a blank template with notes (the portal's help mail)."""
-    return _find(text, portal_domains, look_in_quotes, FORWARD_LEVELS)
+    return _find(own, quoted, portal_domains, look_in_quotes, FORWARD_LEVELS)
 
 
-def _find(text: str, portal: frozenset[str], look_in_quotes: bool, levels: int) -> str | None:
-    own, quoted = split_quoted(text)
+def _find(
+    own: str, quoted: str, portal: frozenset[str], look_in_quotes: bool, levels: int
+) -> str | None:
     if is_filled(own):
         return own
     if not quoted.strip():
@@ -44,16 +50,26 @@ def _find(text: str, portal: frozenset[str], look_in_quotes: bool, levels: int) 
     sender, body = quoted_message(quoted)
     if sender.rpartition("@")[2] in portal:
         return None
-    found = _find(body, portal, look_in_quotes, levels - 1)
+    found = _find(*split_quoted(body), portal, look_in_quotes, levels - 1)
     return found if found is not None and is_someone_elses_filled(found) else None
 
 
 def _below_quote(quoted: str) -> str | None:
-    """What the writer put below a "> " quote, as quotequail reads it (its attribution line in
-    en/fr/es/de, wrapped or not), less what follows it that is quoted again."""
-    unwrapped = quotequail.unwrap(quoted)
-    below = unwrapped.get("text_bottom") if unwrapped and unwrapped.get("type") == "reply" else None
-    return split_quoted(below)[0] if below else None
+    """What the writer put below a "> " quote that opens the quoted part (after at most a few
+    attribution lines: "On … wrote:", wrapped or not), less what follows it that is quoted
+    again; None when the quoted part is not such a quote."""
+    lines = quoted.splitlines()
+    first = next((i for i, line in enumerate(lines[: _ATTRIBUTION_MAX + 1]) if _marked(line)), None)
+    if first is None or any(_HEADER_LINE.match(line) for line in lines[:first]):
+        return None
+    end = first
+    while end < len(lines) and (_marked(lines[end]) or not lines[end].strip()):
+        end += 1
+    return split_quoted("\n".join(lines[end:]) + "\n")[0] if end < len(lines) else None
+
+
+def _marked(line: str) -> bool:
+    return line.lstrip().startswith(">")
 
 
 def quoted_message(quoted: str) -> tuple[str, str]:
@@ -78,7 +94,7 @@ def quoted_message(quoted: str) -> tuple[str, str]:
     body = lines[_skip_blank(lines, i) :]
     if sum(line.lstrip().startswith(">") for line in body) * 2 > sum(map(bool, body)):
         body = [_unquoted(line) for line in body]
-    return _sender(header), "\n".join(body) + "\n"
+    return _sender(header, quoted), "\n".join(body) + "\n"
 
 
 def _skip_blank(lines: list[str], i: int) -> int:
@@ -94,13 +110,17 @@ def _unquoted(line: str) -> str:
     return stripped[2:] if stripped.startswith("> ") else stripped[1:]
 
 
-def _sender(header: list[str]) -> str:
-    """The address in the From line of a header block, else the first in its attribution."""
-    for line in header:
-        match = _SENDER_LINE.match(_unquoted(line))
-        if match:
-            addresses = [address for _, address in getaddresses([match.group(1)]) if address]
-            found = addresses or _ADDRESS.findall(match.group(1))
-            return found[0].lower() if found else ""
-    found = _ADDRESS.findall(" ".join(header))
-    return found[0].lower() if found else ""
+def _sender(header: list[str], quoted: str) -> str:
+    """The sender's address as quotequail reads the quote's header or attribution (in many
+    languages; it reads at most the first lines, as its time grows with the square of the
+    lines that look like headers), else the From line of `header`, else its first address."""
+    unwrapped = quotequail.unwrap("\n".join(quoted.splitlines()[:_QUOTEQUAIL_LINES])) or {}
+    candidates = [str(unwrapped.get("from") or "")]
+    candidates += [m.group(1) for m in map(_SENDER_LINE.match, map(_unquoted, header)) if m]
+    candidates.append(" ".join(header))
+    for candidate in candidates:
+        found = [address for _, address in getaddresses([candidate]) if "@" in address]
+        found = found or _ADDRESS.findall(candidate)
+        if found:
+            return found[0].lower()
+    return ""
