@@ -117,3 +117,25 @@ def test_a_docx_that_unzips_past_the_limit_is_not_opened(
     monkeypatch.setattr(attachments, "DOCX_MAX_UNZIPPED", 1000)
     document = docx_bytes(["Type: need", "Title: Big", "Country: Chad", "Areas: clearance"])
     assert read(mail(BODY, ("big.docx", DOCX, document))) == {}
+
+
+def test_a_message_forwarded_as_an_attachment() -> None:
+    inner = EmailMessage()
+    inner["From"] = "Ana Gómez <ana@cancilleria.example>"
+    inner["To"] = "Rana Haddad <rana@lmac.example>"
+    inner["Subject"] = "Necesidad"
+    inner.set_content(
+        "Hola Rana:\n\nTipo: necesidad\nTítulo: Limpieza en el Cauca\nPaís: Colombia\n"
+        "Áreas: limpieza\nAsistencia: financiera\n\nSaludos,\nAna\n"
+    )
+    outer = EmailMessage()
+    outer["From"] = "Rana Haddad <rana@lmac.example>"
+    outer["To"] = "submit@portal.test"
+    outer["Subject"] = "FW: Necesidad"
+    outer.set_content("Please see the attached message.\n")
+    outer.add_attachment(inner)
+    found = read(outer.as_bytes())
+    assert (found["title"], found["areas"]) == ("Limpieza en el Cauca", "limpieza")
+    inner.replace_header("From", "Cooperation Portal <submit@portal.test>")
+    outer.get_payload()[1].set_payload([inner])  # the portal's own mail, attached: not taken
+    assert read(outer.as_bytes()) == {}

@@ -55,7 +55,7 @@ def read_email(raw: bytes, envelope_sender: str, recipients: list[str]) -> Inbou
     replies_to_portal = any(ref[1:-1].rpartition("@")[2].lower() in portal for ref in references)
     found = template_part(own, quoted, portal, look_in_quotes=not replies_to_portal)
     if found is None:
-        found = attached_template(message)
+        found = forwarded_as_attachment(message, portal) or attached_template(message)
     return Inbound(
         channel="email",
         sender=from_address(message) or envelope_sender,
@@ -68,6 +68,21 @@ def read_email(raw: bytes, envelope_sender: str, recipients: list[str]) -> Inbou
         attachments=tuple(attachments),
         automatic=automatic_reason(message, envelope_sender),
     )
+
+
+def forwarded_as_attachment(message: EmailMessage, portal: frozenset[str]) -> str | None:
+    """The filled template of a message forwarded as an attachment (message/rfc822), when the
+    portal did not write it."""
+    for part in message.walk():
+        inner = part.get_payload() if part.get_content_type() == "message/rfc822" else None
+        if not isinstance(inner, list) or not inner or not isinstance(inner[0], EmailMessage):
+            continue
+        if (from_address(inner[0]) or "").rpartition("@")[2] in portal:
+            continue
+        found = template_part(*split_quoted(body_text(inner[0])[0]), portal, look_in_quotes=True)
+        if found is not None:
+            return found
+    return None
 
 
 def attached_template(message: EmailMessage) -> str | None:
