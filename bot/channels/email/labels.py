@@ -5,12 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.parsing.label_line import split_label, split_label_otherwise
 from bot.parsing.normalise import fold
 from bot.parsing.parser import LABELS
 
 _FIELD_OF = {fold(alias): name for name, aliases in LABELS.items() for alias in aliases}
-_PLACEHOLDER = re.compile(r"^(?:<[^<>]*>|\[[^\[\]]*\]|\.\.\.|…|_+|-)?$")
+# A label line as people type it: a bullet or a number first, bold markers around the label, a
+# colon, "=", a tab, a table bar or a spaced dash after it. Which labels count is the parser's
+# (LABELS); this only finds where a template is, the parser reads it.
+_LINE = re.compile(
+    r"^\s*(?:[-*•·+–—▪◦]\s*)?(?:\(?(?:\d{1,2}|[a-zA-Z])[.)]\s*)?[*_]{0,2}\s*"
+    r"(?P<label>[^\W\d_][^:：=\t|*_]{0,39}?)\s*[*_]{0,2}\s*"
+    r"(?:[:：=\t|]|(?<=\s)[-–—](?=\s|$))(?P<value>.*)$"
+)
+_PLACEHOLDER = re.compile(r"^(?:<[^<>]*>|\[[^\[\]]*\]|\.\.\.|…|_+|[-–—]|n/?a)?$", re.I)
 FILLED_MIN = 3  # "several": fewer filled fields than this is a blank template or a stray line
 
 
@@ -25,12 +32,11 @@ class Labels:
 
 def field_of(line: str) -> tuple[str, str] | None:
     """(field name, value) of a template line in any of the parser's labels, or None."""
-    for split in (split_label, split_label_otherwise):
-        found = split(line)
-        name = _FIELD_OF.get(fold(found[0])) if found else None
-        if found and name:
-            return name, found[1].strip()
-    return None
+    match = _LINE.match(line)
+    name = _FIELD_OF.get(fold(match["label"].strip())) if match else None
+    if match is None or name is None:
+        return None
+    return name, match["value"].strip().strip("*_").strip()
 
 
 def labels(text: str) -> Labels:
