@@ -56,6 +56,9 @@ _BANNER_LINE = re.compile(
 )
 _BANNER_TAG = re.compile(r"^\s*\[(?:EXTERNAL|EXTERNE|EXTERNO|EXT)\]\s*", re.I)
 _SEPARATOR = re.compile(r"^\s*(?:[_=*-]\s*){5,}$")
+# Patterns read the start of a line only: a closing, a banner or a disclaimer's opening is short,
+# and a bounded line keeps the time linear in the text, whatever a line holds.
+LINE_HEAD = 300
 SIGNATURE_MAX = 10  # non-empty lines a closing may be followed by: name, title, organisation…
 
 
@@ -65,17 +68,17 @@ def without_closings(text: str) -> str:
     phone" line, a "-- " line, or a closing followed by no more than a signature."""
     original = text.splitlines()
     lines = [
-        _BANNER_TAG.sub("", line)
+        _BANNER_TAG.sub("", line, count=1)
         for line in original
-        if not _BANNER_LINE.match(line) and not _ENVIRONMENT.search(line)
+        if not _BANNER_LINE.match(line[:LINE_HEAD]) and not _ENVIRONMENT.search(line[:LINE_HEAD])
     ]
     start = last_label_line(lines) + 1
     cut = next(
         (
             i
             for i in range(start, len(lines))
-            if _DISCLAIMER.match(lines[i])
-            or _SENT_FROM.match(lines[i])
+            if _DISCLAIMER.match(lines[i][:LINE_HEAD])
+            or _SENT_FROM.match(lines[i][:LINE_HEAD])
             or lines[i].rstrip() == "--"
             or _is_closing(lines, i)
         ),
@@ -92,11 +95,13 @@ def without_closings(text: str) -> str:
 def _is_closing(lines: list[str], i: int) -> bool:
     """A closing line with something written above it and at most a signature below it (a
     disclaimer or a "sent from" line may follow the signature)."""
-    if not _CLOSING.match(lines[i]) or not any(line.strip() for line in lines[:i]):
+    if len(lines[i]) > LINE_HEAD or not _CLOSING.match(lines[i]):
+        return False
+    if not any(line.strip() for line in lines[:i]):
         return False
     below = 0
     for line in lines[i + 1 :]:
-        if _DISCLAIMER.match(line) or _SENT_FROM.match(line):
+        if _DISCLAIMER.match(line[:LINE_HEAD]) or _SENT_FROM.match(line[:LINE_HEAD]):
             break
         below += bool(line.strip())
     return below <= SIGNATURE_MAX

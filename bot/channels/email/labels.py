@@ -12,9 +12,9 @@ _FIELD_OF = {fold(alias): name for name, aliases in LABELS.items() for alias in 
 # A label line as people type it: a bullet or a number first, bold markers around the label, a
 # colon, "=", a tab, a table bar or a spaced dash after it. Which labels count is the parser's
 # (LABELS); this only finds where a template is, the parser reads it.
-_LINE = re.compile(
-    r"^\s*(?:[-*•·+–—▪◦]\s*)?(?:\(?(?:\d{1,2}|[a-zA-Z])[.)]\s*)?[*_]{0,2}\s*"
-    r"(?P<label>[^\W\d_][^:：=\t|*_]{0,39}?)\s*[*_]{0,2}\s*"
+_LINE = re.compile(  # possessive quantifiers: linear in a line's length, whatever it holds
+    r"(?:[-*•·+–—▪◦]\s*+)?(?:\(?(?:\d{1,2}|[a-zA-Z])[.)]\s*+)?[*_]{0,2}+\s*+"
+    r"(?P<label>[^\W\d_][^:：=\t|*_]{0,39}?)\s*+[*_]{0,2}+\s*+"
     r"(?:[:：=\t|]|(?<=\s)[-–—](?=\s|$))(?P<value>.*)$"
 )
 _PLACEHOLDER = re.compile(r"^(?:<[^<>]*>|\[[^\[\]]*\]|\.\.\.|…|_+|[-–—]|n/?a)?$", re.I)
@@ -32,7 +32,7 @@ class Labels:
 
 def field_of(line: str) -> tuple[str, str] | None:
     """(field name, value) of a template line in any of the parser's labels, or None."""
-    match = _LINE.match(line)
+    match = _LINE.match(line.lstrip())
     name = _FIELD_OF.get(fold(match["label"].strip())) if match else None
     if match is None or name is None:
         return None

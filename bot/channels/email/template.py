@@ -14,6 +14,7 @@ FORWARD_LEVELS = 3  # a forward of a forward of a forward
 _ATTRIBUTION_MAX = 3  # lines of an "On … wrote:" line, as clients wrap it
 _HEADER_MAX = 12  # lines of a quoted message's header block (From, Sent, To, Cc, Subject…)
 _QUOTEQUAIL_LINES = 30
+_LINE_HEAD = 300  # characters of a line the patterns below read: linear time on any line
 _HEADER_LINE = re.compile(r"^\s*\*?\s*[^\W\d_](?:[^\W\d]|['’. -]){0,24}?\s*\*?\s*:\s*\S")
 _SENDER_LINE = re.compile(
     r"^\s*\*?\s*(?:From|De|Von|Expéditeur|Remitente|Envoyé\s+par)\s*\*?\s*:(.*)$", re.I
@@ -60,7 +61,7 @@ def _below_quote(quoted: str) -> str | None:
     again; None when the quoted part is not such a quote."""
     lines = quoted.splitlines()
     first = next((i for i, line in enumerate(lines[: _ATTRIBUTION_MAX + 1]) if _marked(line)), None)
-    if first is None or any(_HEADER_LINE.match(line) for line in lines[:first]):
+    if first is None or any(_is_header(line) for line in lines[:first]):
         return None
     end = first
     while end < len(lines) and (_marked(lines[end]) or not lines[end].strip()):
@@ -84,17 +85,25 @@ def quoted_message(quoted: str) -> tuple[str, str]:
     intro_end = next(
         (j for j in range(i, min(i + 3, len(lines))) if lines[j].rstrip().endswith(":")), None
     )
-    if i < len(lines) and (_RULE.match(lines[i]) or not _HEADER_LINE.match(lines[i])):
-        end = i + 1 if _RULE.match(lines[i]) or intro_end is None else intro_end + 1
+    if i < len(lines) and (_is_rule(lines[i]) or not _is_header(lines[i])):
+        end = i + 1 if _is_rule(lines[i]) or intro_end is None else intro_end + 1
         header += lines[i:end]
         i = _skip_blank(lines, end)
-    while i < len(lines) and len(header) < _HEADER_MAX and _HEADER_LINE.match(_unquoted(lines[i])):
+    while i < len(lines) and len(header) < _HEADER_MAX and _is_header(_unquoted(lines[i])):
         header.append(lines[i])
         i += 1
     body = lines[_skip_blank(lines, i) :]
     if sum(line.lstrip().startswith(">") for line in body) * 2 > sum(map(bool, body)):
         body = [_unquoted(line) for line in body]
     return _sender(header, quoted), "\n".join(body) + "\n"
+
+
+def _is_rule(line: str) -> bool:
+    return len(line) <= _LINE_HEAD and _RULE.match(line) is not None
+
+
+def _is_header(line: str) -> bool:
+    return _HEADER_LINE.match(line[:_LINE_HEAD]) is not None
 
 
 def _skip_blank(lines: list[str], i: int) -> int:
@@ -114,10 +123,12 @@ def _sender(header: list[str], quoted: str) -> str:
     """The sender's address as quotequail reads the quote's header or attribution (in many
     languages; it reads at most the first lines, as its time grows with the square of the
     lines that look like headers), else the From line of `header`, else its first address."""
-    unwrapped = quotequail.unwrap("\n".join(quoted.splitlines()[:_QUOTEQUAIL_LINES])) or {}
+    first = (line[:_LINE_HEAD] for line in quoted.splitlines()[:_QUOTEQUAIL_LINES])
+    unwrapped = quotequail.unwrap("\n".join(first)) or {}
     candidates = [str(unwrapped.get("from") or "")]
-    candidates += [m.group(1) for m in map(_SENDER_LINE.match, map(_unquoted, header)) if m]
-    candidates.append(" ".join(header))
+    bounded = [_unquoted(line)[:_LINE_HEAD] for line in header]
+    candidates += [m.group(1) for m in map(_SENDER_LINE.match, bounded) if m]
+    candidates.append(" ".join(bounded))
     for candidate in candidates:
         found = [address for _, address in getaddresses([candidate]) if "@" in address]
         found = found or _ADDRESS.findall(candidate)
