@@ -105,3 +105,24 @@ def test_empty_or_unreadable_html_is_no_text() -> None:
     assert html_to_text("") == ""
     assert html_to_text("   ") == ""
     assert html_to_text("<?xml version='1.0'?>") == ""
+
+
+def test_an_outlook_web_html_forward_with_the_template_as_a_table() -> None:
+    forwarded = OWA_TABLE.replace("<html><head><style>p {margin:0}</style></head><body>", "")
+    markup = (
+        "<html><body><div><p>Pour publication, merci.</p><p>Pieter</p></div>"
+        '<div style="border-top:solid #E1E1E1 1.0pt"><p><b>De&nbsp;:</b> Anne Dubois '
+        "&lt;anne.dubois@diplomatie.example&gt;<br><b>Envoyé&nbsp;:</b> jeudi 26 novembre 2026 "
+        "18:02<br><b>À&nbsp;:</b> Pieter &lt;pieter@diplomatie.example&gt;<br>"
+        "<b>Objet&nbsp;:</b> offre</p></div>" + forwarded
+    )
+    raw = (
+        "From: Pieter <pieter@diplomatie.example>\r\nTo: submit@portal.test\r\n"
+        "Subject: TR: offre\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8"
+        "\r\n\r\n" + markup
+    ).encode()
+    inbound = read_email(raw, "pieter@diplomatie.example", ["submit@portal.test"])
+    result = parse_submission(inbound.text, inbound.subject)
+    assert inbound.text.startswith("Dear Portal team,\n")
+    assert result.submission.title == "Quality management advisers for Colombia"
+    assert result.ok
