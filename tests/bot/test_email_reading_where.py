@@ -182,7 +182,7 @@ def test_gmail_bottom_posting_in_three_languages() -> None:
         ),
         ("On 30 Nov 2026, at 11:02, Cooperation Portal <submit@portal.test> wrote:", NEED_EN),
         ("Le 30 nov. 2026 à 11:02, Cooperation Portal <submit@portal.test> a écrit :", NEED_FR),
-        ("El 30 nov 2026, a las 11:02, Cooperation Portal <submit@portal.test> escribió:", OFFER_ES),
+        ("El 30 nov 2026, a las 11:02, Portal <submit@portal.test> escribió:", OFFER_ES),
     ):
         body = f"{attribution}\n{quoted(HELP_QUOTED)}\n{template}\nRegards,\nA. Writer\n"
         inbound = read(body, "Re: help", In_Reply_To="<help.1@portal.test>")
