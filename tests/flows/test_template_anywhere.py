@@ -1,5 +1,5 @@
 """End to end through the real SMTP server: the filled template below a quote of the help mail,
-and in a .docx attachment, becomes a record."""
+in a .docx attachment, or below the quoted call, becomes one record."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from bot.people import registry
 from store.db import transaction
 from store.records import list_records
 from tests.documents import docx_bytes
+from tests.flows.test_calls import SECOND_NEED, called  # noqa: F401 (the `called` fixture)
+from tests.flows.test_conversation import new_mail
 from tests.harness import RunningPortal, email
 
 SPANISH_NEED = """\
@@ -113,3 +115,32 @@ def attach_docx(message: EmailMessage, name: str, data: bytes) -> None:
         subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
         filename=name,
     )
+
+
+def test_a_need_bottom_posted_under_the_quoted_call_makes_one_record(
+    called: RunningPortal,  # noqa: F811 (the fixture, imported above)
+) -> None:
+    call = {m["To"]: m for m in new_mail(called, 3, 3)}["vong@nra.example"]
+    text = call.get_body(preferencelist=("plain",))
+    assert text is not None
+    quoted = "\n".join(f"> {line}".rstrip() for line in text.get_content().splitlines())
+    attribution = "On Fri, 27 Nov 2026 at 10:00, Cooperation Portal <submit@portal.test> wrote:"
+    body = f"{attribution}\n{quoted}\n\n{SECOND_NEED}\nBest regards,\nVong Saysana\n"
+    message = email(
+        "vong@nra.example",
+        f"Re: {call['Subject']}",
+        body,
+        to=call["Reply-To"],
+        In_Reply_To=call["Message-ID"],
+    )
+    called.send(message, recipients=[call["Reply-To"]])
+    assert sorted(mail["To"] for mail in new_mail(called, 6, 2)) == [
+        "isu@ccm.example",
+        "vong@nra.example",
+    ]
+    with called.portal.sessions() as session:
+        titles = sorted(record.title for record in list_records(session))
+    assert titles == [
+        "Technical survey teams for two districts of Savannakhet",
+        "Victim assistance in Xieng Khouang",
+    ]

@@ -46,21 +46,23 @@ def parse_bytes(raw: bytes) -> EmailMessage:
 def read_email(raw: bytes, envelope_sender: str, recipients: list[str]) -> Inbound:
     check_shape(raw)
     message = parse_bytes(raw)
-    text, attachments = body_text(message)
-    own, quoted = split_quoted(text)
+    body, attachments = body_text(message)
+    own, quoted = split_quoted(body)
     references = tuple(
         _message_ids(header(message, "References")) + _message_ids(header(message, "In-Reply-To"))
     )
     portal = frozenset(address.rpartition("@")[2].lower() for address in recipients)
     replies_to_portal = any(ref[1:-1].rpartition("@")[2].lower() in portal for ref in references)
     found = template_part(own, quoted, portal, look_in_quotes=not replies_to_portal)
-    if found is None:
-        found = forwarded_as_attachment(message, portal) or attached_template(message)
+    if found is not None:
+        text, quoted = found
+    else:
+        text = forwarded_as_attachment(message, portal) or attached_template(message) or own
     return Inbound(
         channel="email",
         sender=from_address(message) or envelope_sender,
         subject=header(message, "Subject"),
-        text=without_closings(own if found is None else found),
+        text=without_closings(text),
         quoted=quoted,
         message_id=header(message, "Message-ID") or None,
         references=references,
@@ -81,7 +83,7 @@ def forwarded_as_attachment(message: EmailMessage, portal: frozenset[str]) -> st
             continue
         found = template_part(*split_quoted(body_text(inner[0])[0]), portal, look_in_quotes=True)
         if found is not None:
-            return found
+            return found.text
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from email.utils import getaddresses
+from typing import NamedTuple
 
 import quotequail
 
@@ -23,39 +24,49 @@ _RULE = re.compile(r"^\s*-{2,}.*-{2,}\s*$")
 _ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+class Found(NamedTuple):
+    """The text that holds the template, and what stays quoted around it."""
+
+    text: str
+    quoted: str
+
+
 def template_part(
     own: str, quoted: str, portal_domains: frozenset[str], *, look_in_quotes: bool
-) -> str | None:
+) -> Found | None:
     """The part of a body (split by quotes.split_quoted into `own` and `quoted`) that holds a
     filled template, or None.
 
     The writer's own part (above any quote) first; else the writer's text below a quote
-    (bottom-posting); else, when `look_in_quotes`, the own part of the quoted or forwarded
-    message, unless it comes from the portal (an address at one of `portal_domains`) or is
-    a blank template with notes (the portal's help mail)."""
-    return _find(own, quoted, portal_domains, look_in_quotes, FORWARD_LEVELS)
-
-
-def _find(
-    own: str, quoted: str, portal: frozenset[str], look_in_quotes: bool, levels: int
-) -> str | None:
+    (bottom-posting), which then is no longer part of what is quoted; else, when
+    `look_in_quotes`, the own part of the quoted or forwarded message, unless it comes from the
+    portal (an address at one of `portal_domains`) or is a blank template with notes (the
+    portal's help mail)."""
     if is_filled(own):
-        return own
-    if not quoted.strip():
-        return None
+        return Found(own, quoted)
     below = _below_quote(quoted)
-    if below is not None and is_filled(below):
+    if below is not None and is_filled(below.text):
         return below
-    if not look_in_quotes or levels == 0:
+    text = _inside(quoted, portal_domains, FORWARD_LEVELS) if look_in_quotes else None
+    return Found(text, quoted) if text is not None else None
+
+
+def _inside(quoted: str, portal: frozenset[str], levels: int) -> str | None:
+    """The filled template of a quoted or forwarded message that the portal did not write."""
+    if not quoted.strip() or levels == 0:
         return None
     sender, body = quoted_message(quoted)
     if sender.rpartition("@")[2] in portal:
         return None
-    found = _find(*split_quoted(body), portal, look_in_quotes, levels - 1)
-    return found if found is not None and is_someone_elses_filled(found) else None
+    own, inner = split_quoted(body)
+    below = _below_quote(inner)
+    for text in (own, below.text if below else None):
+        if text is not None and is_filled(text):
+            return text if is_someone_elses_filled(text) else None
+    return _inside(inner, portal, levels - 1)
 
 
-def _below_quote(quoted: str) -> str | None:
+def _below_quote(quoted: str) -> Found | None:
     """What the writer put below a "> " quote that opens the quoted part (after at most a few
     attribution lines: "On … wrote:", wrapped or not), less what follows it that is quoted
     again; None when the quoted part is not such a quote."""
@@ -66,7 +77,10 @@ def _below_quote(quoted: str) -> str | None:
     end = first
     while end < len(lines) and (_marked(lines[end]) or not lines[end].strip()):
         end += 1
-    return split_quoted("\n".join(lines[end:]) + "\n")[0] if end < len(lines) else None
+    if end == len(lines):
+        return None
+    below, further = split_quoted("\n".join(lines[end:]) + "\n")
+    return Found(below, "\n".join(lines[:end]) + "\n" + further)
 
 
 def _marked(line: str) -> bool:
