@@ -14,7 +14,7 @@ from bot.channels.email.quotes import split_quoted
 FORWARD_LEVELS = 3  # a forward of a forward of a forward
 _ATTRIBUTION_MAX = 3  # lines of an "On … wrote:" line, as clients wrap it
 _HEADER_MAX = 12  # lines of a quoted message's header block (From, Sent, To, Cc, Subject…)
-_QUOTEQUAIL_LINES = 30
+_QUOTEQUAIL_LINES = 30  # what quotequail reads of a quote: its time grows with the square
 _LINE_HEAD = 300  # characters of a line the patterns below read: linear time on any line
 _HEADER_LINE = re.compile(r"^\s*\*?\s*[^\W\d_](?:[^\W\d]|['’. -]){0,24}?\s*\*?\s*:\s*\S")
 _SENDER_LINE = re.compile(
