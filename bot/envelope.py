@@ -29,7 +29,8 @@ class Inbound:
     message_id: str | None = None
     references: tuple[str, ...] = ()
     recipients: tuple[str, ...] = ()
-    attachments: tuple[str, ...] = ()  # file names, noted in the receipt, never read
+    attachments: tuple[str, ...] = ()  # file names, noted in the receipt (email reads a
+    # .txt, .docx or .pdf for the template only when the body holds none)
     automatic: str | None = None  # why this is an auto-reply, bounce or list mail, if it is
     language: str | None = None  # the sender's language when the channel knows it
     chat: str | None = None  # Telegram: the chat to answer in

@@ -101,6 +101,25 @@ def quote_marks(n: int) -> bytes:
     return email(NEED + ">" * n + "\n")
 
 
+def quoted_labels(n: int) -> bytes:
+    """The need below `n` quoted label lines (a long quote of blank templates): quotequail's
+    header scan took time in the square of such lines."""
+    attribution = "On Mon, 30 Nov 2026 at 11:02, Portal <submit@portal.test> wrote:\n"
+    return email(attribution + "> Type: need\n> Title:\n" * n + "\n" + NEED)
+
+
+def blank_run_after_need(n: int) -> bytes:
+    """A line of `n` spaces and tabs below the need, where closings and disclaimers are looked
+    for."""
+    return email(NEED + "\n" + " \t" * n + "\n")
+
+
+def forward_header_line(n: int) -> bytes:
+    """A forwarded need whose From line is `n` characters long."""
+    header = "From: " + "a" * n + "\nSent: Monday, 30 November 2026 11:02\nSubject: need\n\n"
+    return email("Please publish.\n\n" + header + NEED)
+
+
 def label_prefixes(n: int) -> bytes:
     """ "Title: Title: Title: …" on a line of its own: a second, different title."""
     return between_fields("Title: " * n)
@@ -185,6 +204,9 @@ KINDS = (
     Kind("asterisks", asterisks, (200, 100_000)),
     Kind("dashes", dashes, (200, 100_000)),
     Kind("quote-marks", quote_marks, (200, 100_000)),
+    Kind("quoted-labels", quoted_labels, (200, 20_000)),
+    Kind("blank-run-after-need", blank_run_after_need, (200, 100_000)),
+    Kind("forward-header-line", forward_header_line, (200, 100_000)),
     Kind("label-prefixes", label_prefixes, (200, 10_000)),
     Kind("unknown-label-prefixes", unknown_label_prefixes, (200, 10_000)),
     Kind("bold-labels", bold_labels, (200, 10_000)),

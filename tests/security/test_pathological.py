@@ -95,6 +95,15 @@ def test_a_line_of_quote_marks_after_a_need_starts_the_quote(size: int) -> None:
     assert inbound.quoted == ">" * size + "\n"
 
 
+@pytest.mark.parametrize(
+    ("name", "size"), cases(["quoted-labels", "blank-run-after-need", "forward-header-line"])
+)
+def test_a_need_below_a_quote_or_forwarded_is_read_whole(name: str, size: int) -> None:
+    _, result = read(build(name, size))
+    assert result.ok, result.problems
+    assert result.submission == lao_need()
+
+
 @pytest.mark.parametrize("size", [200, 10_000])
 def test_a_line_of_title_labels_is_a_second_title(size: int) -> None:
     _, result = read(pathological.label_prefixes(size))

@@ -13,7 +13,8 @@ from bot.parsing.parser import LABELS
 # mail-parser-reply knows most attribution lines ("On … wrote:"), Outlook header blocks and
 # closings ("Best regards"). We use its patterns, not its splitter (which strips every line and
 # loses positions), and add what it misses: the Spanish attribution (and any wrapped over lines),
-# the French and Spanish "Original Message" rules, Outlook's "Enviado el:", Zimbra's blocks,
+# the French and Spanish "Original Message" rules, the forwarding rules of Gmail, Thunderbird and
+# Apple Mail, Outlook's "Enviado el:", Zimbra's blocks,
 # bare "> " quotes, "Envoyé de mon iPhone" and closings such as "Bien cordialement". We refuse
 # its Outlook-block matches that are not From + Sent/Date (with a time) + Subject, so that a
 # template's own lines ("Subject: …", "Date: …") are never a quote header, and any signature
@@ -37,8 +38,11 @@ _BLOCK_LABEL = re.compile(
 )
 _WROTE = re.compile(r"^[>\s]*(?:On|Le|El)\s\D*\d.*\s(?:wrote|a\s+écrit|escribió)\s*:\s*$", re.I)
 _RULE = re.compile(
-    r"^\s*-{3,}\s*(?:Original Message|Message d'origine|Mail original|Mensaje original"
-    r"|Ursprüngliche Nachricht)\s*-{3,}\s*$",
+    r"^\s*(?:-{3,}\s*(?:Original Message|Message d'origine|Mail original|Mensaje original"
+    r"|Ursprüngliche Nachricht|Forwarded Message|Message transféré|Mensaje reenviado"
+    r"|Weitergeleitete Nachricht)\s*-{3,}"
+    r"|(?:Begin forwarded message|Début du message (?:réexpédié|transféré)"
+    r"|Inicio del mensaje reenviado)\s*:)\s*$",
     re.I,
 )
 _SIGNED = re.compile(

@@ -9,16 +9,19 @@ import re
 from email.message import EmailMessage, Message
 from email.utils import getaddresses
 
-import html2text
-
+from bot.channels.email.attachments import attachment_texts
+from bot.channels.email.closings import without_closings
+from bot.channels.email.flowed import unflowed
+from bot.channels.email.html import html_to_text
+from bot.channels.email.labels import is_filled
 from bot.channels.email.quotes import split_quoted
+from bot.channels.email.template import template_part
 from bot.envelope import Inbound
 from bot.errors import UnreadableMessage
 from bot.parsing.parser import clean_text
 
 log = logging.getLogger(__name__)
 
-_MARKDOWN_ESCAPE = re.compile(r"\\([-+.#*_\\`!\[\]()])")  # html2text's escapes: "\-" → "-"
 _LIST_HEADERS = ("List-Id", "List-Unsubscribe", "List-Post", "Mailing-List")
 _OUT_OF_OFFICE = re.compile(
     r"^\s*(auto(matic)?[ -]?reply|out of (the )?office|absence|absent|r[ée]ponse automatique"
@@ -43,23 +46,50 @@ def parse_bytes(raw: bytes) -> EmailMessage:
 def read_email(raw: bytes, envelope_sender: str, recipients: list[str]) -> Inbound:
     check_shape(raw)
     message = parse_bytes(raw)
-    text, attachments = body_text(message)
-    own, quoted = split_quoted(text)
+    body, attachments = body_text(message)
+    own, quoted = split_quoted(body)
+    references = tuple(
+        _message_ids(header(message, "References")) + _message_ids(header(message, "In-Reply-To"))
+    )
+    portal = frozenset(address.rpartition("@")[2].lower() for address in recipients)
+    replies_to_portal = any(ref[1:-1].rpartition("@")[2].lower() in portal for ref in references)
+    found = template_part(own, quoted, portal, look_in_quotes=not replies_to_portal)
+    if found is not None:
+        text, quoted = found
+    else:
+        text = forwarded_as_attachment(message, portal) or attached_template(message) or own
     return Inbound(
         channel="email",
         sender=from_address(message) or envelope_sender,
         subject=header(message, "Subject"),
-        text=own,
+        text=without_closings(text),
         quoted=quoted,
         message_id=header(message, "Message-ID") or None,
-        references=tuple(
-            _message_ids(header(message, "References"))
-            + _message_ids(header(message, "In-Reply-To"))
-        ),
+        references=references,
         recipients=tuple(recipients),
         attachments=tuple(attachments),
         automatic=automatic_reason(message, envelope_sender),
     )
+
+
+def forwarded_as_attachment(message: EmailMessage, portal: frozenset[str]) -> str | None:
+    """The filled template of a message forwarded as an attachment (message/rfc822), when the
+    portal did not write it."""
+    for part in message.walk():
+        inner = part.get_payload() if part.get_content_type() == "message/rfc822" else None
+        if not isinstance(inner, list) or not inner or not isinstance(inner[0], EmailMessage):
+            continue
+        if (from_address(inner[0]) or "").rpartition("@")[2] in portal:
+            continue
+        found = template_part(*split_quoted(body_text(inner[0])[0]), portal, look_in_quotes=True)
+        if found is not None:
+            return found.text
+    return None
+
+
+def attached_template(message: EmailMessage) -> str | None:
+    """The text of the first attachment (.txt, .docx, .pdf) that holds a filled template."""
+    return next((text for _, text in attachment_texts(message) if is_filled(text)), None)
 
 
 def check_shape(raw: bytes) -> None:
@@ -149,7 +179,8 @@ def automatic_reason(message: Message, envelope_sender: str) -> str | None:
 
 
 def body_text(message: EmailMessage) -> tuple[str, list[str]]:
-    """The message's text (plain preferred, else HTML turned into text) and attachment names."""
+    """The message's text (plain preferred, format=flowed unwrapped; else HTML turned into
+    text) and attachment names."""
     attachments = [
         clean_text(part.get_filename() or part.get_content_type())
         for part in message.walk()
@@ -158,23 +189,15 @@ def body_text(message: EmailMessage) -> tuple[str, list[str]]:
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         return "", attachments
-    text = _decoded(part)
+    text = _decoded(part).replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if part.get_content_type() == "text/html":
         text = html_to_text(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    elif str(part.get_param("format", "")).lower() == "flowed":
+        text = unflowed(text, delsp=str(part.get_param("delsp", "")).lower() == "yes")
     return text, attachments
 
 
-def html_to_text(html: str) -> str:
-    converter = html2text.HTML2Text()
-    converter.body_width = 0
-    converter.ignore_images = True
-    converter.ignore_links = True
-    converter.ignore_emphasis = True
-    converter.unicode_snob = True  # "T&iacute;tulo" stays "Título"
-    converter.escape_snob = False
-    text = converter.handle(html)
-    return _MARKDOWN_ESCAPE.sub(r"\1", text)
+__all__ = ["html_to_text", "read_email"]
 
 
 def _decoded(part: Message) -> str:
