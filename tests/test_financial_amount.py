@@ -71,3 +71,11 @@ def test_the_question_in_each_language(lang: str, line: str) -> None:
     problem = Problem("amount", "financial_without_amount", "TBD", ("250k USD", "EUR 1.2m"))
     text = render_text("problem.txt.j2", lang, problem=problem, secretariat_name="ISU")
     assert text == line + "\n"
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["free of charge", "gratuit pour les stagiaires", "sin coste para el alumno", "gratis"],
+)
+def test_support_free_of_charge_has_no_amount(amount: str) -> None:
+    assert amount_problems("training", amount) == []

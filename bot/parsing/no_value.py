@@ -76,6 +76,23 @@ _AMOUNT = (
     "sin financiamiento",
     "sin financiacion",
     "sin fondos",
+    # free to the beneficiary: support in kind, no sum to match
+    "free",
+    "free of charge",
+    "no cost",
+    "at no cost",
+    "no charge",
+    "gratuit",
+    "gratuite",
+    "gratuitement",
+    "sans frais",
+    "sans cout",
+    "sin coste",
+    "sin costo",
+    "sin cargo",
+    "gratuito",
+    "gratuita",
+    "gratis",
 )
 # An amount given in kind is not an amount of money, however it is worded around these words.
 _IN_KIND = re.compile(r"\b(?:in kind|en nature|en especie|en especies)\b")

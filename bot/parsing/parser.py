@@ -10,13 +10,15 @@ from decimal import Decimal
 from functools import partial
 from typing import TypeVar
 
+from bot.parsing import prose
 from bot.parsing.fields import Vocabulary, language, language_choices, read_list
+from bot.parsing.label_line import split_label
 from bot.parsing.money import money_if_any
 from bot.parsing.normalise import FieldError, fold
 from bot.parsing.periods import period_if_any
 from bot.parsing.places import ANY, REGION_PREFIX, place, place_choices
 from bot.parsing.suggestions import Choices
-from bot.parsing.template import LABELS, clean_text, read_fields
+from bot.parsing.template import LABELS, clean_text, field_of, read_fields
 
 __all__ = ["LABELS", "ParseResult", "Problem", "Submission", "clean_text", "parse_submission"]
 
@@ -99,7 +101,7 @@ def parse_submission(
     vocab = vocabulary or Vocabulary.load()
     fields, repeated = read_fields(text)
     problems = [Problem(name, "ambiguous", value) for name, value in repeated]
-    kind = _kind(fields.get("type", ""), subject, problems)
+    kind = _kind(fields.get("type", ""), subject, _before_template(text), problems)
     if not fields:
         return ParseResult(Submission(kind=kind), (Problem("template", "no_fields"),))
 
@@ -175,17 +177,41 @@ def parse_submission(
     return ParseResult(submission, tuple(problems))
 
 
-def _kind(value: str, subject: str, problems: list[Problem]) -> str | None:
+def _kind(value: str, subject: str, note: str, problems: list[Problem]) -> str | None:
+    """The kind the Type line names; else the subject's first word (NEED, Oferta…); else what
+    the subject and the note above the template say ("Request for…", "Nous proposons…") when
+    they speak of one kind only; else the writer is asked."""
     if value:
         kind = KIND_WORDS.get(fold(value))
         if kind is None:
             problems.append(Problem("type", "unknown_value", value, KINDS))
         return kind
-    words = fold(_SUBJECT_PREFIX.sub("", subject)).split()
+    subject = _SUBJECT_PREFIX.sub("", subject)
+    words = fold(subject).split()
     kind = KIND_WORDS.get(words[0]) if words else None
+    if kind is None:
+        folded = fold(subject + "\n" + note)
+        said = {k for k in KINDS if prose.count_phrases(folded, _cues(k))}
+        kind = said.pop() if len(said) == 1 else None
     if kind is None:
         problems.append(Problem("type", "missing", "", KINDS))
     return kind
+
+
+def _cues(kind: str) -> tuple[str, ...]:
+    """The phrases that say a kind ("request for", "nous proposons"), less the bare kind words:
+    "a question about needs" asks nothing."""
+    return tuple(p for p in prose.phrases(kind) if p not in KIND_WORDS)
+
+
+def _before_template(text: str) -> str:
+    """The writer's lines above the first template field (a greeting, a note), at most 20."""
+    lines = []
+    for line in text.splitlines()[:20]:
+        if split_label(line, field_of) is not None:
+            break
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _codes(
