@@ -12,14 +12,13 @@ from typing import Any, TypeVar
 
 import pycountry
 from babel import Locale
-from rapidfuzz import fuzz, process
 
 from bot.parsing.languages import language_index
 from bot.parsing.lists import resolve_list
 from bot.parsing.names import names_index, translation, variants
-from bot.parsing.normalise import FieldError, fold, lookup, name_key, with_singulars
+from bot.parsing.normalise import fold, lookup, name_key, with_singulars
 from bot.parsing.suggestions import Choices
-from bot.parsing.terms import Terms
+from bot.parsing.terms import Terms, coded, fits, terms_of
 
 DATA_PATH = Path(__file__).parent.parent / "data" / "vocabulary.json"
 LANGS = ("en", "fr", "es")
@@ -114,14 +113,14 @@ class Vocabulary:
             assistance_words=tuple(
                 (word, e["code"]) for e in data["assistance"] for word in _written(e)
             ),
-            area_terms=_terms(
+            area_terms=terms_of(
                 data,
                 (
                     *((w, (e["code"],)) for e in data["areas"] for w in _written(e)),
                     *((w, tuple(codes)) for w, codes in data.get("groups", {}).items()),
                 ),
             ),
-            assistance_terms=_terms(
+            assistance_terms=terms_of(
                 data, ((w, (e["code"],)) for e in data["assistance"] for w in _written(e))
             ),
         )
@@ -146,20 +145,20 @@ class Vocabulary:
     def area(self, text: str) -> tuple[str, ...] | None:
         """Area codes for a word: a code, a label or synonym in en/fr/es, a broad group word, or
         a group and one of its areas ("VA – rehabilitation", "AV: apoyo psicosocial")."""
-        return _coded(self.area_index, text, self.area_terms)
+        return coded(self.area_index, text, self.area_terms)
 
     def assistance(self, text: str) -> tuple[str, ...] | None:
         """Assistance form codes for a word (code, label or synonym in en/fr/es), or a form and
         what it is ("technical expertise – survey advisers")."""
-        return _coded(self.assistance_index, text, self.assistance_terms)
+        return coded(self.assistance_index, text, self.assistance_terms)
 
     def area_fits(self, text: str) -> tuple[str, ...]:
         """The terms of every area that fits a word equally ("data": "victim data", "data
         management"), for "did you mean …?"; () when fewer than two fit."""
-        return _fits(self.area_terms, text)
+        return fits(self.area_terms, text)
 
     def assistance_fits(self, text: str) -> tuple[str, ...]:
-        return _fits(self.assistance_terms, text)
+        return fits(self.assistance_terms, text)
 
     def region(self, text: str) -> str | None:
         """The code of a region named by its code or its name in en/fr/es, with or without the
@@ -188,61 +187,11 @@ class Vocabulary:
         return tuple(code for code, region in self.regions.items() if country in region.countries)
 
 
-# "VA – rehabilitation", "AV: apoyo psicosocial": a head, a dash between spaces or a colon, a tail.
-HEAD_AND_TAIL = re.compile(r"\s+[-–—]\s+|\s*[:：]\s+")
 # "region" before or after a region's name, folded: "MENA region", "région du Sahel".
 _REGION_WORD = re.compile(
     r"^(?:the )?regions? (?:(?:of|du|des|de la|de los|de las|del|de) (?:the )?)?|"
     r" (?:region|regions|regional|regionale)$"
 )
-_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-
-
-def _coded(
-    index: Mapping[str, tuple[str, ...]], text: str, terms: Terms | None = None
-) -> tuple[str, ...] | None:
-    """The codes of a word, or of a "head – tail" pair: the tail when it is one of the head's
-    codes (a group's member), both when both are known, the head alone when the tail only
-    qualifies a single code ("technical expertise – survey advisers"), the one member of a group
-    the tail's words point to ("VA – school inclusion of child survivors"), else the group.
-    Else the one value whose terms hold all the word's content words ("VA coordination",
-    "informe de municiones retenidas")."""
-    codes = lookup(index, fold(text))
-    if codes is not None:
-        return codes
-    parts = HEAD_AND_TAIL.split(text, maxsplit=1)
-    if len(parts) == 2 and "," not in text:  # "," : a list's items joined
-        head = _known(index, terms, _BRACKETED.sub(" ", parts[0]))
-        tail = lookup(index, fold(parts[1]))
-        if head and tail:
-            return tail if set(tail) <= set(head) else tuple(dict.fromkeys(head + tail))
-        if head and len(head) > 1 and terms is not None:
-            child = terms.pointed_to(head, parts[1])
-            return (child,) if child else head
-        if head:
-            return head
-    return terms.find(text) if terms is not None else None
-
-
-def _known(
-    index: Mapping[str, tuple[str, ...]], terms: Terms | None, text: str
-) -> tuple[str, ...] | None:
-    codes = lookup(index, fold(text))
-    return codes if codes is not None or terms is None else terms.find(text)
-
-
-def _fits(terms: Terms | None, text: str) -> tuple[str, ...]:
-    fits = terms.fitting(text) if terms is not None else {}
-    return tuple(fits.values()) if len(fits) > 1 else ()
-
-
-def _terms(data: Mapping[str, Any], words: Iterable[tuple[str, tuple[str, ...]]]) -> Terms:
-    skipped = data.get("function_words", {})
-    return Terms.of(
-        words,
-        frozenset(fold(w) for lang in LANGS for w in skipped.get(lang, ())),
-        frozenset(fold(w) for w in skipped.get("conjunctions", ())),
-    )
 
 
 def _label(labels: Mapping[str, Mapping[str, str]], code: str, lang: str) -> str:
@@ -322,37 +271,6 @@ def language(text: str) -> str | None:
     return language_index(aliases).get(name_key(text))
 
 
-def read_languages(text: str) -> tuple[tuple[str, ...], list[str]]:
-    """(ISO 639 codes in order, de-duplicated; the names we do not know) of a Languages field.
-    Phrases that name no language ("local languages", "langues nationales", "otros") are no
-    items; a family of languages is its members ("BCMS"); a name is looked up harder when it is
-    not known as written ("Somali language", "Englsh")."""
-    generic = frozenset(fold(w) for lang in LANGS for w in _data()["language_generic"][lang])
-    found, unknown = read_list(text, _language_codes, fillers=generic)
-    return tuple(dict.fromkeys(code for codes in found for code in codes)), unknown
-
-
-def _language_codes(text: str) -> tuple[str, ...] | None:
-    family = _data()["language_families"].get(fold(text))
-    if family:
-        return tuple(family)
-    code = language(text) or language(_LANGUAGE_WORD.sub("", fold(text))) or _closest(text)
-    return (code,) if code else None
-
-
-# "language" before or after a language's name, folded: "Somali language", "langue peule".
-_LANGUAGE_WORD = re.compile(r"^(?:langue|lengua|idioma) |(?: language| languages)$")
-
-
-def _closest(text: str) -> str | None:
-    """The one language a name is a slip of the keyboard away from ("Englsh": English); at
-    least 90 (rapidfuzz ratio): one wrong letter in ten, never a different language's name."""
-    choices = language_choices()
-    found = process.extract(fold(text), choices.keys, scorer=fuzz.ratio, score_cutoff=90)
-    codes = {choices.words[key][1] for key, _, _ in found}
-    return codes.pop() if len(codes) == 1 else None
-
-
 @cache
 def language_choices() -> Choices:
     """Language names CLDR knows in en/fr/es, and the aliases of bot/data/vocabulary.json."""
@@ -363,14 +281,3 @@ def language_choices() -> Choices:
         if "_" not in code
     ]
     return Choices.of([*names, *_data()["language_aliases"].items()])
-
-
-def languages(text: str) -> tuple[str, ...]:
-    """ISO 639 codes of a list of languages, in order, de-duplicated.
-
-    Raises FieldError("unknown_value", item) on the first item that is not a language.
-    """
-    found, unknown = read_languages(text)
-    if unknown:
-        raise FieldError("unknown_value", unknown[0])
-    return found

@@ -11,8 +11,9 @@ from functools import partial
 from typing import TypeVar
 
 from bot.parsing import prose
-from bot.parsing.fields import Vocabulary, read_languages, read_list
+from bot.parsing.fields import Vocabulary, read_list
 from bot.parsing.label_line import split_label
+from bot.parsing.language_list import read_languages
 from bot.parsing.money import money_if_any
 from bot.parsing.normalise import FieldError, fold
 from bot.parsing.periods import period_if_any

@@ -10,7 +10,6 @@ from typing import NamedTuple
 import pycountry
 
 from bot.parsing.fields import (
-    HEAD_AND_TAIL,
     LANGS,
     Vocabulary,
     country,
@@ -20,6 +19,7 @@ from bot.parsing.fields import (
 )
 from bot.parsing.normalise import fold
 from bot.parsing.suggestions import Choices
+from bot.parsing.terms import HEAD_AND_TAIL
 
 ANY = "any"
 REGION_PREFIX = "region:"

@@ -8,10 +8,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import snowballstemmer
 
-from bot.parsing.normalise import fold
+from bot.parsing.names import LANGS
+from bot.parsing.normalise import fold, lookup
 
 log = logging.getLogger(__name__)
 
@@ -132,3 +134,57 @@ def _best(fits: dict[Codes, str]) -> dict[Codes, str]:
         for codes, word in fits.items()
         if not any(set(codes) > set(other) for other in fits)
     }
+
+
+# "VA – rehabilitation", "AV: apoyo psicosocial": a head, a dash between spaces or a colon, a tail.
+HEAD_AND_TAIL = re.compile(r"\s+[-–—]\s+|\s*[:：]\s+")
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def coded(
+    index: Mapping[str, tuple[str, ...]], text: str, terms: Terms | None = None
+) -> Codes | None:
+    """The codes of a word, or of a "head – tail" pair: the tail when it is one of the head's
+    codes (a group's member), both when both are known, the head alone when the tail only
+    qualifies a single code ("technical expertise – survey advisers"), the one member of a group
+    the tail's words point to ("VA – school inclusion of child survivors"), else the group.
+    Else the one value whose terms hold all the word's content words ("VA coordination",
+    "informe de municiones retenidas")."""
+    codes = lookup(index, fold(text))
+    if codes is not None:
+        return codes
+    parts = HEAD_AND_TAIL.split(text, maxsplit=1)
+    if len(parts) == 2 and "," not in text:  # "," : a list's items joined
+        head = _known(index, terms, _BRACKETED.sub(" ", parts[0]))
+        tail = lookup(index, fold(parts[1]))
+        if head and tail:
+            return tail if set(tail) <= set(head) else tuple(dict.fromkeys(head + tail))
+        if head and len(head) > 1 and terms is not None:
+            child = terms.pointed_to(head, parts[1])
+            return (child,) if child else head
+        if head:
+            return head
+    return terms.find(text) if terms is not None else None
+
+
+def _known(
+    index: Mapping[str, tuple[str, ...]], terms: Terms | None, text: str
+) -> tuple[str, ...] | None:
+    codes = lookup(index, fold(text))
+    return codes if codes is not None or terms is None else terms.find(text)
+
+
+def fits(terms: Terms | None, text: str) -> tuple[str, ...]:
+    """The terms of every value that fits `text` equally, when two or more do."""
+    found = terms.fitting(text) if terms is not None else {}
+    return tuple(found.values()) if len(found) > 1 else ()
+
+
+def terms_of(data: Mapping[str, Any], words: Iterable[tuple[str, Codes]]) -> Terms:
+    """The Terms of (word, codes) pairs with the function words of bot/data/vocabulary.json."""
+    skipped = data.get("function_words", {})
+    return Terms.of(
+        words,
+        frozenset(fold(w) for lang in LANGS for w in skipped.get(lang, ())),
+        frozenset(fold(w) for w in skipped.get("conjunctions", ())),
+    )
