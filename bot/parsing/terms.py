@@ -86,10 +86,13 @@ class Terms:
         readings = self._readings(text)
         if readings is None:
             return {}
-        same = _best(_shortest((c, w) for r in readings for s, c, w in self.entries if s == r))
+        said = fold(text)
+        same = [(c, w) for r in readings for s, c, w in self.entries if s == r]
         if same:
-            return same
-        return _best(_shortest((c, w) for r in readings for s, c, w in self.entries if r <= s))
+            return _best(_shortest(same, said))
+        return _best(
+            _shortest([(c, w) for r in readings for s, c, w in self.entries if r <= s], said)
+        )
 
     def find(self, text: str) -> Codes | None:
         """The codes of the one value whose terms fit `text`; None when none or several do."""
@@ -118,10 +121,16 @@ def _abbreviation(word: str) -> bool:
     return " " not in folded and len(folded) <= ABBREVIATION_MAX
 
 
-def _shortest(fits: Iterable[tuple[Codes, str]]) -> dict[Codes, str]:
+def _shortest(fits: Iterable[tuple[Codes, str]], said: str) -> dict[Codes, str]:
+    """Per value, the shortest of its terms that hold the words as written ("data": "victim
+    data", not "datos sobre víctimas"), else the shortest."""
+
+    def rank(word: str) -> tuple[bool, int]:
+        return (said not in fold(word), len(word))
+
     chosen: dict[Codes, str] = {}
     for codes, word in fits:
-        if codes not in chosen or len(word) < len(chosen[codes]):
+        if codes not in chosen or rank(word) < rank(chosen[codes]):
             chosen[codes] = word
     return chosen
 
