@@ -31,7 +31,8 @@ def problems(**fields: str) -> tuple[Problem, ...]:
     ("field", "typed", "allowed", "suggested"),
     [
         ("areas", "clearence", AREA_LABELS, ("clearance",)),
-        ("areas", "déminage humanitair", AREA_LABELS, ("déminage humanitaire",)),
+        ("areas", "desminado humanitaro", AREA_LABELS, ("desminado humanitario",)),
+        ("areas", "déminnage", AREA_LABELS, ("déminage",)),
         ("areas", "rehabilitacion fisca", AREA_LABELS, ("rehabilitación física",)),
         ("areas", "knitting", AREA_LABELS, ()),
         ("assistance", "traning", FORM_LABELS, ("training",)),

@@ -3,7 +3,7 @@ abbreviations, a group and a qualifier, and values that fit several terms (en/fr
 
 import pytest
 
-from bot.parsing.fields import Vocabulary
+from bot.parsing.fields import Vocabulary, read_list
 from bot.parsing.parser import Problem, parse_submission
 
 VOCAB = Vocabulary.load()
@@ -129,3 +129,53 @@ def test_community_liaison_in_a_whole_message() -> None:
         "art4.marking_protection",
     )
     assert result.submission.assistance == ("expert_roster_contacts", "material_equipment")
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "codes"),
+    [
+        ("areas", "MHPSS", ("art5.psychosocial_support",)),
+        ("areas", "santé mentale et soutien psychosocial", ("art5.psychosocial_support",)),
+        ("areas", "SMAPS", ("art5.psychosocial_support",)),
+        ("areas", "national disability plan", ("art5.laws_policies_coordination",)),
+        ("areas", "plan national handicap", ("art5.laws_policies_coordination",)),
+        ("areas", "plan nacional de discapacidad", ("art5.laws_policies_coordination",)),
+        ("areas", "landmine impact survey", ("art4.survey.non_technical",)),
+        ("areas", "enquête communautaire", ("art4.survey.non_technical",)),
+        ("areas", "estudio de impacto", ("art4.survey.non_technical",)),
+        ("areas", "awareness campaigns", ("art4.risk_reduction_education",)),
+        ("areas", "campagnes de sensibilisation", ("art4.risk_reduction_education",)),
+        ("areas", "campañas de sensibilización", ("art4.risk_reduction_education",)),
+        ("areas", "environmental impact assessment", ("cross.environment",)),
+        ("areas", "étude d'impact environnemental", ("cross.environment",)),
+        ("areas", "evaluación de impacto ambiental", ("cross.environment",)),
+        ("assistance", "personal protective equipment", ("material_equipment",)),
+        ("assistance", "machines de déminage", ("material_equipment",)),
+        ("assistance", "máquinas de desminado", ("material_equipment",)),
+        ("assistance", "peer-to-peer exchange", ("best_practice_exchange",)),
+        ("assistance", "échanges entre pairs", ("best_practice_exchange",)),
+        ("assistance", "intercambio entre pares", ("best_practice_exchange",)),
+    ],
+)
+def test_the_sector_s_usual_wordings_in_three_languages(
+    field: str, text: str, codes: tuple[str, ...]
+) -> None:
+    find = VOCAB.area if field == "areas" else VOCAB.assistance
+    assert find(text) == codes
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("policies and coordination", ("art5.laws_policies_coordination",)),
+        ("politiques et coordination (CDPH)", ("art5.laws_policies_coordination",)),
+        ("políticas y coordinación", ("art5.laws_policies_coordination",)),
+        ("data & needs assessments", ("art5.data_needs_assessment",)),
+        ("déminage humanitair", ("art4.clearance",)),  # one letter short: the same stem
+    ],
+)
+def test_a_member_named_without_its_group_and_words_with_another_ending(
+    text: str, codes: tuple[str, ...]
+) -> None:
+    found, unknown = read_list(text, VOCAB.area)
+    assert (tuple(c for cs in found for c in cs), unknown) == (codes, [])

@@ -49,6 +49,15 @@ def _written(entry: Mapping[str, Any]) -> Iterable[str]:
         yield from words
 
 
+def _member_words(entry: Mapping[str, Any]) -> Iterable[str]:
+    """What a group member's labels say after the group ("policy and coordination" of "victim
+    assistance — policy and coordination"), when it is more than one word."""
+    for label in entry["label"].values():
+        _, dash, tail = label.partition(" — ")
+        if dash and " " in tail:
+            yield tail
+
+
 def _index(entries: Iterable[Mapping[str, Any]], key: Callable[[str], str]) -> dict[str, str]:
     index: dict[str, str] = {}
     for entry in entries:
@@ -117,6 +126,7 @@ class Vocabulary:
                 data,
                 (
                     *((w, (e["code"],)) for e in data["areas"] for w in _written(e)),
+                    *((tail, (e["code"],)) for e in data["areas"] for tail in _member_words(e)),
                     *((w, tuple(codes)) for w, codes in data.get("groups", {}).items()),
                 ),
             ),

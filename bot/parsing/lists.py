@@ -97,7 +97,11 @@ def _within(inner: object, outer: Sequence[object]) -> bool:
 def _look_up(
     item: str, find: Callable[[str], T | None], qualifiers: frozenset[str], fillers: frozenset[str]
 ) -> tuple[list[T], list[str]]:
-    """An item not known as a whole, split at "and", "et", "y", "&", "+" and "/"."""
+    """An item known as a whole once its brackets are out ("policies and coordination (CRPD)"),
+    else split at "and", "et", "y", "&", "+" and "/"."""
+    whole = find(item) if item and _CONJUNCTIONS.search(item) else None
+    if whole is not None:
+        return [whole], []
     parts = [part.strip() for part in _CONJUNCTIONS.split(item) if fold(part)]
     parts = [_unpadded(part, fillers) for part in parts if fold(part) not in fillers]
     hits: list[T] = []

@@ -23,27 +23,57 @@ _ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c)'")
 ABBREVIATION_MAX = 5  # a one-word term this short is an abbreviation: "va", "im", "eore"
 
 
+Word = frozenset[str]  # a folded word's stems in English, French and Spanish
+
+
 @cache
-def stem(word: str) -> str:
-    """The shortest of the English, French and Spanish stems of a folded word: "equipamiento"
-    and "equipo" are "equip", "coordination" and "coordinación" "coordin"."""
-    return min((s.stemWord(word) for s in _STEMMERS), key=len)
+def stems(word: str) -> Word:
+    """A folded word's English, French and Spanish stems: two words are one when they share a
+    stem ("equipamiento" and "equipo": "equip"; "policies" and "policy": "polici")."""
+    return frozenset(s.stemWord(word) for s in _STEMMERS)
 
 
-def content_words(text: str, function_words: frozenset[str]) -> tuple[str, ...]:
+def _folded_words(text: str) -> list[str]:
+    return _ELISION.sub(" ", fold(text)).replace("'", " ").split()
+
+
+def content_words(text: str, function_words: frozenset[str]) -> tuple[Word, ...]:
     """The stems of a text's words, without its function words ("of", "de la", "sobre")."""
-    words = _ELISION.sub(" ", fold(text)).replace("'", " ").split()
-    return tuple(stem(w) for w in words if w not in function_words)
+    return tuple(stems(w) for w in _folded_words(text) if w not in function_words)
+
+
+def _covers(term: tuple[Word, ...], words: Iterable[Word]) -> bool:
+    """Every one of `words` is one of the term's."""
+    return all(any(w & t for t in term) for w in words)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One way to write a value: its content words, the codes meant, the term as written, and
+    how many conjunctions it holds ("policy and coordination": 1)."""
+
+    words: tuple[Word, ...]
+    codes: Codes
+    written: str
+    joins: int
+
+    def same(self, words: tuple[Word, ...], joins: int = 0) -> bool:
+        return (
+            joins == self.joins
+            and len(words) == len(self.words)
+            and _covers(self.words, words)
+            and _covers(words, self.words)
+        )
 
 
 @dataclass(frozen=True)
 class Terms:
-    """Every way a vocabulary writes its values, as sets of content stems → the codes meant."""
+    """Every way a vocabulary writes its values, read by their content words."""
 
-    entries: tuple[tuple[frozenset[str], Codes, str], ...]  # (stems, codes, the term as written)
+    entries: tuple[Entry, ...]
     function_words: frozenset[str]
     conjunctions: frozenset[str]
-    abbreviations: Mapping[str, tuple[frozenset[str], ...]]  # "va" → the stems of its long forms
+    abbreviations: Mapping[str, tuple[tuple[Word, ...], ...]]  # "va" → its long forms' words
 
     @classmethod
     def of(
@@ -52,47 +82,53 @@ class Terms:
         function_words: frozenset[str],
         conjunctions: frozenset[str],
     ) -> Terms:
-        skipped = function_words | conjunctions
         entries = tuple(
-            (frozenset(content_words(word, skipped)), codes, word) for word, codes in terms
+            Entry(
+                content_words(word, function_words | conjunctions),
+                codes,
+                word,
+                sum(w in conjunctions for w in _folded_words(word)),
+            )
+            for word, codes in terms
         )
-        entries = tuple(e for e in entries if e[0])
-        short = {next(iter(s)): c for s, c, w in entries if len(s) == 1 and _abbreviation(w)}
+        entries = tuple(e for e in entries if e.words)
+        short = {fold(e.written): e.codes for e in entries if _abbreviation(e.written)}
         abbreviations = {
-            word: tuple(s for s, c, _ in entries if c == codes and len(s) > 1)
+            word: tuple(e.words for e in entries if e.codes == codes and len(e.words) > 1)
             for word, codes in short.items()
         }
         return cls(entries, function_words, conjunctions, abbreviations)
 
-    def _readings(self, text: str) -> list[frozenset[str]] | None:
-        """The content stems of a text, once as written and once per long form of each
-        abbreviation in it; None for a text that joins items ("a and b", "a, b")."""
-        folded = fold(text).split()
-        if "," in text or any(w in self.conjunctions for w in folded) or "/" in text:
-            return None
-        words = content_words(text, self.function_words)
-        if not words:
-            return None
-        readings = [frozenset(words)]
-        for i, word in enumerate(words):
+    def _readings(self, text: str) -> list[tuple[Word, ...]]:
+        """The content words of a text, once as written and once per long form of each
+        abbreviation in it."""
+        folded = [w for w in _folded_words(text) if w not in self.function_words]
+        words = tuple(stems(w) for w in folded)
+        readings = [words] if words else []
+        for i, word in enumerate(folded):
             for long_form in self.abbreviations.get(word, ()):
-                readings.append(frozenset(words[:i] + words[i + 1 :]) | long_form)
+                readings.append(words[:i] + words[i + 1 :] + long_form)
         return readings
 
     def fitting(self, text: str) -> dict[Codes, str]:
         """The codes of every term that holds all the content words of `text` (or of its
-        abbreviations' long forms) → the shortest such term as written; the terms whose content
-        words are exactly the text's win over the ones that hold more."""
-        readings = self._readings(text)
-        if readings is None:
-            return {}
+        abbreviations' long forms) → a term as written; the terms whose content words are
+        exactly the text's win over the ones that hold more. A text that joins items ("a and
+        b") fits only a term worded the same ("policies and coordination")."""
         said = fold(text)
-        same = [(c, w) for r in readings for s, c, w in self.entries if s == r]
+        if "," in text or "/" in text:
+            return {}
+        joins = sum(w in self.conjunctions for w in said.split())
+        if joins:
+            words = content_words(text, self.function_words | self.conjunctions)
+            same = [(e.codes, e.written) for e in self.entries if e.same(words, joins)]
+            return _best(_shortest(same, said))
+        readings = self._readings(text)
+        same = [(e.codes, e.written) for r in readings for e in self.entries if e.same(r)]
         if same:
             return _best(_shortest(same, said))
-        return _best(
-            _shortest([(c, w) for r in readings for s, c, w in self.entries if r <= s], said)
-        )
+        held = [(e.codes, e.written) for r in readings for e in self.entries if _covers(e.words, r)]
+        return _best(_shortest(held, said))
 
     def find(self, text: str) -> Codes | None:
         """The codes of the one value whose terms fit `text`; None when none or several do."""
@@ -104,11 +140,14 @@ class Terms:
         return None
 
     def pointed_to(self, children: Codes, text: str) -> str | None:
-        """The one child code whose terms share the most content words with `text` (the
+        """The one child code whose terms hold the most of the content words of `text` (the
         qualifier after "victim assistance –"); None when none does or several tie."""
-        words = set(content_words(text, self.function_words | self.conjunctions))
+        words = content_words(text, self.function_words | self.conjunctions)
         shared = {
-            code: len(words & frozenset().union(*(s for s, c, _ in self.entries if c == (code,))))
+            code: sum(
+                any(_covers(e.words, (w,)) for e in self.entries if e.codes == (code,))
+                for w in words
+            )
             for code in children
         }
         best = max(shared.values(), default=0)
