@@ -207,12 +207,25 @@ def coded(
         tail = lookup(index, fold(parts[1]))
         if head and tail:
             return tail if set(tail) <= set(head) else tuple(dict.fromkeys(head + tail))
-        if head and len(head) > 1 and terms is not None:
-            child = terms.pointed_to(head, parts[1])
-            return (child,) if child else head
+        if head and len(head) > 1:
+            return _member_of(index, head, parts[0], parts[1], terms)
         if head:
             return head
     return terms.find(text) if terms is not None else None
+
+
+def _member_of(
+    index: Mapping[str, Codes], group: Codes, head: str, tail: str, terms: Terms | None
+) -> Codes:
+    """The member of a group that "head – tail" names: the one head and tail name together
+    ("survey – technical": "technical survey"), else the one the tail's words point to, else
+    the group."""
+    for joined in (f"{tail} {head}", f"{head} {tail}"):
+        codes = lookup(index, fold(joined))
+        if codes and set(codes) < set(group):
+            return codes
+    child = terms.pointed_to(group, tail) if terms is not None else None
+    return (child,) if child else group
 
 
 def _known(
