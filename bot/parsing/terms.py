@@ -74,6 +74,7 @@ class Terms:
     function_words: frozenset[str]
     conjunctions: frozenset[str]
     abbreviations: Mapping[str, tuple[tuple[Word, ...], ...]]  # "va" → its long forms' words
+    by_stem: Mapping[str, frozenset[int]]  # a stem → the entries that hold it
 
     @classmethod
     def of(
@@ -97,7 +98,28 @@ class Terms:
             word: tuple(e.words for e in entries if e.codes == codes and len(e.words) > 1)
             for word, codes in short.items()
         }
-        return cls(entries, function_words, conjunctions, abbreviations)
+        by_stem: dict[str, set[int]] = {}
+        for i, entry in enumerate(entries):
+            for word in entry.words:
+                for one in word:
+                    by_stem.setdefault(one, set()).add(i)
+        return cls(
+            entries,
+            function_words,
+            conjunctions,
+            abbreviations,
+            {one: frozenset(ids) for one, ids in by_stem.items()},
+        )
+
+    def _holding(self, words: tuple[Word, ...]) -> list[Entry]:
+        """The entries that hold every one of `words`, through the stems they share."""
+        found: frozenset[int] | None = None
+        for word in words:
+            ids = frozenset().union(*(self.by_stem.get(one, frozenset()) for one in word))
+            found = ids if found is None else found & ids
+            if not found:
+                return []
+        return [self.entries[i] for i in sorted(found or ())]
 
     def _readings(self, text: str) -> list[tuple[Word, ...]]:
         """The content words of a text, once as written and once per long form of each
@@ -121,13 +143,13 @@ class Terms:
         joins = sum(w in self.conjunctions for w in said.split())
         if joins:
             words = content_words(text, self.function_words | self.conjunctions)
-            same = [(e.codes, e.written) for e in self.entries if e.same(words, joins)]
+            same = [(e.codes, e.written) for e in self._holding(words) if e.same(words, joins)]
             return _best(_shortest(same, said))
         readings = self._readings(text)
-        same = [(e.codes, e.written) for r in readings for e in self.entries if e.same(r)]
+        same = [(e.codes, e.written) for r in readings for e in self._holding(r) if e.same(r)]
         if same:
             return _best(_shortest(same, said))
-        held = [(e.codes, e.written) for r in readings for e in self.entries if _covers(e.words, r)]
+        held = [(e.codes, e.written) for r in readings for e in self._holding(r)]
         return _best(_shortest(held, said))
 
     def find(self, text: str) -> Codes | None:
