@@ -174,9 +174,12 @@ class Vocabulary:
         """The code of a region named by its code or its name in en/fr/es, with or without the
         word "region" ("the Sahel region", "région des Grands Lacs", "región andina")."""
         key = name_key(text)
-        return lookup(self.region_index, key) or lookup(
-            self.region_index, name_key(_REGION_WORD.sub("", key))
-        )
+        for _ in range(3):  # "countries of the Sahel region": each word in turn
+            found = lookup(self.region_index, key)
+            if found or _REGION_WORD.search(key) is None:
+                return found
+            key = name_key(_REGION_WORD.sub("", key, count=1))
+        return lookup(self.region_index, key)
 
     def area_label(self, code: str, lang: str = "en") -> str:
         return _label(self.area_labels, code, lang)
@@ -197,10 +200,12 @@ class Vocabulary:
         return tuple(code for code, region in self.regions.items() if country in region.countries)
 
 
-# "region" before or after a region's name, folded: "MENA region", "région du Sahel".
+# "region" or "countries" before or after a region's name, folded: "MENA region", "région du
+# Sahel", "Sahel countries", "países de la región andina".
 _REGION_WORD = re.compile(
-    r"^(?:the )?regions? (?:(?:of|du|des|de la|de los|de las|del|de) (?:the )?)?|"
-    r" (?:region|regions|regional|regionale)$"
+    r"^(?:the )?(?:regions?|countries|pays|paises)"
+    r" (?:(?:of|in|du|des|de la|de los|de las|del|de|en) (?:the )?)?|"
+    r" (?:region|regions|regional|regionale|countries)$"
 )
 
 
