@@ -114,3 +114,16 @@ def test_a_need_in_a_region_named_with_its_country_is_the_country() -> None:
 
 def test_a_region_whose_brackets_say_something_else_stays_the_region() -> None:
     assert countries("Sahel (regional programme)") == (("region:sahel",), ())
+
+
+def test_an_offer_to_the_sahel_in_french_reads_whole() -> None:
+    result = parse_submission(
+        "Type : offre\nTitre : t\nPays : pays du Sahel (Niger, Tchad)\n"
+        "Domaines : coordination de l'AV\nAssistance : équipements informatiques\n"
+        "Langues : français, langues nationales\nDescription : d\n"
+    )
+    assert result.problems == ()
+    assert result.submission.countries == ("NER", "TCD")
+    assert result.submission.areas == ("art5.laws_policies_coordination",)
+    assert result.submission.assistance == ("material_equipment",)
+    assert result.submission.languages == ("fr",)
