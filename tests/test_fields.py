@@ -6,7 +6,8 @@ from decimal import Decimal
 import pycountry
 import pytest
 
-from bot.parsing.fields import Vocabulary, country, country_name, language, languages
+from bot.parsing.fields import Vocabulary, country, country_name, language
+from bot.parsing.language_list import languages
 from bot.parsing.lists import resolve_list
 from bot.parsing.money import money
 from bot.parsing.normalise import FieldError, fold

@@ -136,8 +136,8 @@ def test_forms_of_assistance_wordings(text: str, codes: tuple[str, ...]) -> None
     assert forms(text) == (codes, [])
 
 
-def test_a_group_prefix_with_an_unknown_area_is_unknown() -> None:
-    assert areas("VA – knitting") == ((), ["VA – knitting"])
+def test_a_group_prefix_whose_qualifier_names_no_member_is_the_group() -> None:
+    assert areas("VA – knitting") == (VA, [])
 
 
 @pytest.mark.parametrize(

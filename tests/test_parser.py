@@ -405,9 +405,9 @@ Description: d
         Problem("country", "unknown_value", "Atlantis"),
         Problem("areas", "unknown_value", "knitting", AREA_LABELS),
         Problem("assistance", "unknown_value", "hugs", FORM_LABELS),
-        Problem("languages", "unknown_value", "Elvish"),
-    )
+    )  # a language we do not know blocks nothing: it is set aside
     assert result.submission.countries == ("LBN",)
+    assert result.submission.unknown_languages == ("Elvish",)
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -16,8 +16,9 @@ from babel import Locale
 from bot.parsing.languages import language_index
 from bot.parsing.lists import resolve_list
 from bot.parsing.names import names_index, translation, variants
-from bot.parsing.normalise import FieldError, fold, lookup, name_key, with_singulars
+from bot.parsing.normalise import fold, lookup, name_key, with_singulars
 from bot.parsing.suggestions import Choices
+from bot.parsing.terms import Terms, coded, fits, terms_of
 
 DATA_PATH = Path(__file__).parent.parent / "data" / "vocabulary.json"
 LANGS = ("en", "fr", "es")
@@ -46,6 +47,15 @@ def _written(entry: Mapping[str, Any]) -> Iterable[str]:
     yield from entry["label"].values()
     for words in entry.get("synonyms", {}).values():
         yield from words
+
+
+def _member_words(entry: Mapping[str, Any]) -> Iterable[str]:
+    """What a group member's labels say after the group ("policy and coordination" of "victim
+    assistance — policy and coordination"), when it is more than one word."""
+    for label in entry["label"].values():
+        _, dash, tail = label.partition(" — ")
+        if dash and " " in tail:
+            yield tail
 
 
 def _index(entries: Iterable[Mapping[str, Any]], key: Callable[[str], str]) -> dict[str, str]:
@@ -80,6 +90,8 @@ class Vocabulary:
     region_index: Mapping[str, str]
     area_words: tuple[tuple[str, str], ...] = ()  # (a label, synonym or group word, its codes)
     assistance_words: tuple[tuple[str, str], ...] = ()
+    area_terms: Terms | None = None  # the same words read by their content words
+    assistance_terms: Terms | None = None
 
     @classmethod
     def load(cls, path: Path = DATA_PATH) -> Vocabulary:
@@ -110,6 +122,17 @@ class Vocabulary:
             assistance_words=tuple(
                 (word, e["code"]) for e in data["assistance"] for word in _written(e)
             ),
+            area_terms=terms_of(
+                data,
+                (
+                    *((w, (e["code"],)) for e in data["areas"] for w in _written(e)),
+                    *((tail, (e["code"],)) for e in data["areas"] for tail in _member_words(e)),
+                    *((w, tuple(codes)) for w, codes in data.get("groups", {}).items()),
+                ),
+            ),
+            assistance_terms=terms_of(
+                data, ((w, (e["code"],)) for e in data["assistance"] for w in _written(e))
+            ),
         )
 
     @cached_property
@@ -132,16 +155,31 @@ class Vocabulary:
     def area(self, text: str) -> tuple[str, ...] | None:
         """Area codes for a word: a code, a label or synonym in en/fr/es, a broad group word, or
         a group and one of its areas ("VA – rehabilitation", "AV: apoyo psicosocial")."""
-        return _coded(self.area_index, text)
+        return coded(self.area_index, text, self.area_terms)
 
     def assistance(self, text: str) -> tuple[str, ...] | None:
         """Assistance form codes for a word (code, label or synonym in en/fr/es), or a form and
         what it is ("technical expertise – survey advisers")."""
-        return _coded(self.assistance_index, text)
+        return coded(self.assistance_index, text, self.assistance_terms)
+
+    def area_fits(self, text: str) -> tuple[str, ...]:
+        """The terms of every area that fits a word equally ("data": "victim data", "data
+        management"), for "did you mean …?"; () when fewer than two fit."""
+        return fits(self.area_terms, text)
+
+    def assistance_fits(self, text: str) -> tuple[str, ...]:
+        return fits(self.assistance_terms, text)
 
     def region(self, text: str) -> str | None:
-        """The M49 code of a region named by its code or its name in en/fr/es."""
-        return lookup(self.region_index, name_key(text))
+        """The code of a region named by its code or its name in en/fr/es, with or without the
+        word "region" ("the Sahel region", "région des Grands Lacs", "región andina")."""
+        key = name_key(text)
+        for _ in range(3):  # "countries of the Sahel region": each word in turn
+            found = lookup(self.region_index, key)
+            if found or _REGION_WORD.search(key) is None:
+                return found
+            key = name_key(_REGION_WORD.sub("", key, count=1))
+        return lookup(self.region_index, key)
 
     def area_label(self, code: str, lang: str = "en") -> str:
         return _label(self.area_labels, code, lang)
@@ -162,24 +200,13 @@ class Vocabulary:
         return tuple(code for code, region in self.regions.items() if country in region.countries)
 
 
-# "VA – rehabilitation", "AV: apoyo psicosocial": a head, a dash between spaces or a colon, a tail.
-HEAD_AND_TAIL = re.compile(r"\s+[-–—]\s+|\s*[:：]\s+")
-_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-
-
-def _coded(index: Mapping[str, tuple[str, ...]], text: str) -> tuple[str, ...] | None:
-    """The codes of a word, or of a "head – tail" pair: the tail when it is one of the head's
-    codes (a group's member), both when both are known, the head alone when the tail only
-    qualifies a single code ("technical expertise – survey advisers")."""
-    codes = lookup(index, fold(text))
-    parts = HEAD_AND_TAIL.split(text, maxsplit=1)
-    if codes is not None or len(parts) < 2 or "," in text:  # "," : a list's items joined
-        return codes
-    head = lookup(index, fold(_BRACKETED.sub(" ", parts[0])))
-    tail = lookup(index, fold(parts[1]))
-    if head and tail:
-        return tail if set(tail) <= set(head) else tuple(dict.fromkeys(head + tail))
-    return head if head and len(head) == 1 else None
+# "region" or "countries" before or after a region's name, folded: "MENA region", "région du
+# Sahel", "Sahel countries", "países de la región andina".
+_REGION_WORD = re.compile(
+    r"^(?:the )?(?:regions?|countries|pays|paises)"
+    r" (?:(?:of|in|du|des|de la|de los|de las|del|de|en) (?:the )?)?|"
+    r" (?:region|regions|regional|regionale|countries)$"
+)
 
 
 def _label(labels: Mapping[str, Mapping[str, str]], code: str, lang: str) -> str:
@@ -222,10 +249,15 @@ def _fillers() -> frozenset[str]:
     return frozenset(fold(w) for lang in LANGS for w in _data()["fillers"][lang])
 
 
-def read_list(text: str, find: Callable[[str], T | None]) -> tuple[list[T], list[str]]:
+def read_list(
+    text: str,
+    find: Callable[[str], T | None],
+    within: Callable[[T, Sequence[T]], bool] | None = None,
+    fillers: frozenset[str] = frozenset(),
+) -> tuple[list[T], list[str]]:
     """resolve_list with the qualifiers ("training for …") and fillers ("etc.") of
-    bot/data/vocabulary.json."""
-    return resolve_list(text, find, qualifiers(), _fillers())
+    bot/data/vocabulary.json, and `fillers` of the field's own."""
+    return resolve_list(text, find, qualifiers(), _fillers() | fillers, within)
 
 
 def country(text: str) -> str | None:
@@ -264,14 +296,3 @@ def language_choices() -> Choices:
         if "_" not in code
     ]
     return Choices.of([*names, *_data()["language_aliases"].items()])
-
-
-def languages(text: str) -> tuple[str, ...]:
-    """ISO 639 codes of a list of languages, in order, de-duplicated.
-
-    Raises FieldError("unknown_value", item) on the first item that is not a language.
-    """
-    found, unknown = read_list(text, language)
-    if unknown:
-        raise FieldError("unknown_value", unknown[0])
-    return tuple(dict.fromkeys(found))

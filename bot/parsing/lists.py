@@ -24,6 +24,7 @@ def resolve_list(
     find: Callable[[str], T | None],
     qualifiers: frozenset[str] = frozenset(),
     fillers: frozenset[str] = frozenset(),
+    within: Callable[[T, Sequence[T]], bool] | None = None,
 ) -> tuple[list[T], list[str]]:
     """Split a list ("a, b; c and d") and look each item up: (found values, unknown items).
 
@@ -35,9 +36,12 @@ def resolve_list(
     with it ("West and Central Africa", "Afrique de l'Ouest et centrale", "technical and
     non-technical survey"), and known words followed by one of `qualifiers` (folded: "for",
     "de"…) are qualified by the rest ("training for national staff and EOD technicians").
-    Brackets that name members of a group narrow it: "victim assistance (rehabilitation)".
-    Items that are `fillers` (folded: "etc", "among others") are no items.
+    Brackets that name members of a group narrow it: "victim assistance (rehabilitation)", and
+    `within(value, group values)` says what a member is (default: a tuple of codes within one
+    of the group's, "Sahel (Mali, Niger)" for places). Items that are `fillers` (folded: "etc",
+    "among others") are no items.
     """
+    within = within or _within
     pieces = [p.strip(" \t-*•·–—▪◦") for p in _split_outside_brackets(text)]
     pieces = [p for p in pieces if fold(p) and fold(p) not in fillers]
     found: list[T] = []
@@ -55,11 +59,14 @@ def resolve_list(
             hits, missing = _look_up(outside, find, qualifiers, fillers)
             if inside and not hits:  # the words outside mean nothing: the brackets may say it
                 said = [hit for hit in map(find, inside) if hit is not None]
+                if not said:  # or list them: "local languages (Bosnian, Albanian)"
+                    said, unsaid = resolve_list(", ".join(inside), find, qualifiers, fillers)
+                    said = [] if unsaid else said
                 if said:
                     hits, missing = said, []
             elif inside and len(hits) == 1:  # the brackets may name members of a group
                 said, unsaid = resolve_list(", ".join(inside), _member(outside, hits, find))
-                if said and not unsaid and all(_within(hit, hits) for hit in said):
+                if said and not unsaid and all(within(hit, hits) for hit in said):
                     hits = said
             found.extend(hits)
             unknown.extend(missing)
@@ -90,7 +97,11 @@ def _within(inner: object, outer: Sequence[object]) -> bool:
 def _look_up(
     item: str, find: Callable[[str], T | None], qualifiers: frozenset[str], fillers: frozenset[str]
 ) -> tuple[list[T], list[str]]:
-    """An item not known as a whole, split at "and", "et", "y", "&", "+" and "/"."""
+    """An item known as a whole once its brackets are out ("policies and coordination (CRPD)"),
+    else split at "and", "et", "y", "&", "+" and "/"."""
+    whole = find(item) if item and _CONJUNCTIONS.search(item) else None
+    if whole is not None:
+        return [whole], []
     parts = [part.strip() for part in _CONJUNCTIONS.split(item) if fold(part)]
     parts = [_unpadded(part, fillers) for part in parts if fold(part) not in fillers]
     hits: list[T] = []

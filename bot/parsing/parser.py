@@ -11,12 +11,13 @@ from functools import partial
 from typing import TypeVar
 
 from bot.parsing import prose
-from bot.parsing.fields import Vocabulary, language, language_choices, read_list
+from bot.parsing.fields import Vocabulary, read_list
 from bot.parsing.label_line import split_label
+from bot.parsing.language_list import read_languages
 from bot.parsing.money import money_if_any
 from bot.parsing.normalise import FieldError, fold
 from bot.parsing.periods import period_if_any
-from bot.parsing.places import ANY, REGION_PREFIX, place, place_choices
+from bot.parsing.places import ANY, REGION_PREFIX, narrowed, place, place_choices, within
 from bot.parsing.suggestions import Choices
 from bot.parsing.template import LABELS, clean_text, field_of, read_fields
 
@@ -77,6 +78,7 @@ class Submission:
     period_start: date | None = None
     period_end: date | None = None
     languages: tuple[str, ...] = ()
+    unknown_languages: tuple[str, ...] = ()  # named but not known ("kichwa"): left out
     reference: str | None = None
     description: str | None = None
     actor: str | None = None
@@ -120,6 +122,7 @@ def parse_submission(
         area_labels,
         vocab.area_choices,
         problems,
+        vocab.area_fits,
     )
     form_labels = tuple(vocab.assistance_label(c) for c in vocab.assistance_codes)
     assistance = fields.get("assistance", "")
@@ -130,6 +133,7 @@ def parse_submission(
         form_labels,
         vocab.assistance_choices,
         problems,
+        vocab.assistance_fits,
     )
     amount_of = partial(money_if_any, countries=countries)  # a CFA franc is XOF or XAF by country
     amount, currency = _checked("amount", fields.get("amount"), amount_of, MONEY_EXAMPLES, problems)
@@ -144,8 +148,8 @@ def parse_submission(
         # question a reader would ask: how much?
         problems.append(Problem("amount", "financial_without_amount", said, MONEY_EXAMPLES))
     start, end = _checked("period", fields.get("period"), period_if_any, PERIOD_EXAMPLES, problems)
-    found, unknown = read_list(fields.get("languages", ""), language)
-    problems += [_unknown("languages", word, (), language_choices()) for word in unknown]
+    # A language we do not know blocks nothing: it is set aside for the receipt to mention.
+    found, unknown_languages = read_languages(fields.get("languages", ""))
     description = fields.get("description") or None
     if description is None:
         problems.append(Problem("description", "missing"))
@@ -167,7 +171,8 @@ def parse_submission(
         currency=currency,
         period_start=start,
         period_end=end,
-        languages=tuple(dict.fromkeys(found)),
+        languages=found,
+        unknown_languages=tuple(unknown_languages),
         reference=reference,
         description=description,
         actor=fields.get("actor") or None,
@@ -221,24 +226,28 @@ def _codes(
     allowed: tuple[str, ...],
     choices: Choices,
     problems: list[Problem],
+    fits: Callable[[str], tuple[str, ...]],
 ) -> tuple[str, ...]:
     found, unknown = read_list(value, lookup)
     if not found and not unknown:
         problems.append(Problem(name, "missing", "", allowed))
-    problems += [_unknown(name, word, allowed, choices) for word in unknown]
+    problems += [_unknown(name, word, allowed, choices, fits(word)) for word in unknown]
     return tuple(dict.fromkeys(code for codes in found for code in codes))
 
 
-def _unknown(name: str, word: str, allowed: tuple[str, ...], choices: Choices) -> Problem:
-    """A word we do not know, with the known words closest to it ("did you mean …?")."""
-    return Problem(name, "unknown_value", word, allowed, choices.closest(word))
+def _unknown(
+    name: str, word: str, allowed: tuple[str, ...], choices: Choices, fits: tuple[str, ...] = ()
+) -> Problem:
+    """A word we do not know, with the known words closest to it ("did you mean …?"): the terms
+    that fit it equally ("data": "victim data" or "data management"), else the closest spelt."""
+    return Problem(name, "unknown_value", word, allowed, fits or choices.closest(word))
 
 
 def _countries(
     value: str, kind: str | None, vocab: Vocabulary, problems: list[Problem]
 ) -> tuple[str, ...]:
     """Countries, regions ("region:035") or "any"; for a need, countries only."""
-    found, unknown = read_list(value, place(vocab))
+    found, unknown = read_list(narrowed(value, vocab), place(vocab), within(vocab))
     problems += [_unknown("country", word, (), place_choices()) for word in unknown]
     if not found and not unknown and kind == "offer":
         problems.append(Problem("country", "missing"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from itertools import chain
 from typing import NamedTuple
@@ -10,15 +10,16 @@ from typing import NamedTuple
 import pycountry
 
 from bot.parsing.fields import (
-    HEAD_AND_TAIL,
     LANGS,
     Vocabulary,
     country,
     country_name,
+    read_list,
     vocabulary_data,
 )
 from bot.parsing.normalise import fold
 from bot.parsing.suggestions import Choices
+from bot.parsing.terms import HEAD_AND_TAIL
 
 ANY = "any"
 REGION_PREFIX = "region:"
@@ -62,10 +63,47 @@ def place(vocab: Vocabulary) -> Callable[[str], str | None]:
             return f"{REGION_PREFIX}{region}"
         if means_any(text) and "," not in text:  # "," : a list's items joined
             return ANY
-        head, dash, _ = _split(text)  # "Lao PDR – Savannakhet province": the country
-        return lookup(head) if dash else None
+        head, dash, tail = _split(text)  # "Lao PDR – Savannakhet province": the country
+        where = lookup(head) if dash else None
+        if where and where.startswith(REGION_PREFIX):  # "MENA region – Iraq": Iraq
+            return lookup(tail) or where
+        return where
 
     return lookup
+
+
+def within(vocab: Vocabulary) -> Callable[[str, Sequence[str]], bool]:
+    """Whether a place is one of `places` or in one of their regions ("Sahel (Mali, Niger)")."""
+
+    def inside(found: str, places: Sequence[str]) -> bool:
+        members = _members(found, vocab)
+        return found in places or any(
+            members and members <= _members(p, vocab) for p in places if p != found
+        )
+
+    return inside
+
+
+def _members(place: str, vocab: Vocabulary) -> frozenset[str]:
+    if place.startswith(REGION_PREFIX):
+        return vocab.region_countries(place.removeprefix(REGION_PREFIX))
+    return frozenset({place}) if place != ANY else frozenset()
+
+
+def narrowed(value: str, vocab: Vocabulary) -> str:
+    """The places after regions and a dash or a colon, when every one of them reads and is in
+    those regions: "Arab States / MENA region – Iraq, Lebanon" is Iraq and Lebanon."""
+    match = HEAD_AND_TAIL.search(value)
+    if match is None:
+        return value
+    find = place(vocab)
+    regions, unknown = read_list(value[: match.start()], find)
+    if unknown or not regions or not all(r.startswith(REGION_PREFIX) for r in regions):
+        return value
+    tail = value[match.end() :]
+    named, unknown = read_list(tail, find)
+    inside = within(vocab)
+    return tail if named and not unknown and all(inside(p, regions) for p in named) else value
 
 
 def _split(text: str) -> tuple[str, str, str]:

@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 from bot.channels.email.reading import html_to_text
-from bot.parsing.fields import country, languages
+from bot.parsing.fields import country
+from bot.parsing.language_list import languages
 from bot.parsing.money import money
 
 
