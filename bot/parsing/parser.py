@@ -95,9 +95,16 @@ class ParseResult:
 
 
 def parse_submission(
-    text: str, subject: str = "", *, vocabulary: Vocabulary | None = None
+    text: str,
+    subject: str = "",
+    *,
+    vocabulary: Vocabulary | None = None,
+    writer_countries: tuple[str, ...] = (),
 ) -> ParseResult:
-    """Read the `Label: value` lines of a message; collect every problem, not just the first."""
+    """Read the `Label: value` lines of a message; collect every problem, not just the first.
+
+    `writer_countries` (ISO3) are the countries of the writer's actor: they say which months a
+    fiscal year ("FY2028") covers; without them a fiscal year is asked."""
     vocab = vocabulary or Vocabulary.load()
     fields, repeated = read_fields(text)
     problems = [Problem(name, "ambiguous", value) for name, value in repeated]
@@ -143,7 +150,8 @@ def parse_submission(
         # The amount is optional, but financial support whose amount says "TBD" or "n/a" is a
         # question a reader would ask: how much?
         problems.append(Problem("amount", "financial_without_amount", said, MONEY_EXAMPLES))
-    start, end = _checked("period", fields.get("period"), period_if_any, PERIOD_EXAMPLES, problems)
+    period_of = partial(period_if_any, countries=writer_countries)  # "FY2028" by the writer
+    start, end = _checked("period", fields.get("period"), period_of, PERIOD_EXAMPLES, problems)
     found, unknown = read_list(fields.get("languages", ""), language)
     problems += [_unknown("languages", word, (), language_choices()) for word in unknown]
     description = fields.get("description") or None
