@@ -13,7 +13,7 @@ from typing import TypeVar
 from bot.parsing import prose
 from bot.parsing.fields import Vocabulary, language, language_choices, read_list
 from bot.parsing.label_line import split_label
-from bot.parsing.money import money_if_any
+from bot.parsing.money import money_if_any, no_sum
 from bot.parsing.normalise import FieldError, fold
 from bot.parsing.periods import period_if_any
 from bot.parsing.places import ANY, REGION_PREFIX, place, place_choices
@@ -139,8 +139,11 @@ def parse_submission(
         problems,
     )
     amount_of = partial(money_if_any, countries=countries)  # a CFA franc is XOF or XAF by country
-    amount, currency = _checked("amount", fields.get("amount"), amount_of, MONEY_EXAMPLES, problems)
     said = fields.get("amount", "")
+    # No sum and no currency ("covered by the programme", "pris en charge par l'organisateur"):
+    # a remark on support that is not money, not a mistake; financial support is asked below.
+    written = None if no_sum(said) else said
+    amount, currency = _checked("amount", written, amount_of, MONEY_EXAMPLES, problems)
     if (
         said
         and amount is None
