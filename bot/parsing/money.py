@@ -93,16 +93,18 @@ def no_sum(text: str) -> bool:
 
 
 def money_if_any(
-    text: str, countries: Iterable[str] = ()
+    text: str, countries: Iterable[str] = (), writers: Iterable[str] = ()
 ) -> tuple[Decimal, str] | tuple[None, None]:
     """money(), or (None, None) where the text says there is no amount: "n/a", "in kind", "TBD",
     "a convenir", "pas de montant"... The parser reads (None, None) as an empty field."""
     if no_amount(text):
         return None, None
-    return money(text, countries)
+    return money(text, countries, writers)
 
 
-def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str]:
+def money(
+    text: str, countries: Iterable[str] = (), writers: Iterable[str] = ()
+) -> tuple[Decimal, str]:
     """The amount and ISO 4217 currency of `text`.
 
     Text in brackets after the amount is a remark. A figure per unit ("300 000 FCFA per
@@ -110,7 +112,8 @@ def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str]:
     the amount: the sum the writer wrote, never multiplied out by a number of trainees or years
     we would have to guess (the amount says the scale of the support; the unit is not kept).
     "¥" is JPY, "Fr." CHF; "mil" is the Spanish thousand and "mil millones" a billion. The CFA
-    franc (FCFA, F CFA, francs CFA) is XAF or XOF by the record's `countries` (ISO3); a bare
+    franc (FCFA, F CFA, francs CFA) is XAF or XOF by the record's `countries` (ISO3, or a region
+    by its members), else by the writer's states (`writers`: a Beninese centre's offer); a bare
     "$" is USD unless one of them writes its own money with "$" (Colombia, Chile, Mexico,
     Canada...), where it is asked ("$250,000 CAD" says it).
     A single "," or "." before three digits groups thousands ("1,200", "1.200": money is not
@@ -138,8 +141,12 @@ def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str]:
     if code is not None and DOLLAR_SIGN in currencies and code not in DOLLAR_CURRENCIES:
         raise FieldError("ambiguous", text)  # "$100 EUR"
     if code is None:
-        read = cfa_franc if CFA in currencies else dollar_sign
-        code = read(countries, text)
+        countries = tuple(countries)
+        code = (
+            cfa_franc(countries, text, writers)
+            if CFA in currencies
+            else dollar_sign(countries, text)
+        )
     mark = marks.pop() if len(marks) == 1 else None
     precision = get_currency_precision(code)
     number = _number(numbers[0], scaled=scale > 1, mark=mark, decimals=precision, text=text)

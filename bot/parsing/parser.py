@@ -138,7 +138,8 @@ def parse_submission(
         vocab.assistance_choices,
         problems,
     )
-    amount_of = partial(money_if_any, countries=countries)  # a CFA franc is XOF or XAF by country
+    # a CFA franc is XOF or XAF by the record's countries, else by the writer's state
+    amount_of = partial(money_if_any, countries=countries, writers=writer_countries)
     said = fields.get("amount", "")
     # No sum and no currency ("covered by the programme", "pris en charge par l'organisateur"):
     # a remark on support that is not money, not a mistake; financial support is asked below.
