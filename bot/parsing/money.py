@@ -47,8 +47,7 @@ _SPENT_OVER = re.compile(
 # "per trainee", "par stagiaire", "por curso", "/day", "each": the figure is a rate per unit; the
 # words after it, digits aside ("per trainee, accommodation included"), say what it is per.
 _PER_UNIT = re.compile(
-    r"(?:\s|(?<=\d)|(?<=[^\W\d]))(?:/\s*|(?:per|par|por|each|cada|pour chaque)\b)[^\d]*$",
-    re.IGNORECASE,
+    r"\s(?i:per|par|por|each|cada|pour chaque)\b|\s*/\s*(?![A-Z]{3}\b)(?=[^\W\d_])"
 )
 _MULTIPLIERS = {
     **dict.fromkeys(("k", "thousand", "thousands", "mille", "mil"), 10**3),
@@ -74,6 +73,14 @@ _FILLERS = {
     *("or", "ou", "o", "kind", "nature", "especie", "especies", "equivalent", "equivalente"),
     *("value", "valeur", "valor", "all", "tout", "overall", "global", "globale"),
 }
+
+
+def _without_unit(text: str) -> str:
+    """The text less a unit after its last digit: "USD 5,000 per participant" → "USD 5,000"."""
+    digits = [m.end() for m in re.finditer(r"\d", text)]
+    last = digits[-1] if digits else 0
+    found = _PER_UNIT.search(text, last)
+    return text[: found.start()] if found else text
 
 
 def no_sum(text: str) -> bool:
@@ -126,7 +133,7 @@ def money(
     currencies share, a CFA franc or a "$" the countries do not decide), "no_currency",
     "unknown_currency" (XYZ).
     """
-    outside = _PER_UNIT.sub(" ", _SPENT_OVER.sub(" ", _BRACKETS.sub(" ", text)))
+    outside = _without_unit(_SPENT_OVER.sub(" ", _BRACKETS.sub(" ", text)))
     if not re.search(r"\d", outside):
         outside = re.sub(r"[()\[\]]", " ", text)
     outside = _SPACED_DOLLAR.sub(lambda m: f"{m[1] or ''}${m[2] or ''}", outside)
