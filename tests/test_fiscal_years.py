@@ -35,6 +35,11 @@ FISCAL = [
     ("ejercicio presupuestario 2028", ("ESP",), D(2028, 1, 1), D(2028, 12, 31)),
     ("FY2028", ("NOR",), D(2028, 1, 1), D(2028, 12, 31)),
     ("FY 2027-2029", ("DEU",), D(2027, 1, 1), D(2029, 12, 31)),
+    # plural words or "and": two fiscal years, not one
+    ("exercices 2027 et 2028", ("CAN",), D(2027, 4, 1), D(2029, 3, 31)),
+    ("fiscal years 2027-2028", ("GBR",), D(2027, 4, 1), D(2029, 3, 31)),
+    ("años fiscales 2027 y 2028", ("AUS",), D(2026, 7, 1), D(2028, 6, 30)),
+    ("exercice financier 2027", ("CAN",), D(2027, 4, 1), D(2028, 3, 31)),
     # two states of one writer that count alike
     ("FY2028", ("AUS", "NZL"), D(2027, 7, 1), D(2028, 6, 30)),
     # months written beside the fiscal year say it whoever writes
@@ -94,6 +99,7 @@ APART = [
     ("from March 2027 (until December 2028)", D(2027, 3, 1), D(2028, 12, 31)),
     ("to end 2029 (start: Q2 2027)", D(2027, 4, 1), D(2029, 12, 31)),
     ("from April 2027 to the end of 2028", D(2027, 4, 1), D(2028, 12, 31)),
+    ("March 2027 – end-2028", D(2027, 3, 1), D(2028, 12, 31)),
     # fr
     ("jusqu'à fin 2029 (à partir de juin 2027)", D(2027, 6, 1), D(2029, 12, 31)),
     ("jusqu'à la fin de 2028, à compter de septembre 2027", D(2027, 9, 1), D(2028, 12, 31)),

@@ -30,8 +30,9 @@ FILLERS = {
 }
 # Words saying the years are fiscal years ("FY" too): read by the writer's country.
 FISCAL_WORDS = {
-    *("fiscal", "financial", "budgetary", "exercice", "budgetaire", "ejercicio"),
-    *("presupuestario", "presupuestal", "fiscale"),
+    *("fiscal", "fiscales", "fiscale", "financial", "budgetary", "financier", "financiero"),
+    *("exercice", "exercices", "budgetaire", "ejercicio", "ejercicios", "presupuestario"),
+    "presupuestal",
 }
 # "end of 2028", "fin 2028", "finales de 2028": the last day of what follows, as a range's end.
 END_WORDS = {"end", "fin", "finales", "fines", "final", "cierre"}

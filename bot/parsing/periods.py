@@ -17,6 +17,7 @@ from bot.parsing.period_words import DAY_FIRST_WORDS, Token, tokens
 log = logging.getLogger(__name__)
 
 _BRACKETS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
+_PLURAL_YEARS = {"years", "exercices", "ejercicios", "fiscales", "anos", "annees", "ans"}
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,8 @@ def _period(piece: str, text: str, countries: Iterable[str]) -> tuple[date, date
     for token in found:
         if token.kind == "unit" and kept and kept[-1].kind == "number":
             months += kept.pop().value[0] * token.value[0]  # "18 months", "dos años"
+        elif token.kind == "link" and token.text == "-" and kept and kept[-1].kind == "end":
+            continue  # "end-2028"
         elif token.kind not in ("filler", "unit", "fiscal"):
             kept.append(token)
     groups = _groups(_start_first(kept))
@@ -145,10 +148,9 @@ def _period(piece: str, text: str, countries: Iterable[str]) -> tuple[date, date
     except (ValueError, OverflowError) as exc:
         raise FieldError("invalid", text) from exc
     start, end = bounds[0][0], bounds[-1][1]
-    fiscal = _fiscal_ends(found)
-    if fiscal and all(e.coarse for e in ends) and not months:
+    if _fiscal_ends(found) and all(e.coarse for e in ends) and not months:
         years = [e.year or 0 for e in ends]
-        one = fiscal == 1 and len(years) == 2
+        one = _one_fiscal_year(found) and len(years) == 2
         start, end = fiscal_period(
             years[0], years[-1], one_year=one, countries=countries, text=text
         )
@@ -168,6 +170,14 @@ def _fiscal_ends(found: list[Token]) -> int:
         elif token.kind == "fiscal":
             marked.add(ends)
     return len(marked)
+
+
+def _one_fiscal_year(found: list[Token]) -> bool:
+    """ "FY2027/28", "2027-2028 financial year": two years joined by a dash or a slash under one
+    fiscal word name one fiscal year; "exercices 2027 et 2028", "FY27 – FY28" name two."""
+    links = [token.text for token in found if token.kind == "link"]
+    plural = any(token.text in _PLURAL_YEARS for token in found)
+    return _fiscal_ends(found) == 1 and links in (["/"], ["-"], ["–"], ["—"]) and not plural
 
 
 def _start_first(kept: list[Token]) -> list[Token]:
