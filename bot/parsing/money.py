@@ -46,9 +46,7 @@ _SPENT_OVER = re.compile(
 )
 # "per trainee", "par stagiaire", "por curso", "/day", "each": the figure is a rate per unit; the
 # words after it, digits aside ("per trainee, accommodation included"), say what it is per.
-_PER_UNIT = re.compile(
-    r"\s(?i:per|par|por|each|cada|pour chaque)\b|\s*/\s*(?![A-Z]{3}\b)(?=[^\W\d_])"
-)
+_PER_UNIT = re.compile(r"\s(?i:per|par|por|each|cada|pour chaque)\b|/(?=\s*(?![A-Z]{3}\b)[^\W\d_])")
 _MULTIPLIERS = {
     **dict.fromkeys(("k", "thousand", "thousands", "mille", "mil"), 10**3),
     **dict.fromkeys(("m", "mn", "mln", "mio", "mios", "million", "millions"), 10**6),
