@@ -283,9 +283,6 @@ def test_the_parser_chooses_the_cfa_franc_by_the_countries_it_read() -> None:
         ("2 millions", "no_currency"),
         ("250 000 XYZ", "unknown_currency"),
         ("250 000 mad", "invalid"),  # a code that is also a word counts in capitals only
-        ("USD 250,000 per year", "invalid"),
-        ("250 000 € par an", "invalid"),
-        ("USD 20,000 por mes", "invalid"),
         ("beaucoup", "invalid"),
         ("mucho dinero", "invalid"),
     ],
@@ -294,3 +291,35 @@ def test_amounts_that_are_asked_about(text: str, code: str) -> None:
     with pytest.raises(FieldError) as caught:
         money(text)
     assert (caught.value.code, caught.value.value) == (code, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "countries", "writers", "currency"),
+    [
+        ("300 000 FCFA", ("region:011",), (), "XOF"),  # Western Africa: XOF members only
+        ("2 millions de francs CFA", ("region:017",), (), "XAF"),  # Middle Africa
+        ("150 000 francs CFA per trainee", ("GHA", "NGA"), ("BEN",), "XOF"),  # by the writer
+        ("500 000 F CFA", ("region:011",), ("CMR",), "XOF"),  # the record's places first
+        ("1 000 000 FCFA", (), ("TCD",), "XAF"),
+    ],
+)
+def test_the_cfa_franc_by_a_region_or_else_by_the_writer(
+    text: str, countries: tuple[str, ...], writers: tuple[str, ...], currency: str
+) -> None:
+    assert money(text, countries, writers)[1] == currency
+
+
+@pytest.mark.parametrize(
+    ("countries", "writers"),
+    [(("region:002",), ("BEN",)), ((), ()), ((), ("FRA",)), (("GHA",), ("FRA",))],
+)
+def test_the_cfa_franc_still_asked_when_nothing_decides(
+    countries: tuple[str, ...], writers: tuple[str, ...]
+) -> None:
+    with pytest.raises(FieldError) as caught:
+        money("300 000 FCFA", countries, writers)  # all Africa holds both francs
+    assert (caught.value.code, caught.value.value) == ("ambiguous", "300 000 FCFA")
+
+
+def test_the_writers_state_does_not_change_a_bare_dollar() -> None:
+    assert money("$1.2M", ("region:013",), ("MEX",)) == (Decimal(1200000), "USD")

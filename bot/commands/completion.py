@@ -20,7 +20,8 @@ def completed(ctx: Context, result: ParseResult) -> ParseResult:
     merged = {**earlier, **given}
     if merged == given:
         return result
-    return parse_submission(as_template(merged), ctx.inbound.subject)
+    states = tuple(a.code for a in ctx.person.actors if a.is_state) if ctx.person else ()
+    return parse_submission(as_template(merged), ctx.inbound.subject, writer_countries=states)
 
 
 def keep_fields(ctx: Context, fields: dict[str, str]) -> None:

@@ -38,7 +38,10 @@ def submit(ctx: Context, kind: str | None) -> str:
             error_key="unregistered",
         )
         return "unregistered sender: kept for the secretariat"
-    result = completed(ctx, parse_submission(ctx.inbound.text, ctx.inbound.subject))
+    # The writer's states say which months a fiscal year ("FY2028") covers.
+    states = tuple(actor.code for actor in ctx.person.actors if actor.is_state)
+    read = parse_submission(ctx.inbound.text, ctx.inbound.subject, writer_countries=states)
+    result = completed(ctx, read)
     corrected = _record_replied_to(ctx)
     if corrected is not None and is_owner(ctx, corrected) and corrected.status in OPEN:
         return update_from_message(ctx, corrected, result)

@@ -16,7 +16,9 @@ def run(ctx: Context, args: str) -> str:
     if record.status not in OPEN:
         answer(ctx, record, "cannot_change", change="updated")
         return f"{record.public_id}: cannot be updated while {record.status}"
-    return update_from_message(ctx, record, parse_submission(ctx.inbound.text, ""))
+    states = (record.actor.code,) if record.actor.is_state else ()  # "FY2028" by its state
+    read = parse_submission(ctx.inbound.text, "", writer_countries=states)
+    return update_from_message(ctx, record, read)
 
 
 COMMAND = Command("UPDATE", run, takes=ID, reads_text=True)

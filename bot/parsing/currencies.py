@@ -10,7 +10,9 @@ from functools import cache
 import pycountry
 from babel import Locale
 
+from bot.parsing.fields import Vocabulary
 from bot.parsing.normalise import FieldError, fold
+from bot.parsing.places import REGION_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -165,14 +167,26 @@ def dollar_sign(countries: Iterable[str], text: str) -> str:
     return "USD"
 
 
-def cfa_franc(countries: Iterable[str], text: str) -> str:
-    """XAF or XOF for a CFA franc, by the countries of the record; ask when they do not decide."""
+def cfa_franc(countries: Iterable[str], text: str, writers: Iterable[str] = ()) -> str:
+    """XAF or XOF for a CFA franc, by the countries of the record (a region by its members:
+    "Afrique de l'Ouest" is XOF), else by the writer's state; asked when they do not decide."""
+    for places in (countries, writers):
+        zones = {zone for place in places for zone in _cfa_zones(place)}
+        if len(zones) > 1:
+            break
+        if zones:
+            return zones.pop()
+    raise FieldError("ambiguous", text)
+
+
+def _cfa_zones(place: str) -> set[str]:
+    """The CFA francs of a country (ISO3) or of the members of a region ("region:011")."""
+    members = {place}
+    if place.startswith(REGION_PREFIX):
+        members = set(Vocabulary.load().region_countries(place.removeprefix(REGION_PREFIX)))
     zones = set()
-    for place in countries:
-        if place in CENTRAL_AFRICAN_CFA:
-            zones.add("XAF")
-        elif place in WEST_AFRICAN_CFA:
-            zones.add("XOF")
-    if len(zones) != 1:
-        raise FieldError("ambiguous", text)
-    return zones.pop()
+    if members & CENTRAL_AFRICAN_CFA:
+        zones.add("XAF")
+    if members & WEST_AFRICAN_CFA:
+        zones.add("XOF")
+    return zones

@@ -44,6 +44,9 @@ _SPENT_OVER = re.compile(
     r"\s+(?:years?|months?|ans?|ann[ée]es?|mois|años?|anos?|mes|meses)\b",
     re.IGNORECASE,
 )
+# "per trainee", "par stagiaire", "por curso", "/day", "each": the figure is a rate per unit; the
+# words after it, digits aside ("per trainee, accommodation included"), say what it is per.
+_PER_UNIT = re.compile(r"\s(?i:per|par|por|each|cada|pour chaque)\b|/(?=\s*(?![A-Z]{3}\b)[^\W\d_])")
 _MULTIPLIERS = {
     **dict.fromkeys(("k", "thousand", "thousands", "mille", "mil"), 10**3),
     **dict.fromkeys(("m", "mn", "mln", "mio", "mios", "million", "millions"), 10**6),
@@ -70,23 +73,54 @@ _FILLERS = {
 }
 
 
+def _without_unit(text: str) -> str:
+    """The text less a unit after its last digit: "USD 5,000 per participant" → "USD 5,000"."""
+    digits = [m.end() for m in re.finditer(r"\d", text)]
+    last = digits[-1] if digits else 0
+    found = _PER_UNIT.search(text, last)
+    return text[: found.start()] if found else text
+
+
+def no_sum(text: str) -> bool:
+    """True when the text states no sum and no currency at all: "covered by the programme",
+    "pris en charge par l'organisateur", "incluido". The parser reads it as a remark where the
+    assistance is not financial, and asks "how much?" where it is."""
+    if re.search(r"\d", text):
+        return False
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text)]
+    try:
+        return not any(
+            kind == "sym" or (kind == "word" and _currency_at(tokens, i, text))
+            for i, (kind, _) in enumerate(tokens)
+        )
+    except FieldError:
+        return False  # "pesos": a currency word, though several currencies share it
+
+
 def money_if_any(
-    text: str, countries: Iterable[str] = ()
+    text: str, countries: Iterable[str] = (), writers: Iterable[str] = ()
 ) -> tuple[Decimal, str] | tuple[None, None]:
     """money(), or (None, None) where the text says there is no amount: "n/a", "in kind", "TBD",
     "a convenir", "pas de montant"... The parser reads (None, None) as an empty field."""
     if no_amount(text):
         return None, None
-    return money(text, countries)
+    return money(text, countries, writers)
 
 
-def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str]:
+def money(
+    text: str, countries: Iterable[str] = (), writers: Iterable[str] = ()
+) -> tuple[Decimal, str]:
     """The amount and ISO 4217 currency of `text`.
 
-    Text in brackets after the amount is a remark. "¥" is JPY, "Fr." CHF; "mil" is the Spanish
-    thousand and "mil millones" a billion. The CFA franc (FCFA, F CFA, francs CFA) is XAF or XOF
-    by the record's `countries` (ISO3); a bare "$" is USD unless one of them writes its own money
-    with "$" (Colombia, Chile, Mexico, Canada...), where it is asked ("$250,000 CAD" says it).
+    Text in brackets after the amount is a remark. A figure per unit ("300 000 FCFA per
+    trainee", "USD 5,000 per participant", "EUR 2.000 por curso", "USD 250,000 per year") is
+    the amount: the sum the writer wrote, never multiplied out by a number of trainees or years
+    we would have to guess (the amount says the scale of the support; the unit is not kept).
+    "¥" is JPY, "Fr." CHF; "mil" is the Spanish thousand and "mil millones" a billion. The CFA
+    franc (FCFA, F CFA, francs CFA) is XAF or XOF by the record's `countries` (ISO3, or a region
+    by its members), else by the writer's states (`writers`: a Beninese centre's offer); a bare
+    "$" is USD unless one of them writes its own money with "$" (Colombia, Chile, Mexico,
+    Canada...), where it is asked ("$250,000 CAD" says it).
     A single "," or "." before three digits groups thousands ("1,200", "1.200": money is not
     written with three decimals) unless a multiplier follows: then the multiplier's language
     tells ("3.500 millones" is 3 500 million, "1,250 milliard" 1.25 billion) or, when it does
@@ -97,7 +131,7 @@ def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str]:
     currencies share, a CFA franc or a "$" the countries do not decide), "no_currency",
     "unknown_currency" (XYZ).
     """
-    outside = _SPENT_OVER.sub(" ", _BRACKETS.sub(" ", text))
+    outside = _without_unit(_SPENT_OVER.sub(" ", _BRACKETS.sub(" ", text)))
     if not re.search(r"\d", outside):
         outside = re.sub(r"[()\[\]]", " ", text)
     outside = _SPACED_DOLLAR.sub(lambda m: f"{m[1] or ''}${m[2] or ''}", outside)
@@ -112,8 +146,12 @@ def money(text: str, countries: Iterable[str] = ()) -> tuple[Decimal, str]:
     if code is not None and DOLLAR_SIGN in currencies and code not in DOLLAR_CURRENCIES:
         raise FieldError("ambiguous", text)  # "$100 EUR"
     if code is None:
-        read = cfa_franc if CFA in currencies else dollar_sign
-        code = read(countries, text)
+        countries = tuple(countries)
+        code = (
+            cfa_franc(countries, text, writers)
+            if CFA in currencies
+            else dollar_sign(countries, text)
+        )
     mark = marks.pop() if len(marks) == 1 else None
     precision = get_currency_precision(code)
     number = _number(numbers[0], scaled=scale > 1, mark=mark, decimals=precision, text=text)

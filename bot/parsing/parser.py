@@ -14,7 +14,7 @@ from bot.parsing import prose
 from bot.parsing.fields import Vocabulary, read_list
 from bot.parsing.label_line import split_label
 from bot.parsing.language_list import read_languages
-from bot.parsing.money import money_if_any
+from bot.parsing.money import money_if_any, no_sum
 from bot.parsing.normalise import FieldError, fold
 from bot.parsing.periods import period_if_any
 from bot.parsing.places import ANY, REGION_PREFIX, narrowed, place, place_choices, within
@@ -97,9 +97,16 @@ class ParseResult:
 
 
 def parse_submission(
-    text: str, subject: str = "", *, vocabulary: Vocabulary | None = None
+    text: str,
+    subject: str = "",
+    *,
+    vocabulary: Vocabulary | None = None,
+    writer_countries: tuple[str, ...] = (),
 ) -> ParseResult:
-    """Read the `Label: value` lines of a message; collect every problem, not just the first."""
+    """Read the `Label: value` lines of a message; collect every problem, not just the first.
+
+    `writer_countries` (ISO3) are the countries of the writer's actor: they say which months a
+    fiscal year ("FY2028") covers; without them a fiscal year is asked."""
     vocab = vocabulary or Vocabulary.load()
     fields, repeated = read_fields(text)
     problems = [Problem(name, "ambiguous", value) for name, value in repeated]
@@ -135,9 +142,13 @@ def parse_submission(
         problems,
         vocab.assistance_fits,
     )
-    amount_of = partial(money_if_any, countries=countries)  # a CFA franc is XOF or XAF by country
-    amount, currency = _checked("amount", fields.get("amount"), amount_of, MONEY_EXAMPLES, problems)
+    # a CFA franc is XOF or XAF by the record's countries, else by the writer's state
+    amount_of = partial(money_if_any, countries=countries, writers=writer_countries)
     said = fields.get("amount", "")
+    # No sum and no currency ("covered by the programme", "pris en charge par l'organisateur"):
+    # a remark on support that is not money, not a mistake; financial support is asked below.
+    written = None if no_sum(said) else said
+    amount, currency = _checked("amount", written, amount_of, MONEY_EXAMPLES, problems)
     if (
         said
         and amount is None
@@ -147,7 +158,8 @@ def parse_submission(
         # The amount is optional, but financial support whose amount says "TBD" or "n/a" is a
         # question a reader would ask: how much?
         problems.append(Problem("amount", "financial_without_amount", said, MONEY_EXAMPLES))
-    start, end = _checked("period", fields.get("period"), period_if_any, PERIOD_EXAMPLES, problems)
+    period_of = partial(period_if_any, countries=writer_countries)  # "FY2028" by the writer
+    start, end = _checked("period", fields.get("period"), period_of, PERIOD_EXAMPLES, problems)
     # A language we do not know blocks nothing: it is set aside for the receipt to mention.
     found, unknown_languages = read_languages(fields.get("languages", ""))
     description = fields.get("description") or None

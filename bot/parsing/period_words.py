@@ -23,11 +23,21 @@ FILLERS = {
     *("de", "del", "du", "d", "of", "the", "in", "en", "on", "le", "la", "les", "el", "l"),
     *("between", "entre", "during", "pendant", "durant", "durante", "for", "pour", "para"),
     *("over", "sur", "por", "approximately", "approx", "about", "around", "environ"),
-    *("aproximadamente", "circa", "ca", "fiscal", "exercice", "ejercicio", "gestion"),
+    *("aproximadamente", "circa", "ca", "gestion", "at"),
     *("calendar", "civil", "calendario", "period", "periode", "periodo", "inclusive", "incl"),
     *("included", "inclus", "incluido", "effective", "as", "partir", "compter", "contar"),
     *("project", "projet", "proyecto"),
 }
+# Words saying the years are fiscal years ("FY" too): read by the writer's country.
+FISCAL_WORDS = {
+    *("fiscal", "fiscales", "fiscale", "financial", "budgetary", "financier", "financiero"),
+    *("exercice", "exercices", "budgetaire", "ejercicio", "ejercicios", "presupuestario"),
+    "presupuestal",
+}
+# "end of 2028", "fin 2028", "finales de 2028": the last day of what follows, as a range's end.
+END_WORDS = {"end", "fin", "finales", "fines", "final", "cierre"}
+# "mid-2027", "mi-2027", "mediados de 2027": no day to read, so the writer is asked.
+MID_WORDS = {"mid", "mi", "mediados", "milieu"}
 # Words that tell a date is written day first: French and Spanish ones.
 DAY_FIRST_WORDS = {"du", "au", "al", "del", "de", "desde", "hasta", "jusqu'au", "a", "et", "y"}
 PART_WORDS = {
@@ -63,7 +73,8 @@ _MONTH_YEAR = re.compile(r"\b([^\W\d]{3,9})\.?(?:[-/]|\s?')(\d{2})(?![\d/.-])")
 
 @dataclass(frozen=True)
 class Token:
-    """One piece: kind is date, dmy, year, month, number, part, part_word, unit, link or start."""
+    """One piece: kind is date, dmy, year, month, number, part, part_word, unit, link, start,
+    fiscal ("FY", "exercice"), end ("end of", "fin"), mid ("mid-2027") or filler."""
 
     kind: str
     value: tuple[int, ...] = ()
@@ -120,7 +131,7 @@ def _read(kind: str, raw: str, text: str) -> list[Token]:
         return _span(*digits)
     if kind == "fy":
         years = [d if d > 999 else 2000 + d for d in digits[:1]]
-        return [Token("year", (years[0],), "fy")] + (
+        return [Token("fiscal", text="fy"), Token("year", (years[0],), "fy")] + (
             _span(years[0], digits[1])[1:] if digits[1:] else []
         )
     if kind == "part":
@@ -154,6 +165,12 @@ def _word(raw: str, text: str) -> list[Token]:
         return [Token("start", text=raw)]
     if raw in FILLERS:
         return [Token("filler", text=raw)]
+    if raw in FISCAL_WORDS:
+        return [Token("fiscal", text=raw)]
+    if raw in END_WORDS:
+        return [Token("end", text=raw)]
+    if raw in MID_WORDS:
+        return [Token("mid", text=raw)]
     if raw in PART_WORDS:
         return [Token("part_word", (PART_WORDS[raw],), raw)]
     if raw in UNIT_WORDS:

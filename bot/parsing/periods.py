@@ -5,9 +5,11 @@ from __future__ import annotations
 import calendar
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from bot.parsing.fiscal_years import fiscal_period
 from bot.parsing.no_value import no_period
 from bot.parsing.normalise import FieldError
 from bot.parsing.period_words import DAY_FIRST_WORDS, Token, tokens
@@ -15,6 +17,7 @@ from bot.parsing.period_words import DAY_FIRST_WORDS, Token, tokens
 log = logging.getLogger(__name__)
 
 _BRACKETS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
+_PLURAL_YEARS = {"years", "exercices", "ejercicios", "fiscales", "anos", "annees", "ans"}
 
 
 @dataclass(frozen=True)
@@ -56,16 +59,18 @@ class _End:
         return start, end
 
 
-def period_if_any(text: str) -> tuple[date, date] | tuple[None, None]:
+def period_if_any(
+    text: str, countries: Iterable[str] = ()
+) -> tuple[date, date] | tuple[None, None]:
     """period(), or (None, None) where the text says a period does not apply: "n/a", "-",
     "sans objet", "no aplica"... The parser reads (None, None) as an empty field. A period not
     fixed yet ("as soon as possible", "TBD", "à définir") is an error: the writer is asked."""
     if no_period(text):
         return None, None
-    return period(text)
+    return period(text, countries)
 
 
-def period(text: str) -> tuple[date, date]:
+def period(text: str, countries: Iterable[str] = ()) -> tuple[date, date]:
     """First and last day of a period as people write it in English, French or Spanish.
 
     Months by name or abbreviation ("mars 2027 – février 2028", "June to December 2027": the
@@ -73,13 +78,18 @@ def period(text: str) -> tuple[date, date]:
     au 30 novembre 2027", "01.07.2027 - 30.06.2028"), quarters and semesters ("Q3 2027", "T1 2027
     – T4 2028", "2e semestre 2027", "second half of 2027"), durations from a start ("18 months
     from April 2027", "pendant 2 ans à partir de mars 2027"), years and spans ("2027", "de 2027 a
-    2029", "FY2027"; "2027/28" is 2027-01-01..2028-12-31: a fiscal year's own months are not
-    guessed), ISO dates. A bracketed remark is left aside unless it holds a finer period than the
-    text before it ("FY2027 (April 2027 – March 2028)"). "n/a", "-"...: see period_if_any.
+    2029"; "2027/28" is 2027-01-01..2028-12-31), ISO dates, the end of a year or month as the
+    end of a range ("until end of 2028, starting March 2027"). Fiscal years ("FY2028", "fiscal
+    year 2027", "exercice 2027", "año fiscal 2027", "FY2027/28", "2027/28 financial year") are
+    read by the writer's `countries` (ISO3; see fiscal_years). A bracketed remark is left aside
+    unless it holds a finer period than the text before it ("FY2027 (April 2027 – March 2028)")
+    or the start or end the text lacks ("jusqu'à fin 2028 (à partir de mars 2027)"). "n/a",
+    "-"...: see period_if_any.
 
     Raises FieldError "invalid" (not a period), "start_after_end", or "ambiguous": no year at
-    all ("June to December"), or a numeric date that reads both ways ("03/04/2027") where
-    nothing tells day-first (a day above 12, dots, French or Spanish words) from month-first.
+    all ("June to December"), a numeric date that reads both ways ("03/04/2027") where nothing
+    tells day-first (a day above 12, dots, French or Spanish words) from month-first, "mid-2027",
+    "end of 2028" alone, or a fiscal year no country decides.
     """
     remarks = [a or b for a, b in _BRACKETS.findall(text)]
     readings: list[tuple[date, date, bool]] = []
@@ -88,26 +98,43 @@ def period(text: str) -> tuple[date, date]:
         if not piece.strip():
             continue
         try:
-            readings.append(_period(piece, text))
+            readings.append(_period(piece, text, countries))
         except FieldError as exc:
             error = exc if i == 0 else error
+    if remarks and (error or not readings):
+        try:  # the start in brackets and the end outside, or the other way round
+            return _period(re.sub(r"[()\[\]]", " ", text), text, countries)[:2]
+        except FieldError:
+            pass
+    finer = [reading for reading in readings if not reading[2]]
+    if error and error.code == "ambiguous" and finer:
+        return finer[0][:2]  # "FY2027 (April 2027 – March 2028)": the remark answers
     if not readings or (error and error.code != "invalid"):
         raise error or FieldError("invalid", text)
     start, end, _ = min(readings, key=lambda reading: reading[2])  # a finer one, else the first
     return start, end
 
 
-def _period(piece: str, text: str) -> tuple[date, date, bool]:
+def _period(piece: str, text: str, countries: Iterable[str]) -> tuple[date, date, bool]:
     """(start, end, whole years only) of one piece of text; FieldErrors name the whole text."""
     found = tokens(piece)
+    if any(token.kind == "mid" for token in found):
+        raise FieldError("ambiguous", text)  # "mid-2027": which day?
     months = 0
     kept: list[Token] = []
     for token in found:
         if token.kind == "unit" and kept and kept[-1].kind == "number":
             months += kept.pop().value[0] * token.value[0]  # "18 months", "dos años"
-        elif token.kind not in ("filler", "unit"):
+        elif token.kind == "link" and token.text == "-" and kept and kept[-1].kind == "end":
+            continue  # "end-2028"
+        elif token.kind not in ("filler", "unit", "fiscal"):
             kept.append(token)
-    groups = _groups(kept)
+    groups = _groups(_start_first(kept))
+    if any(t.kind == "end" for group in groups[:-1] for t in group) or (
+        len(groups) == 1 and not months and any(t.kind == "end" for t in groups[0])
+    ):
+        raise FieldError("ambiguous", text)  # "end of 2028" alone, or as a start
+    groups = [[t for t in group if t.kind != "end"] for group in groups]
     starts_only = any(t.kind == "start" for t in kept) and len(groups) == 1
     if not groups or len(groups) > 2 or (months and len(groups) != 1):
         raise FieldError("invalid", text)
@@ -121,11 +148,46 @@ def _period(piece: str, text: str) -> tuple[date, date, bool]:
     except (ValueError, OverflowError) as exc:
         raise FieldError("invalid", text) from exc
     start, end = bounds[0][0], bounds[-1][1]
+    if _fiscal_ends(found) and all(e.coarse for e in ends) and not months:
+        years = [e.year or 0 for e in ends]
+        one = _one_fiscal_year(found) and len(years) == 2
+        start, end = fiscal_period(
+            years[0], years[-1], one_year=one, countries=countries, text=text
+        )
     if months:
         end = _months_later(start, months) - timedelta(days=1)
     if start > end:
         raise FieldError("start_after_end", text)
     return start, end, all(e.coarse for e in ends) and not months
+
+
+def _fiscal_ends(found: list[Token]) -> int:
+    """How many ends of the range say they are fiscal years: "FY2027/28" 1, "FY27 – FY29" 2."""
+    marked, ends = set(), 0
+    for token in found:
+        if token.kind == "link":
+            ends += 1
+        elif token.kind == "fiscal":
+            marked.add(ends)
+    return len(marked)
+
+
+def _one_fiscal_year(found: list[Token]) -> bool:
+    """ "FY2027/28", "2027-2028 financial year": two years joined by a dash or a slash under one
+    fiscal word name one fiscal year; "exercices 2027 et 2028", "FY27 – FY28" name two."""
+    links = [token.text for token in found if token.kind == "link"]
+    plural = any(token.text in _PLURAL_YEARS for token in found)
+    return _fiscal_ends(found) == 1 and links in (["/"], ["-"], ["–"], ["—"]) and not plural
+
+
+def _start_first(kept: list[Token]) -> list[Token]:
+    """ "until end of 2028, starting March 2027": the start written after the end is put first."""
+    if not kept or kept[0].kind != "link":
+        return kept
+    starts = [i for i, token in enumerate(kept) if token.kind == "start"]
+    if not starts:
+        return kept
+    return kept[starts[0] :] + kept[: starts[0]]
 
 
 def _groups(kept: list[Token]) -> list[list[Token]]:
