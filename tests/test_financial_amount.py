@@ -52,18 +52,18 @@ def test_a_sum_that_cannot_be_read_is_one_problem_not_two() -> None:
         (
             "en",
             '- Amount: the assistance includes financial support, so say how much ("TBD" gives no'
-            ' sum), e.g. 250k USD or EUR 1.2m; or take "financial" out of Assistance.',
+            ' sum), e.g. "250k USD" or "EUR 1.2m"; or take "financial" out of Assistance.',
         ),
         (
             "fr",
             "- Montant : l'assistance comprend un soutien financier ; indiquez le montant (« TBD »"
-            " ne donne pas de somme), par exemple 250k USD ou EUR 1.2m ; ou retirez « financière »"
-            " de l'assistance.",
+            " ne donne pas de somme), par exemple « 250k USD » ou « EUR 1.2m » ; ou retirez"
+            " « financière » de l'assistance.",
         ),
         (
             "es",
             "- Monto: la asistencia incluye apoyo financiero; indique el monto («TBD» no da una"
-            " suma), por ejemplo 250k USD o EUR 1.2m; o quite «financiera» de la asistencia.",
+            " suma), por ejemplo «250k USD» o «EUR 1.2m»; o quite «financiera» de la asistencia.",
         ),
     ],
 )

@@ -14,7 +14,7 @@ BESOIN = """Type : besoin
 Titre : Éducation aux risques dans les écoles du Sud
 Domaines : éducation aux risques
 Assistance : formation, équipement
-Montant : beaucoup
+Montant : environ 300 000
 Période : 2027-01 au 2027-12
 Langues : arabe, français
 Description :
@@ -39,7 +39,7 @@ CASES = [
         "LBN",
         "fr",
         BESOIN,
-        ("Montant : beaucoup", "Montant : 300 000 USD"),
+        ("Montant : environ 300 000", "Montant : 300 000 USD"),
         "Veuillez corriger votre besoin : 1 problème relevé",
         "Accusé de réception : N-2026-0001",
         "Montant : 320 000 USD",

@@ -96,8 +96,9 @@ def test_a_spanish_writers_error_reply_has_spanish_examples_and_labels(
     assert error["Subject"] == "Por favor, corrija su necesidad: 1 problema encontrado"
     lines = error.get_content().splitlines()
     assert (
-        "- Monto: «mucho dinero» no es un monto que podamos leer; escriba un número y una "
-        "moneda, por ejemplo «250.000 USD», «1,2 millones EUR» o «1 200 000 €»."
+        "- Monto: la asistencia incluye apoyo financiero; indique el monto («mucho dinero» no da"
+        " una suma), por ejemplo «250.000 USD» o «1,2 millones EUR»; o quite «financiera» de la"
+        " asistencia."
     ) in lines
     refilled = lines[lines.index("Tipo: necesidad") :]
     assert refilled[:9] == [
