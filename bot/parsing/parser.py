@@ -12,7 +12,6 @@ from typing import TypeVar
 
 from bot.parsing import prose
 from bot.parsing.fields import Vocabulary, language, language_choices, read_list
-from bot.parsing.label_line import split_label
 from bot.parsing.money import money_if_any
 from bot.parsing.normalise import FieldError, fold
 from bot.parsing.own_words import writers_text
