@@ -59,6 +59,8 @@ def submit(ctx: Context, kind: str | None) -> str:
     if problems or actor is None:
         problems = list(dict.fromkeys(problems))  # each named once
         fields = {"type": submission.kind or "", **submission.fields}
+        if submission.description and not fields.get("description"):
+            fields["description"] = submission.description  # read from the prose: kept, shown
         keep_fields(ctx, fields)
         ctx.reply(
             "parse_error",

@@ -11,15 +11,19 @@ log = logging.getLogger(__name__)
 
 _GREETING_WORDS = 5  # "Dear colleagues," / "Bonjour Madame," — longer is a sentence
 _CLOSING_WORDS = 14  # "Veuillez agréer, Madame, Monsieur, l'expression de …"
+_SENTENCE_ENDS = (".", "!", "?", "…")  # a line after one of these starts a sentence
 
 
 def writers_text(text: str) -> str:
-    """The writer's own words: without the greeting above them, the closing and what follows."""
+    """The writer's own words: without the greeting above them, the closing and what follows.
+
+    A closing starts a paragraph or a sentence: "merci" inside a wrapped line is no closing."""
     lines = text.strip().splitlines()
     if lines:
         lines[0] = _without_greeting(lines[0])
     for i, line in enumerate(lines):
-        starts_paragraph = not lines[i - 1].strip() or len(line.split()) <= 4
+        above = lines[i - 1].rstrip()
+        starts_paragraph = not above or above.endswith(_SENTENCE_ENDS) or len(line.split()) <= 4
         if i > 0 and starts_paragraph and _is_closing(line):
             lines = lines[:i]
             break
