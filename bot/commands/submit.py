@@ -30,6 +30,8 @@ def submit(ctx: Context, kind: str | None) -> str:
         # Not registered: say so, and what a reader sees wrong in the template, so that the
         # message sent again once registered goes through.
         read = parse_submission(ctx.inbound.text, ctx.inbound.subject)
+        if read.problems == (NO_FIELDS,) and (drafted := offer_draft(ctx, kind)) is not None:
+            return drafted  # its draft, with how to register: their OK once registered submits it
         problems = [] if read.problems == (NO_FIELDS,) else _with_kind(read, kind)[1]
         ctx.reply(
             "unregistered",
