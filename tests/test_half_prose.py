@@ -179,3 +179,56 @@ def test_outside_fields_keeps_the_lines_of_no_field() -> None:
 )
 def test_offers_to_answer_questions_close_the_writers_text(text: str, own: str) -> None:
     assert writers_text(text) == own
+
+
+@pytest.mark.parametrize(
+    ("note", "closing"),
+    [
+        (
+            "We need two survey teams for the southern districts next year.",
+            "I remain available to answer any question you may have.",
+        ),
+        (
+            "Nous avons besoin de deux équipes d'enquête pour le sud l'an prochain.",
+            "Je reste disponible pour toute question et pourrais offrir plus de détails.",
+        ),
+        (
+            "Necesitamos dos equipos de estudio para el sur el próximo año.",
+            "Quedo disponible para cualquier consulta; podemos ofrecer más detalles.",
+        ),
+    ],
+)
+def test_an_offer_to_answer_questions_says_no_kind(note: str, closing: str) -> None:
+    text = f"{note}\n\nTitle: Survey\nCountry: Chad\nAreas: technical survey\n"
+    text += f"Assistance: financial\n\n{closing}\nAna\n"
+    result = parse_submission(text, "Survey teams")
+    assert result.submission.kind == "need"
+    assert result.submission.description == note
+
+
+@pytest.mark.parametrize(
+    ("note", "kind_word"),
+    [
+        ("Maria, here's the text for the portal as cleared by our front office.", "Type: offer"),
+        ("Vous trouverez ci-dessous notre besoin pour l'année prochaine.", "Type : besoin"),
+        ("Les envío a continuación la plantilla con nuestra necesidad.", "Tipo: necesidad"),
+    ],
+)
+def test_a_note_about_the_message_is_no_description(note: str, kind_word: str) -> None:
+    reason = "Two teams have worked without detectors for a year and the work is now stalled."
+    text = f"{note}\n\n{reason}\n\n{kind_word}\nTitle: Detectors\nCountry: Chad\n"
+    text += "Areas: clearance\nAssistance: equipment\n"
+    assert parse_submission(text).submission.description == reason
+    only_the_note = text.replace(f"{reason}\n\n", "")
+    assert parse_submission(only_the_note).submission.description == "Detectors"
+
+
+def test_a_long_paragraph_that_mentions_the_portal_is_kept() -> None:
+    long = (
+        "The teams trained last year are ready, and as explained in the template below the "
+        "province still has forty suspected hazardous areas, most of them near schools and "
+        "markets, which the national authority wants surveyed before the rains."
+    )
+    text = f"{long}\n\nType: need\nTitle: Survey\nCountry: Chad\nAreas: technical survey\n"
+    text += "Assistance: financial\n"
+    assert parse_submission(text).submission.description == long

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from bot.parsing import prose
 from bot.parsing.normalise import fold
@@ -12,6 +13,8 @@ log = logging.getLogger(__name__)
 _GREETING_WORDS = 5  # "Dear colleagues," / "Bonjour Madame," — longer is a sentence
 _CLOSING_WORDS = 14  # "Veuillez agréer, Madame, Monsieur, l'expression de …"
 _SENTENCE_ENDS = (".", "!", "?", "…")  # a line after one of these starts a sentence
+NOTE_WORDS = 30  # a paragraph about the message itself is short; a longer one says more
+_PARAGRAPHS = re.compile(r"\n\s*\n")
 
 
 def writers_text(text: str) -> str:
@@ -51,3 +54,16 @@ def _without_greeting(line: str) -> str:
     if len(line.split()) <= 2 and prose.starts_with_phrase(fold(line), prose.phrases("greeting")):
         return ""
     return line
+
+
+def without_notes(text: str) -> str:
+    """The writer's paragraphs less the short ones about the message itself ("Here is our offer
+    for the portal.", "Vous trouverez ci-dessous notre besoin.", "Les envío la plantilla.")."""
+    kept = [p.strip("\n") for p in _PARAGRAPHS.split(text) if p.strip() and not _is_note(p)]
+    return "\n\n".join(kept)
+
+
+def _is_note(paragraph: str) -> bool:
+    if len(paragraph.split()) > NOTE_WORDS:
+        return False
+    return prose.count_phrases(fold(paragraph), prose.phrases("about_message")) > 0

@@ -14,7 +14,7 @@ from bot.parsing import prose
 from bot.parsing.fields import Vocabulary, language, language_choices, read_list
 from bot.parsing.money import money_if_any
 from bot.parsing.normalise import FieldError, fold
-from bot.parsing.own_words import writers_text
+from bot.parsing.own_words import without_notes, writers_text
 from bot.parsing.periods import period_if_any
 from bot.parsing.places import ANY, REGION_PREFIX, place, place_choices
 from bot.parsing.suggestions import Choices
@@ -37,7 +37,6 @@ KINDS = ("need", "offer")
 # then the writer's prose around them is its description if it has no Description field.
 TEMPLATE_FIELDS = ("type", "country", "areas", "assistance")
 DESCRIBING_WORDS = 8  # fewer are a note about the template ("See below."), not a description
-_BLANK_LINES = re.compile(r"\n\s*\n(?:\s*\n)+")
 
 KIND_WORDS = {
     "need": "need",
@@ -213,14 +212,16 @@ def _cues(kind: str) -> tuple[str, ...]:
 
 def _description(own: str, fields: dict[str, str]) -> str | None:
     """What a template without a Description field is about: the writer's own words around its
-    fields as a reader takes them, else its title (a template that says all else needs no more);
-    None for labelled lines too few to be a template."""
+    fields as a reader takes them (less a note about the message: "Here is our offer."), else
+    its title (a template that says all else needs no more); None for labelled lines too few to
+    be a template."""
     title = fields.get("title")
     if not title or sum(bool(fields.get(name)) for name in TEMPLATE_FIELDS) < 2:
         return None
-    if len(own.split()) < DESCRIBING_WORDS:
+    described = without_notes(own)
+    if len(described.split()) < DESCRIBING_WORDS:
         return title
-    return _BLANK_LINES.sub("\n\n", own)[:DESCRIPTION_MAX]
+    return described[:DESCRIPTION_MAX]
 
 
 def _codes(
