@@ -232,3 +232,23 @@ def test_a_long_paragraph_that_mentions_the_portal_is_kept() -> None:
     text = f"{long}\n\nType: need\nTitle: Survey\nCountry: Chad\nAreas: technical survey\n"
     text += "Assistance: financial\n"
     assert parse_submission(text).submission.description == long
+
+
+def test_a_description_label_in_word_html_is_read() -> None:
+    from bot.channels.email.html import html_to_text  # the mail as Word's HTML gives it
+
+    markup = (
+        "<p class=MsoNormal><b>Type</b>&nbsp;: besoin</p>"
+        "<p class=MsoNormal><b><span style='font-size:11pt'>Titre&nbsp;:</span></b> Détecteurs</p>"
+        "<p class=MsoNormal><b>Pays</b>&nbsp;: Tchad</p>"
+        "<p class=MsoNormal><b>Domaines&nbsp;:</b> dépollution</p>"
+        "<p class=MsoNormal><b>Assistance&nbsp;:</b> équipement</p>"
+        "<p class=MsoNormal><b>Description&nbsp;:</b><o:p></o:p></p>"
+        "<p class=MsoNormal>Les équipes manquent de détecteurs.<o:p></o:p></p>"
+        "<p class=MsoNormal>Deuxième paragraphe.<o:p></o:p></p>"
+    )
+    result = parse_submission(html_to_text(markup))
+    assert result.problems == ()
+    assert result.submission.description == (
+        "Les équipes manquent de détecteurs.\n\nDeuxième paragraphe."
+    )

@@ -83,3 +83,16 @@ def test_a_kept_draft_is_confirmed_only_from_the_address_it_was_made_for() -> No
     assert made_for(stored, "Idriss@Survivants-TD.example ")
     assert not made_for(stored, "rana@lmac.example")
     assert made_for({"fields": {}, "language": "fr"}, "rana@lmac.example")  # kept before
+
+
+def test_need_over_prose_from_an_unregistered_sender_gets_its_draft(people: RunningPortal) -> None:
+    prose = (
+        "Hello,\n\nOur mine action centre in Kandahar needs two more EORE teams for the coming "
+        "year, about USD 90,000 in total.\n\nRegards,\nAhmad\n"
+    )
+    people.send(email("ahmad@stranger.example", "NEED", prose))
+    (draft,) = people.mail(1)
+    assert draft["Subject"].startswith("Please check this draft (need): ")
+    assert "Your address, ahmad@stranger.example, is not registered yet" in draft.get_content()
+    assert "Amount: 90,000 USD" in draft.get_content().splitlines()
+    assert records(people) == []
