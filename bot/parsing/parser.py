@@ -18,7 +18,7 @@ from bot.parsing.own_words import without_notes, writers_text
 from bot.parsing.periods import period_if_any
 from bot.parsing.places import ANY, REGION_PREFIX, place, place_choices
 from bot.parsing.suggestions import Choices
-from bot.parsing.template import LABELS, clean_text, outside_fields, read_fields
+from bot.parsing.template import LABELS, clean_text, read_template
 
 __all__ = ["LABELS", "ParseResult", "Problem", "Submission", "clean_text", "parse_submission"]
 
@@ -36,6 +36,7 @@ KINDS = ("need", "offer")
 # The fields that make labelled lines a template, beside its title, when two or more are given:
 # then the writer's prose around them is its description if it has no Description field.
 TEMPLATE_FIELDS = ("type", "country", "areas", "assistance")
+PROSE_MAX = DESCRIPTION_MAX  # characters of prose around the fields read for its kind and text
 DESCRIBING_WORDS = 8  # fewer are a note about the template ("See below."), not a description
 
 KIND_WORDS = {
@@ -103,9 +104,9 @@ def parse_submission(
 ) -> ParseResult:
     """Read the `Label: value` lines of a message; collect every problem, not just the first."""
     vocab = vocabulary or Vocabulary.load()
-    fields, repeated = read_fields(text)
+    fields, repeated, outside = read_template(text)
     problems = [Problem(name, "ambiguous", value) for name, value in repeated]
-    own = writers_text(outside_fields(text))  # a note above the fields, a paragraph below
+    own = writers_text(outside[:PROSE_MAX])  # a note above the fields, a paragraph below
     kind = _kind(fields.get("type", ""), subject, own, problems)
     if not fields:
         return ParseResult(Submission(kind=kind), (Problem("template", "no_fields"),))

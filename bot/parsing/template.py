@@ -91,13 +91,20 @@ def read_fields(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
     know ("Focal point: …"); a list or the description runs on until the next known label. A
     list field given twice is one list; a start and an end date are one period. The lines of a
     mail header block ("From:", "De :", "Enviado el:" …) are no fields, nor its "Subject:"."""
-    return _gathered(_scan(text)[0])
+    fields, repeated, _ = read_template(text)
+    return fields, repeated
 
 
 def outside_fields(text: str) -> str:
     """The writer's lines that belong to no field (a note above the template, a paragraph below
     it), blank lines kept between paragraphs; no mail header block, nothing after "--"."""
-    return "\n".join(_scan(text)[1]).strip()
+    return read_template(text)[2]
+
+
+def read_template(text: str) -> tuple[dict[str, str], list[tuple[str, str]], str]:
+    """read_fields() and outside_fields() at once, the text read once."""
+    found, outside = _scan(text)
+    return *_gathered(found), "\n".join(outside).strip()
 
 
 def _scan(text: str) -> tuple[list[tuple[str, list[str]]], list[str]]:
