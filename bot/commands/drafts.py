@@ -10,7 +10,14 @@ from bot.commands.submit import submit
 from bot.context import Context
 from bot.parsing.normalise import fold
 from bot.parsing.prose import phrases, starts_with_phrase
-from bot.records.drafts import DRAFT, answered, draft_replied_to, offer_draft, template_text
+from bot.records.drafts import (
+    DRAFT,
+    answered,
+    draft_replied_to,
+    made_for,
+    offer_draft,
+    template_text,
+)
 from store.inbox import InboxItem
 from store.records import Record
 
@@ -30,6 +37,10 @@ def confirm_draft(ctx: Context) -> str | None:
     problem reported as for a template); None when the message is no OK to a draft."""
     item = draft_replied_to(ctx)
     if item is None or not says_ok(ctx.inbound.text):
+        return None
+    if not made_for(item.meta[DRAFT], ctx.inbound.sender):
+        log.info("inbox item %s: OK to the draft of item %s, made for someone else: not taken",
+                 ctx.inbox_item_id, item.id)  # fmt: skip
         return None
     answered(ctx, item)
     record_id = item.meta.get("record_id")

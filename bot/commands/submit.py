@@ -30,6 +30,8 @@ def submit(ctx: Context, kind: str | None) -> str:
         # Not registered: say so, and what a reader sees wrong in the template, so that the
         # message sent again once registered goes through.
         read = parse_submission(ctx.inbound.text, ctx.inbound.subject)
+        if read.problems == (NO_FIELDS,) and (drafted := offer_draft(ctx, kind)) is not None:
+            return drafted  # its draft, with how to register: their OK once registered submits it
         problems = [] if read.problems == (NO_FIELDS,) else _with_kind(read, kind)[1]
         ctx.reply(
             "unregistered",
@@ -62,6 +64,8 @@ def submit(ctx: Context, kind: str | None) -> str:
     if problems or actor is None:
         problems = list(dict.fromkeys(problems))  # each named once
         fields = {"type": submission.kind or "", **submission.fields}
+        if submission.description and not fields.get("description"):
+            fields["description"] = submission.description  # read from the prose: kept, shown
         keep_fields(ctx, fields)
         ctx.reply(
             "parse_error",

@@ -14,7 +14,10 @@ from bot.parsing import mentions, prose
 from bot.parsing.fields import Vocabulary, country, country_name
 from bot.parsing.fields import language as language_code
 from bot.parsing.normalise import fold
+from bot.parsing.own_words import writers_text
 from bot.parsing.parser import DESCRIPTION_MAX, KIND_WORDS, TITLE_MAX
+
+__all__ = ["Draft", "Writer", "draft_from_prose", "writers_text"]
 
 # The fields a draft fills, in the template's order; those left blank are named in the reply.
 NAMED = ("type", "title", "country", "areas", "assistance", "amount", "period")
@@ -22,8 +25,6 @@ FINANCIAL = "financial"  # the vocabulary's form of assistance that an amount of
 SCAN_MAX = 10_000  # characters read for values: prose worth a draft is short, and time is linear
 TITLE_WORDS = 12  # a title made from the first sentence keeps at most this many words
 _PROSE_WORDS = 5  # what NEED or OFFER is followed by must say this much to be worth a draft
-_GREETING_WORDS = 5  # "Dear colleagues," / "Bonjour Madame," — longer is a sentence
-_CLOSING_WORDS = 14  # "Veuillez agréer, Madame, Monsieur, l'expression de …"
 _SUBJECT_PREFIX = re.compile(
     r"^\s*(?:(?:re|fwd?|fw|tr|rv|aw|wg|rif|sv|vs|antw|odp|res|enc)\s*:\s*|\[[^\]]*\]\s*)+", re.I
 )
@@ -99,42 +100,6 @@ def draft_from_prose(
     }
     blank = tuple(name for name in NAMED if not fields[name])
     return Draft(fields, blank)
-
-
-def writers_text(text: str) -> str:
-    """The writer's own words: without the greeting above them, the closing and what follows."""
-    lines = text.strip().splitlines()
-    if lines:
-        lines[0] = _without_greeting(lines[0])
-    for i, line in enumerate(lines):
-        starts_paragraph = not lines[i - 1].strip() or len(line.split()) <= 4
-        if i > 0 and starts_paragraph and _is_closing(line):
-            lines = lines[:i]
-            break
-    return "\n".join(lines).strip()
-
-
-def _is_closing(line: str) -> bool:
-    """ "Best regards,", "Thank you for your help.", "Veuillez agréer, …" — not "Thanks to last
-    year's grant we cleared 3 km2." (a one-word thanks followed by a sentence)."""
-    words = fold(line)
-    phrase = prose.starts_with_phrase(words, prose.phrases("closing"))
-    if phrase is None or len(line.split()) > _CLOSING_WORDS:
-        return False
-    rest = words[len(phrase) :].split()
-    return len(rest) <= 3 or line.rstrip().endswith(",") or len(phrase.split()) >= 2
-
-
-def _without_greeting(line: str) -> str:
-    """A first line less its greeting: "Hello," → "", "Hola: España podría…" → "España podría…"."""
-    for separator in (",", ":", "!", ".", " - ", " – "):
-        head, found, rest = line.partition(separator)
-        short = found and len(head.split()) <= _GREETING_WORDS
-        if short and prose.starts_with_phrase(fold(head), prose.phrases("greeting")):
-            return _without_greeting(rest.strip())
-    if len(line.split()) <= 2 and prose.starts_with_phrase(fold(line), prose.phrases("greeting")):
-        return ""
-    return line
 
 
 def _kind(cues: dict[str, int], leaning: str | None) -> str | None:

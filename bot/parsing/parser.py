@@ -12,14 +12,14 @@ from typing import TypeVar
 
 from bot.parsing import prose
 from bot.parsing.fields import Vocabulary, read_list
-from bot.parsing.label_line import split_label
 from bot.parsing.language_list import read_languages
 from bot.parsing.money import money_if_any, no_sum
 from bot.parsing.normalise import FieldError, fold
+from bot.parsing.own_words import without_notes, writers_text
 from bot.parsing.periods import period_if_any
 from bot.parsing.places import ANY, REGION_PREFIX, narrowed, place, place_choices, within
 from bot.parsing.suggestions import Choices
-from bot.parsing.template import LABELS, clean_text, field_of, read_fields
+from bot.parsing.template import LABELS, clean_text, read_template
 
 __all__ = ["LABELS", "ParseResult", "Problem", "Submission", "clean_text", "parse_submission"]
 
@@ -34,6 +34,11 @@ DESCRIPTION_MAX = 20_000
 MONEY_EXAMPLES = ("250k USD", "EUR 1.2m", "1 200 000 €")
 PERIOD_EXAMPLES = ("2027", "2027-01 to 2027-12", "2027-01-15 to 2027-06-30")
 KINDS = ("need", "offer")
+# The fields that make labelled lines a template, beside its title, when two or more are given:
+# then the writer's prose around them is its description if it has no Description field.
+TEMPLATE_FIELDS = ("type", "country", "areas", "assistance")
+PROSE_MAX = DESCRIPTION_MAX  # characters of prose around the fields read for its kind and text
+DESCRIBING_WORDS = 8  # fewer are a note about the template ("See below."), not a description
 
 KIND_WORDS = {
     "need": "need",
@@ -108,9 +113,10 @@ def parse_submission(
     `writer_countries` (ISO3) are the countries of the writer's actor: they say which months a
     fiscal year ("FY2028") covers; without them a fiscal year is asked."""
     vocab = vocabulary or Vocabulary.load()
-    fields, repeated = read_fields(text)
+    fields, repeated, outside = read_template(text)
     problems = [Problem(name, "ambiguous", value) for name, value in repeated]
-    kind = _kind(fields.get("type", ""), subject, _before_template(text), problems)
+    own = writers_text(outside[:PROSE_MAX])  # a note above the fields, a paragraph below
+    kind = _kind(fields.get("type", ""), subject, own, problems)
     if not fields:
         return ParseResult(Submission(kind=kind), (Problem("template", "no_fields"),))
 
@@ -162,7 +168,7 @@ def parse_submission(
     start, end = _checked("period", fields.get("period"), period_of, PERIOD_EXAMPLES, problems)
     # A language we do not know blocks nothing: it is set aside for the receipt to mention.
     found, unknown_languages = read_languages(fields.get("languages", ""))
-    description = fields.get("description") or None
+    description = fields.get("description") or _description(own, fields)
     if description is None:
         problems.append(Problem("description", "missing"))
     elif len(description) > DESCRIPTION_MAX:
@@ -196,8 +202,9 @@ def parse_submission(
 
 def _kind(value: str, subject: str, note: str, problems: list[Problem]) -> str | None:
     """The kind the Type line names; else the subject's first word (NEED, Oferta…); else what
-    the subject and the note above the template say ("Request for…", "Nous proposons…") when
-    they speak of one kind only; else the writer is asked."""
+    the subject and the writer's words outside the fields say ("Request for…", "Nous
+    proposons…") when they speak of one kind only; else the writer is asked. A Description's
+    text is not read: "the survivors need…" is what an offer is for."""
     if value:
         kind = KIND_WORDS.get(fold(value))
         if kind is None:
@@ -221,14 +228,18 @@ def _cues(kind: str) -> tuple[str, ...]:
     return tuple(p for p in prose.phrases(kind) if p not in KIND_WORDS)
 
 
-def _before_template(text: str) -> str:
-    """The writer's lines above the first template field (a greeting, a note), at most 20."""
-    lines = []
-    for line in text.splitlines()[:20]:
-        if split_label(line, field_of) is not None:
-            break
-        lines.append(line)
-    return "\n".join(lines)
+def _description(own: str, fields: dict[str, str]) -> str | None:
+    """What a template without a Description field is about: the writer's own words around its
+    fields as a reader takes them (less a note about the message: "Here is our offer."), else
+    its title (a template that says all else needs no more); None for labelled lines too few to
+    be a template."""
+    title = fields.get("title")
+    if not title or sum(bool(fields.get(name)) for name in TEMPLATE_FIELDS) < 2:
+        return None
+    described = without_notes(own)
+    if len(described.split()) < DESCRIBING_WORDS:
+        return title
+    return described[:DESCRIPTION_MAX]
 
 
 def _codes(

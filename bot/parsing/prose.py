@@ -26,10 +26,13 @@ _ABBREVIATION = 4  # a term this short ("ts", "eore") counts only written in cap
 _ELISION = re.compile(r"^[dlDL]['’]")
 
 
+@cache
 def phrases(purpose: str) -> tuple[str, ...]:
-    """The folded phrases of bot/data/words.json `prose.<purpose>`, in every language."""
+    """The folded phrases of bot/data/words.json `prose.<purpose>`, in every language, the
+    longest first (made once: every line of a long message is compared with them)."""
     by_lang = table().prose.get(purpose, {})
-    return tuple(dict.fromkeys(fold(p) for lang in LANGUAGES for p in by_lang.get(lang, ())))
+    found = dict.fromkeys(fold(p) for lang in LANGUAGES for p in by_lang.get(lang, ()))
+    return tuple(sorted(found, key=len, reverse=True))
 
 
 def count_phrases(folded: str, found: tuple[str, ...]) -> int:

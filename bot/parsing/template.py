@@ -91,7 +91,26 @@ def read_fields(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
     know ("Focal point: …"); a list or the description runs on until the next known label. A
     list field given twice is one list; a start and an end date are one period. The lines of a
     mail header block ("From:", "De :", "Enviado el:" …) are no fields, nor its "Subject:"."""
+    fields, repeated, _ = read_template(text)
+    return fields, repeated
+
+
+def outside_fields(text: str) -> str:
+    """The writer's lines that belong to no field (a note above the template, a paragraph below
+    it), blank lines kept between paragraphs; no mail header block, nothing after "--"."""
+    return read_template(text)[2]
+
+
+def read_template(text: str) -> tuple[dict[str, str], list[tuple[str, str]], str]:
+    """read_fields() and outside_fields() at once, the text read once."""
+    found, outside = _scan(text)
+    return *_gathered(found), "\n".join(outside).strip()
+
+
+def _scan(text: str) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """The fields found, each with its lines, and the lines outside every field."""
     found: list[tuple[str, list[str]]] = []
+    outside: list[str] = []
     closed = in_header = False
     for line in text.splitlines():
         if line.rstrip() == "--":
@@ -109,9 +128,11 @@ def read_fields(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
             found[-1][1].append(line.rstrip())
         elif found and not closed and line.strip() and not looks_like_label(line):
             found[-1][1].append(line.strip())
-        elif found:
-            closed = True  # a blank line, or a label we do not know, ends a one-line field
-    return _gathered(found)
+        else:
+            closed = bool(found)  # a blank line, or a label we do not know, ends a one-line field
+            if not in_header:
+                outside.append(line.rstrip())
+    return found, outside
 
 
 def _label_line(line: str, found: list[tuple[str, list[str]]]) -> tuple[str, str] | None:

@@ -23,6 +23,7 @@ from store.inbox import InboxItem
 log = logging.getLogger(__name__)
 
 DRAFT = "draft"  # the key of the inbox item's meta that holds its draft
+FOR = "for"  # the key, in a kept draft, of the address whose message it was made from
 ANSWERED = "draft_answered"  # the key of the meta of an answer to a draft: the draft's item
 LIFETIME: timedelta = tokens.LIFETIME["i"]  # a draft lives as long as the token of its mail
 LOOK_BACK = 10  # Telegram: answers to a draft looked past to find it
@@ -30,11 +31,14 @@ LOOK_BACK = 10  # Telegram: answers to a draft looked past to find it
 
 def offer_draft(ctx: Context, kind: str | None = None) -> str | None:
     """Answer a message in prose with its draft and keep the draft; None when the prose is not
-    worth one (it asks for no need or offer) or the sender submits for no actor."""
+    worth one (it asks for no need or offer) or the sender submits for no actor.
+
+    An unregistered sender gets the draft too, with how to register: once registered, their
+    "OK" to it submits it (at most one such draft a day to an address nobody registered)."""
     person = ctx.person
-    if person is None or not person.actors or ctx.inbox_item_id is None:
+    if person is not None and not person.actors or ctx.inbox_item_id is None:
         return None
-    actor = person.actors[0] if len(person.actors) == 1 else None
+    actor = person.actors[0] if person is not None and len(person.actors) == 1 else None
     draft = draft_from_prose(
         ctx.inbound.text,
         ctx.inbound.subject,
@@ -46,15 +50,33 @@ def offer_draft(ctx: Context, kind: str | None = None) -> str | None:
     if draft is None:
         return None
     fields, blank = dict(draft.fields), draft.blank
-    if actor is None:  # several actors: the writer says which
+    if actor is None and person is not None:  # several actors: the writer says which
         fields, blank = {"actor": "", **fields}, ("actor", *blank)
     item = ctx.session.get(InboxItem, ctx.inbox_item_id)
     if item is None:
         return None
-    item.meta = {**item.meta, DRAFT: {"fields": fields, "language": ctx.language}}
-    ctx.reply("draft", fields=fields, blank=blank, kind=draft.kind or "")
+    sender = ctx.inbound.sender
+    item.meta = {**item.meta, DRAFT: {"fields": fields, "language": ctx.language, FOR: sender}}
+    sent = ctx.reply(
+        "draft",
+        fields=fields,
+        blank=blank,
+        kind=draft.kind or "",
+        unregistered=person is None,
+        sender=sender,
+        error_key="draft:unregistered" if person is None else None,
+    )
+    if sent is None:
+        return "unregistered sender: draft not repeated today"
     log.info("inbox item %s: draft sent, blank: %s", ctx.inbox_item_id, ", ".join(blank) or "-")
-    return f"draft sent ({draft.kind or 'kind unknown'})"
+    return f"draft sent ({draft.kind or 'kind unknown'}){'' if person else ' to be registered'}"
+
+
+def made_for(stored: dict[str, Any], sender: str) -> bool:
+    """Whether a kept draft was made from this sender's message (a draft kept before its
+    sender was noted says nothing against it)."""
+    made = stored.get(FOR)
+    return made is None or str(made).strip().lower() == sender.strip().lower()
 
 
 def writer_of(actor: Actor | None) -> Writer:

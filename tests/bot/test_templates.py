@@ -34,7 +34,15 @@ from bot.words import WORDS_FILE
 from digests.render import entry_item
 from store.actors import Actor
 
-HELPERS = ("fields", "blank_template", "refill", "problem", "footer", "digest_entry")
+HELPERS = (
+    "fields",
+    "blank_template",
+    "refill",
+    "problem",
+    "footer",
+    "digest_entry",
+    "register_how",
+)
 # Not messages but lines read by code: none are left (the Telegram menu is in
 # bot/data/words.json, the buttons' labels in bot/locale).
 LINES: tuple[str, ...] = ()
@@ -502,12 +510,32 @@ CASES: list[tuple[str, str, Context]] = [
             "fields": {**view(lg).as_fields(), "amount": "", "period": ""},
             "blank": ("amount", "period"),
             "kind": "need",
+            "unregistered": False,
+            "sender": "vong@nra.example",
         },
     ),
     (
         "draft-nothing-blank-kind-unknown",
         "draft",
-        lambda lg: {"fields": {**view(lg).as_fields(), "title": ""}, "blank": (), "kind": ""},
+        lambda lg: {
+            "fields": {**view(lg).as_fields(), "title": ""},
+            "blank": (),
+            "kind": "",
+            "unregistered": False,
+            "sender": "vong@nra.example",
+        },
+    ),
+    (
+        "draft-to-an-unregistered-sender",
+        "draft",
+        lambda lg: {
+            "fields": {**view(lg).as_fields(), "country": ""},
+            "blank": ("country",),
+            "kind": "need",
+            "unregistered": True,
+            "sender": "stranger@elsewhere.example",
+            "person": None,
+        },
     ),
     (
         "draft_already",

@@ -155,13 +155,16 @@ def test_prose_without_a_need_or_an_offer_still_gets_help(people: RunningPortal)
         assert item.outcome == "help sent" and "draft" not in item.meta
 
 
-def test_an_unregistered_senders_prose_keeps_its_answer(people: RunningPortal) -> None:
+def test_an_unregistered_senders_prose_gets_its_draft_and_no_record(people: RunningPortal) -> None:
+    """Its draft, with how to register (tests/flows/test_unregistered_draft.py): no record."""
     people.send(email("stranger@elsewhere.example", "Survey in Attapeu", LAO_PROSE))
-    (help_mail,) = people.mail(1)
-    assert "draft" not in help_mail["Subject"]
+    (draft,) = people.mail(1)
+    assert draft["Subject"] == "Please check this draft (need): Survey in Attapeu"
+    assert "Your address, stranger@elsewhere.example, is not registered yet" in draft.get_content()
     with people.portal.sessions() as session:
         item = session.scalars(select(InboxItem)).one()
-        assert item.outcome == "help sent" and "draft" not in item.meta
+        assert item.outcome == "draft sent (need) to be registered"
+        assert item.meta["draft"]["for"] == "stranger@elsewhere.example"
     assert records(people) == []
 
 
