@@ -28,15 +28,40 @@ def problems(**fields: str) -> tuple[Problem, ...]:
 
 
 @pytest.mark.parametrize(
+    ("field", "typed", "code"),
+    [
+        ("areas", "desminado humanitaro", "art4.clearance"),
+        ("areas", "rehabilitacion fisca", "art5.rehabilitation"),
+        ("assistance", "financement bilatéral", "financial"),
+        ("assistance", "matériel orthopédique", "material_equipment"),
+        ("assistance", "orthopaedic equipment", "material_equipment"),
+    ],
+)
+def test_a_known_head_word_with_an_unknown_qualifier_is_that_value(
+    field: str, typed: str, code: str
+) -> None:
+    assert [p for p in problems(**{field: typed}) if p.field == field] == []
+    text = "Type: offer\nTitle: t\nCountry: any\nAreas: clearance\nAssistance: training\n"
+    result = parse_submission(text + f"{field}: {typed}\nDescription: d\n")
+    found = result.submission.areas if field == "areas" else result.submission.assistance
+    assert code in found
+
+
+def test_two_ends_that_name_different_values_are_asked() -> None:
+    (problem,) = [p for p in problems(assistance="technical training") if p.field == "assistance"]
+    assert problem.code == "unknown_value"
+
+
+@pytest.mark.parametrize(
     ("field", "typed", "allowed", "suggested"),
     [
         ("areas", "clearence", AREA_LABELS, ("clearance",)),
-        ("areas", "desminado humanitaro", AREA_LABELS, ("desminado humanitario",)),
+        ("areas", "desminnado humanitario", AREA_LABELS, ("desminado humanitario",)),
         ("areas", "déminnage", AREA_LABELS, ("déminage",)),
-        ("areas", "rehabilitacion fisca", AREA_LABELS, ("rehabilitación física",)),
+        ("areas", "rehabilitasion fisica", AREA_LABELS, ("rehabilitación física",)),
         ("areas", "knitting", AREA_LABELS, ()),
         ("assistance", "traning", FORM_LABELS, ("training",)),
-        ("assistance", "financement bilatéral", FORM_LABELS, ()),
+        ("assistance", "finacement bilatéral", FORM_LABELS, ()),
         ("country", "Lebanonn", (), ("Lebanon",)),
         ("country", "Colmbia", (), ("Colombia",)),
         ("country", "Narnia", (), ()),

@@ -323,3 +323,31 @@ def test_the_cfa_franc_still_asked_when_nothing_decides(
 
 def test_the_writers_state_does_not_change_a_bare_dollar() -> None:
     assert money("$1.2M", ("region:013",), ("MEX",)) == (Decimal(1200000), "USD")
+
+
+@pytest.mark.parametrize(
+    ("text", "countries", "writers", "code"),
+    [
+        ("$ 2.000 millones de pesos", ("COL",), (), "COP"),
+        ("2.000 millones de pesos", (), ("COL",), "COP"),
+        ("45 millones de pesos", ("CHL",), (), "CLP"),
+        ("5 millions de couronnes", ("DNK",), (), "DKK"),
+        ("3 millones de coronas", (), ("SWE",), "SEK"),
+    ],
+)
+def test_a_currency_word_several_currencies_share_is_read_by_the_country(
+    text: str, countries: tuple[str, ...], writers: tuple[str, ...], code: str
+) -> None:
+    assert money(text, countries=countries, writers=writers)[1] == code
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [("300 000 pesos", ()), ("300 000 pesos", ("COL", "CHL")), ("300 000 pesos", ("FRA",))],
+)
+def test_a_shared_currency_word_the_countries_do_not_decide_is_asked(
+    text: str, countries: tuple[str, ...]
+) -> None:
+    with pytest.raises(FieldError) as raised:
+        money(text, countries=countries)
+    assert raised.value.code == "ambiguous"

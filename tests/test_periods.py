@@ -247,3 +247,19 @@ def test_periods_that_are_asked_about(text: str, code: str) -> None:
     with pytest.raises(FieldError) as caught:
         period(text)
     assert (caught.value.code, caught.value.value) == (code, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "todo 2027",
+        "all of 2027",
+        "throughout 2027",
+        "toute l'année 2027",
+        "the whole of 2027",
+        "todo el año 2027",
+        "pendant toute l'année 2027",
+    ],
+)
+def test_a_whole_year_said_in_words(text: str) -> None:
+    assert period(text) == (D(2027, 1, 1), D(2027, 12, 31))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from functools import cache
 
 import pycountry
 from babel import Locale
+from babel.numbers import get_territory_currencies
 
 from bot.parsing.fields import Vocabulary
 from bot.parsing.normalise import FieldError, fold
@@ -20,6 +22,7 @@ LOCALES = ("en", "fr", "es")
 CFA = "CFA"  # the CFA franc before the country says which one: XOF or XAF
 CENTRAL_AFRICAN_CFA = frozenset({"CMR", "CAF", "TCD", "COG", "GNQ", "GAB"})  # XAF (BEAC)
 WEST_AFRICAN_CFA = frozenset({"BEN", "BFA", "CIV", "GNB", "MLI", "NER", "SEN", "TGO"})  # XOF
+SHARED = "?"  # before a word several currencies share ("pesos"): the countries say which one
 DOLLAR_SIGN = "$"  # a bare "$": USD, unless the record's countries write their own money so
 # Countries whose own currency is written with a bare "$" (a peso or a local dollar).
 _OWN_DOLLAR_SIGN = {
@@ -124,6 +127,7 @@ def currency_names() -> dict[str, str | None]:
         for head, found in heads.items()
         if head not in _NOT_HEADS
     }
+    _shared.update({head: frozenset(found) for head, found in heads.items() if len(found) > 1})
     index.update(full)
     index.update({fold(word): code for word, code in _USUAL.items()})
     return index
@@ -157,6 +161,35 @@ def currency_code(words: str, written: str = "") -> str | None:
         if upper in current_codes() and (written.isupper() or words in _LOWER_CASE_CODES):
             return upper
     return None
+
+
+_shared: dict[str, frozenset[str]] = {}  # head word → the currencies it names, filled above
+
+
+def shared_currency(
+    word: str, countries: Iterable[str], writers: Iterable[str], text: str
+) -> str:
+    """The currency a shared word ("pesos", "couronnes", "rupias") names for the record's
+    countries, else for the writer's state: the one of its currencies that country uses
+    ("pesos" for Colombia is COP); asked when they do not decide."""
+    currency_names()  # fills _shared
+    candidates = _shared.get(word, frozenset())
+    for places in (tuple(countries), tuple(writers)):
+        used = {code for place in places for code in _currencies_of(place)} & candidates
+        if len(used) == 1:
+            return used.pop()
+        if used:
+            break
+    raise FieldError("ambiguous", text)
+
+
+@cache
+def _currencies_of(place: str) -> frozenset[str]:
+    """The legal tenders of a country (ISO3) today, by Babel's territory data."""
+    country = pycountry.countries.get(alpha_3=place)
+    if country is None:
+        return frozenset()
+    return frozenset(get_territory_currencies(country.alpha_2, date.today()))
 
 
 def dollar_sign(countries: Iterable[str], text: str) -> str:

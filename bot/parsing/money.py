@@ -14,10 +14,12 @@ from bot.parsing.currencies import (
     CFA,
     DOLLAR_CURRENCIES,
     DOLLAR_SIGN,
+    SHARED,
     SYMBOLS,
     cfa_franc,
     currency_code,
     dollar_sign,
+    shared_currency,
 )
 from bot.parsing.no_value import no_amount
 from bot.parsing.normalise import FieldError, fold
@@ -142,11 +144,17 @@ def money(
         raise FieldError("ambiguous", text)
     if not currencies:
         raise FieldError("no_currency", text)
+    countries, writers = tuple(countries), tuple(writers)
+    currencies = [
+        shared_currency(c.removeprefix(SHARED), countries, writers, text)
+        if c.startswith(SHARED)
+        else c
+        for c in currencies
+    ]
     code = next((c for c in currencies if c not in (CFA, DOLLAR_SIGN)), None)
     if code is not None and DOLLAR_SIGN in currencies and code not in DOLLAR_CURRENCIES:
         raise FieldError("ambiguous", text)  # "$100 EUR"
     if code is None:
-        countries = tuple(countries)
         code = (
             cfa_franc(countries, text, writers)
             if CFA in currencies
@@ -209,10 +217,11 @@ def _currency_at(
         if len(run) < length or any(kind != "word" for kind, _ in run):
             continue
         written = " ".join(token for _, token in run)
+        key = _fold(written).removeprefix("d'")
         try:
-            code = currency_code(_fold(written).removeprefix("d'"), written.rstrip("."))
-        except FieldError as exc:
-            raise FieldError("ambiguous", sent) from exc
+            code = currency_code(key, written.rstrip("."))
+        except FieldError:
+            return SHARED + key, length  # "pesos": the countries say which
         if code:
             return code, length
     return None

@@ -27,6 +27,9 @@ FILLERS = {
     *("calendar", "civil", "calendario", "period", "periode", "periodo", "inclusive", "incl"),
     *("included", "inclus", "incluido", "effective", "as", "partir", "compter", "contar"),
     *("project", "projet", "proyecto"),
+    # "all of 2027", "toute l'année 2027", "todo 2027": the whole of what follows
+    *("all", "whole", "entire", "full", "throughout", "tout", "toute", "entier", "entiere"),
+    *("todo", "toda", "completo", "completa", "entero", "entera"),
 }
 # Words saying the years are fiscal years ("FY" too): read by the writer's country.
 FISCAL_WORDS = {

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 Codes = tuple[str, ...]
 _STEMMERS = tuple(snowballstemmer.stemmer(lang) for lang in ("english", "french", "spanish"))
 _ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c)'")
+_HEAD_WORDS = 4  # a head word and at most three words qualifying it
 ABBREVIATION_MAX = 5  # a one-word term this short is an abbreviation: "va", "im", "eore"
 
 
@@ -154,12 +155,30 @@ class Terms:
 
     def find(self, text: str) -> Codes | None:
         """The codes of the one value whose terms fit `text`; None when none or several do."""
-        fits = self.fitting(text)
+        fits = self.fitting(text) or self._by_head(text)
         if len(fits) == 1:
             codes = next(iter(fits))
             log.debug("terms: %r read as %s", text, codes)
             return codes
         return None
+
+    def _by_head(self, text: str) -> dict[Codes, str]:
+        """A term named by its head word and a qualifier the vocabulary does not know: the first
+        word in French and Spanish ("matériel orthopédique", "capacitación especializada"), the
+        last in English ("orthopaedic equipment"), when that word alone is a term. Both ends
+        are tried; a text whose two ends name different values fits none."""
+        if "," in text or "/" in text or any(w in self.conjunctions for w in fold(text).split()):
+            return {}  # "technical and non-technical survey" is two values, read elsewhere
+        words = content_words(text, self.function_words | self.conjunctions)
+        if not 2 <= len(words) <= _HEAD_WORDS:
+            return {}
+        fits = [
+            (e.codes, e.written)
+            for head in {words[0], words[-1]}
+            for e in self._holding((head,))
+            if e.same((head,))
+        ]
+        return _best(_shortest(fits, fold(text))) if len({c for c, _ in fits}) == 1 else {}
 
     def pointed_to(self, children: Codes, text: str) -> str | None:
         """The one child code whose terms hold the most of the content words of `text` (the
