@@ -165,8 +165,9 @@ class Terms:
     def _by_head(self, text: str) -> dict[Codes, str]:
         """A term named by its head word and a qualifier the vocabulary does not know: the first
         word in French and Spanish ("matériel orthopédique", "capacitación especializada"), the
-        last in English ("orthopaedic equipment"), when that word alone is a term. Both ends
-        are tried; a text whose two ends name different values fits none."""
+        last in English ("orthopaedic equipment"), when that word alone is a term of one value.
+        Both ends are tried; a text whose ends name different values, or a group of values
+        ("survey" in "techncal survey", a typo of one of them), fits none: the writer is asked."""
         if "," in text or "/" in text or any(w in self.conjunctions for w in fold(text).split()):
             return {}  # "technical and non-technical survey" is two values, read elsewhere
         words = content_words(text, self.function_words | self.conjunctions)
@@ -178,7 +179,10 @@ class Terms:
             for e in self._holding((head,))
             if e.same((head,))
         ]
-        return _best(_shortest(fits, fold(text))) if len({c for c, _ in fits}) == 1 else {}
+        codes = {c for c, _ in fits}
+        if len(codes) != 1 or len(next(iter(codes))) != 1:
+            return {}  # none, several, or a group ("survey" of "techncal survey"): asked
+        return _best(_shortest(fits, fold(text)))
 
     def pointed_to(self, children: Codes, text: str) -> str | None:
         """The one child code whose terms hold the most of the content words of `text` (the

@@ -138,7 +138,8 @@ def place_options(site: Site, words: Vocabulary) -> tuple[tuple[str, ...], tuple
     regions = tuple(
         code
         for code, region in words.regions.items()
-        if code in named or region.countries & set(countries)  # named: "region:035" → "035"
+        if region.kind != "grouping"  # the sector's groupings (Sahel, MENA) overlap the M49 ones
+        and (code in named or region.countries & set(countries))  # named: "region:035" → "035"
     )
     return regions, countries
 
