@@ -11,6 +11,7 @@ from functools import partial
 from typing import TypeVar
 
 from bot.parsing import prose
+from bot.parsing.crossed import uncrossed
 from bot.parsing.fields import Vocabulary, read_list
 from bot.parsing.language_list import read_languages
 from bot.parsing.money import money_if_any, no_sum
@@ -147,6 +148,10 @@ def parse_submission(
         vocab.assistance_choices,
         problems,
         vocab.assistance_fits,
+    )
+    labels = {"areas": area_labels, "assistance": form_labels}
+    areas, forms, problems = uncrossed(
+        areas, forms, problems, vocab, lambda name: Problem(name, "missing", "", labels[name])
     )
     # a CFA franc is XOF or XAF by the record's countries, else by the writer's state
     amount_of = partial(money_if_any, countries=countries, writers=writer_countries)

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 Codes = tuple[str, ...]
 _STEMMERS = tuple(snowballstemmer.stemmer(lang) for lang in ("english", "french", "spanish"))
 _ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c)'")
+_REMARK_WORDS = 2  # words no term knows, around a term ("art. 7")
 _HEAD_WORDS = 4  # a head word and at most three words qualifying it
 ABBREVIATION_MAX = 5  # a one-word term this short is an abbreviation: "va", "im", "eore"
 
@@ -155,7 +156,7 @@ class Terms:
 
     def find(self, text: str) -> Codes | None:
         """The codes of the one value whose terms fit `text`; None when none or several do."""
-        fits = self.fitting(text) or self._by_head(text)
+        fits = self.fitting(text) or self._by_head(text) or self._with_remark(text)
         if len(fits) == 1:
             codes = next(iter(fits))
             log.debug("terms: %r read as %s", text, codes)
@@ -184,6 +185,21 @@ class Terms:
             return {}  # none, several, or a group ("survey" of "techncal survey"): asked
         return _best(_shortest(fits, fold(text)))
 
+    def _with_remark(self, text: str) -> dict[Codes, str]:
+        """A term followed or preceded by words the vocabulary does not know at all ("informe de
+        transparencia art. 7", "clearance 2027"): the longest term the text holds, when it is of
+        one value and at most two such words are left over."""
+        if "," in text or "/" in text or any(w in self.conjunctions for w in fold(text).split()):
+            return {}
+        words = content_words(text, self.function_words | self.conjunctions)
+        strange = [w for w in words if _remark(w) or not any(one in self.by_stem for one in w)]
+        known = tuple(w for w in words if w not in strange)
+        if not strange or len(strange) > _REMARK_WORDS or not known:
+            return {}
+        fits = [(e.codes, e.written) for e in self._holding(known) if e.same(known)]
+        codes = {c for c, _ in fits}
+        return _best(_shortest(fits, fold(text))) if len(codes) == 1 else {}
+
     def pointed_to(self, children: Codes, text: str) -> str | None:
         """The one child code whose terms hold the most of the content words of `text` (the
         qualifier after "victim assistance –"); None when none does or several tie."""
@@ -198,6 +214,14 @@ class Terms:
         best = max(shared.values(), default=0)
         winners = [code for code, n in shared.items() if n == best]
         return winners[0] if best and len(winners) == 1 else None
+
+
+_ARTICLE = frozenset({"art", "arts", "article", "articl", "articulo", "articul"})
+
+
+def _remark(word: Word) -> bool:
+    """A number or the word "article" ("art. 7", "Article 5"): a reference, never a term."""
+    return any(one.isdigit() or one in _ARTICLE for one in word)
 
 
 def _abbreviation(word: str) -> bool:

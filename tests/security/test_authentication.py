@@ -393,6 +393,22 @@ def test_two_from_headers_are_refused_and_only_the_envelope_sender_is_told(
     assert records(people) == [("N-2026-0001", "pending")]
 
 
+LAST_FIRST = (
+    b"From: Saysana, Vong <vong@nra.example>\r\n"
+    b"To: submit@portal.test\r\n"
+    b"Subject: NEED\r\n"
+    b"Message-ID: <last-first@nra.example>\r\n"
+    b"\r\n"
+)
+
+
+def test_a_last_first_name_without_quotes_is_one_sender(people: Portal) -> None:
+    """Outlook writes "Saysana, Vong <vong@…>" without quotes: a name with a comma, one address."""
+    done = deliver(people, LAST_FIRST + LAO_NEED.encode(), envelope="vong@nra.example")
+    assert done.outcome != "refused: ambiguous From"
+    assert records(people) == [("N-2026-0001", "pending")]
+
+
 def test_several_addresses_in_one_from_are_refused(people: Portal, checked: Settings) -> None:
     raw = on_top(message("vong@nra.example, rana@lmac.example", "NEED", LAO_NEED), PASSED)
     done = deliver(people, raw, envelope="someone@else.example", settings=checked)

@@ -75,7 +75,9 @@ def ambiguous_from(message: Message) -> bool:
         values = message.get_all("From") or []
         if len(values) > 1:
             return True
-        addresses = [addr for _, addr in getaddresses([str(v) for v in values]) if addr]
+        # "Saysana, Vong <vong@…>" (Outlook's unquoted "Last, First"): a piece without "@" is
+        # a name, not a second address
+        addresses = [addr for _, addr in getaddresses([str(v) for v in values]) if "@" in addr]
     except Exception:  # a malformed header: the email package raises many kinds
         return True
     return len(values) == 1 and len(addresses) != 1

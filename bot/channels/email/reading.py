@@ -147,9 +147,14 @@ def header(message: Message, name: str) -> str:
 
 
 def from_address(message: Message) -> str | None:
-    """The single address in From, lower-cased; None if there is not exactly one."""
+    """The single address in From, lower-cased; None if there is not exactly one.
+
+    A display name "Last, First" that Outlook and Exchange write without quotes ("Vogel, Katrin
+    <katrin.vogel@diplo.de>") splits into a bare "Vogel" and the address: a piece without "@"
+    is a name, not a second address."""
     values = message.get_all("From") or []
-    addresses = [addr for _, addr in getaddresses([clean_text(str(v)) for v in values]) if addr]
+    found = getaddresses([clean_text(str(v)) for v in values])
+    addresses = [addr for _, addr in found if "@" in addr]
     return addresses[0].strip().lower() if len(addresses) == 1 else None
 
 
