@@ -73,6 +73,10 @@ def test_two_known_terms_side_by_side_are_not_one() -> None:
     assert VOCAB.area("victim assistance medical care rehabilitation") is None
 
 
+def test_a_typo_beside_a_group_word_is_no_reference() -> None:
+    assert VOCAB.area("techncal survey") is None
+
+
 @pytest.mark.parametrize("country", ["on request", "Sur demande", "a solicitud", "upon request"])
 def test_an_offer_on_request_is_open_to_any_state(country: str) -> None:
     result = parsed("clearance", "training", country)

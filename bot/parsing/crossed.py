@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.parsing.fields import Vocabulary
+from bot.parsing.normalise import fold, lookup
 
 if TYPE_CHECKING:  # the parser imports this module
     from bot.parsing.parser import Problem
@@ -24,16 +25,18 @@ def uncrossed(
     """(areas, forms, problems) with each value unknown in its field but known in the other
     moved there and its problem dropped; a field left empty by the move is asked for."""
     found: dict[str, list[str]] = {"areas": list(areas), "assistance": list(forms)}
+    # only a value the other field knows as written (a label, synonym or abbreviation): a word
+    # that merely fits some term there ("data") stays a question in its own field
     other: dict[str, tuple[str, Lookup]] = {
-        "areas": ("assistance", vocab.assistance),
-        "assistance": ("areas", vocab.area),
+        "areas": ("assistance", lambda word: lookup(vocab.assistance_index, fold(word))),
+        "assistance": ("areas", lambda word: lookup(vocab.area_index, fold(word))),
     }
     kept: list[Problem] = []
     moved_from: set[str] = set()
     for problem in problems:
         if problem.field in other and problem.code == "unknown_value":
-            there, lookup = other[problem.field]
-            codes = lookup(problem.value)
+            there, known = other[problem.field]
+            codes = known(problem.value)
             if codes:
                 found[there] += [c for c in codes if c not in found[there]]
                 moved_from.add(problem.field)

@@ -186,13 +186,13 @@ class Terms:
         return _best(_shortest(fits, fold(text)))
 
     def _with_remark(self, text: str) -> dict[Codes, str]:
-        """A term followed or preceded by words the vocabulary does not know at all ("informe de
-        transparencia art. 7", "clearance 2027"): the longest term the text holds, when it is of
-        one value and at most two such words are left over."""
+        """A term beside a reference ("informe de transparencia art. 7", "clearance 2027"): the
+        term the rest of the text is, when it is of one value and at most two words of
+        reference (numbers, "article") are left over."""
         if "," in text or "/" in text or any(w in self.conjunctions for w in fold(text).split()):
             return {}
         words = content_words(text, self.function_words | self.conjunctions)
-        strange = [w for w in words if _remark(w) or not any(one in self.by_stem for one in w)]
+        strange = [w for w in words if _remark(w)]  # a typo is no remark: "techncal survey"
         known = tuple(w for w in words if w not in strange)
         if not strange or len(strange) > _REMARK_WORDS or not known:
             return {}
