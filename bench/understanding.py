@@ -259,7 +259,7 @@ def main() -> None:
     if args.corpus is not None:
         folders = [(args.corpus, "")]
     else:
-        folders = [(CORPUS, ""), (HOLDOUT, ", held out")][: 2 if HOLDOUT.is_dir() else 1]
+        folders = [(CORPUS, ""), (HOLDOUT, ", held out")][: 2 if corpus(HOLDOUT) else 1]
     table: list[Row] = []
     for folder, which in folders:
         verdicts = understood(folder)

@@ -19,7 +19,7 @@ from bot.app import Portal
 from bot.parsing.fields import DATA_PATH
 from store.actors import find_actor
 
-FOLDERS = (CORPUS, HOLDOUT)
+FOLDERS = tuple(folder for folder in (CORPUS, HOLDOUT) if corpus(folder))  # held out: when written
 MESSAGES = [message for folder in FOLDERS for message in corpus(folder)]
 IDS = [f"{p.parent.parent.name}/{p.parent.name}/{p.name}" for p, _ in MESSAGES]
 OUTCOMES = {"record", "draft", "ask"}

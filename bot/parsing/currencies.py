@@ -166,9 +166,7 @@ def currency_code(words: str, written: str = "") -> str | None:
 _shared: dict[str, frozenset[str]] = {}  # head word → the currencies it names, filled above
 
 
-def shared_currency(
-    word: str, countries: Iterable[str], writers: Iterable[str], text: str
-) -> str:
+def shared_currency(word: str, countries: Iterable[str], writers: Iterable[str], text: str) -> str:
     """The currency a shared word ("pesos", "couronnes", "rupias") names for the record's
     countries, else for the writer's state: the one of its currencies that country uses
     ("pesos" for Colombia is COP); asked when they do not decide."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.email.quotes import strip_quoted
+from bot.channels.email.quotes import split_quoted, strip_quoted
 
 EN = """\
 Type: need
@@ -193,3 +193,22 @@ def test_the_new_text_keeps_its_own_lines_as_written() -> None:
 def test_a_message_that_is_all_quote_leaves_nothing() -> None:
     quote = "On Mon, 3 Mar 2025 at 10:15, Portal <submit@portal.test> wrote:\n" + QUOTED_OLD
     assert strip_quoted(quote) == ""
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Cordial saludo,",
+        "Un cordial saludo.",
+        "Best regards,",
+        "Bien cordialement,",
+        "Atentamente:",
+    ],
+)
+def test_a_closing_word_that_opens_the_letter_is_a_greeting(opening: str) -> None:
+    text = (
+        f"{opening}\n\nLa Gobernación requiere apoyo para educación en el riesgo en 2027.\n\nAna\n"
+    )
+    own, quoted = split_quoted(text)
+    assert own.startswith(f"{opening}\n\nLa Gobernación requiere apoyo")
+    assert quoted == ""

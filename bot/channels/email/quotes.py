@@ -119,7 +119,15 @@ def _signature_start(lines: list[str]) -> int:
     label."""
     last_label = max((i for i, line in enumerate(lines) if _is_label(line)), default=-1)
     below = range(last_label + 1, len(lines))
-    own = next((i for i in below if lines[i].rstrip() == "--" or _SIGNED.match(lines[i])), None)
+    written = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    own = next(
+        (
+            i
+            for i in below
+            if lines[i].rstrip() == "--" or (i > written and _SIGNED.match(lines[i]))
+        ),
+        None,
+    )  # a closing word on the first line is a greeting ("Cordial saludo," opens many letters)
     flat = _flat(lines)
     start = len(_flat(lines[: last_label + 1])) + 1 if last_label >= 0 else 0
     match = _LIBRARY.SIGNATURE_REGEX.search(flat, start)
