@@ -110,7 +110,7 @@ def period(text: str, countries: Iterable[str] = ()) -> tuple[date, date]:
     if error and error.code == "ambiguous" and finer:
         return finer[0][:2]  # "FY2027 (April 2027 – March 2028)": the remark answers
     if not readings or (error and error.code != "invalid"):
-        raise error or FieldError("invalid", text)
+        raise FieldError(error.code if error else "invalid", text)  # the whole text, as sent
     start, end, _ = min(readings, key=lambda reading: reading[2])  # a finer one, else the first
     return start, end
 
