@@ -13,12 +13,13 @@ from typing import Any, TypeVar
 import pycountry
 from babel import Locale
 
+from bot.parsing.coded import coded
 from bot.parsing.languages import language_index
 from bot.parsing.lists import resolve_list
 from bot.parsing.names import names_index, translation, variants
 from bot.parsing.normalise import fold, lookup, name_key, with_singulars
 from bot.parsing.suggestions import Choices
-from bot.parsing.terms import Terms, coded, fits, terms_of
+from bot.parsing.terms import Terms, fits, terms_of
 
 DATA_PATH = Path(__file__).parent.parent / "data" / "vocabulary.json"
 LANGS = ("en", "fr", "es")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,9 +9,9 @@ from decimal import Decimal
 from functools import partial
 from typing import TypeVar
 
-from bot.parsing import prose
 from bot.parsing.crossed import uncrossed
 from bot.parsing.fields import Vocabulary, read_list
+from bot.parsing.kinds import KIND_WORDS, KINDS, kind_said
 from bot.parsing.language_list import read_languages
 from bot.parsing.money import money_if_any, no_sum
 from bot.parsing.normalise import FieldError, fold
@@ -22,7 +21,16 @@ from bot.parsing.places import ANY, REGION_PREFIX, narrowed, place, place_choice
 from bot.parsing.suggestions import Choices
 from bot.parsing.template import LABELS, clean_text, read_template
 
-__all__ = ["LABELS", "ParseResult", "Problem", "Submission", "clean_text", "parse_submission"]
+__all__ = [
+    "KIND_WORDS",
+    "KINDS",
+    "LABELS",
+    "ParseResult",
+    "Problem",
+    "Submission",
+    "clean_text",
+    "parse_submission",
+]
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -34,28 +42,12 @@ REFERENCE_MAX = 200
 DESCRIPTION_MAX = 20_000
 MONEY_EXAMPLES = ("250k USD", "EUR 1.2m", "1 200 000 €")
 PERIOD_EXAMPLES = ("2027", "2027-01 to 2027-12", "2027-01-15 to 2027-06-30")
-KINDS = ("need", "offer")
 # The fields that make labelled lines a template, beside its title, when two or more are given:
 # then the writer's prose around them is its description if it has no Description field.
 TEMPLATE_FIELDS = ("type", "country", "areas", "assistance")
 PROSE_MAX = DESCRIPTION_MAX  # characters of prose around the fields read for its kind and text
 DESCRIBING_WORDS = 8  # fewer are a note about the template ("See below."), not a description
 
-KIND_WORDS = {
-    "need": "need",
-    "needs": "need",
-    "besoin": "need",
-    "besoins": "need",
-    "necesidad": "need",
-    "necesidades": "need",
-    "offer": "offer",
-    "offers": "offer",
-    "offre": "offer",
-    "offres": "offer",
-    "oferta": "offer",
-    "ofertas": "offer",
-}
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|tr|rv|aw|wg)\s*:\s*|\[[^\]]*\]\s*)+", re.I)
 _FIELD_ERROR_CODES = {"ambiguous": "ambiguous", "unknown_currency": "unknown_value"}
 
 
@@ -206,31 +198,17 @@ def parse_submission(
 
 
 def _kind(value: str, subject: str, note: str, problems: list[Problem]) -> str | None:
-    """The kind the Type line names; else the subject's first word (NEED, Oferta…); else what
-    the subject and the writer's words outside the fields say ("Request for…", "Nous
-    proposons…") when they speak of one kind only; else the writer is asked. A Description's
-    text is not read: "the survivors need…" is what an offer is for."""
+    """The kind the Type line names, else the one the subject and the writer's words outside the
+    fields say (bot.parsing.kinds); else the writer is asked."""
     if value:
         kind = KIND_WORDS.get(fold(value))
         if kind is None:
             problems.append(Problem("type", "unknown_value", value, KINDS))
         return kind
-    subject = _SUBJECT_PREFIX.sub("", subject)
-    words = fold(subject).split()
-    kind = KIND_WORDS.get(words[0]) if words else None
-    if kind is None:
-        folded = fold(subject + "\n" + note)
-        said = {k for k in KINDS if prose.count_phrases(folded, _cues(k))}
-        kind = said.pop() if len(said) == 1 else None
+    kind = kind_said(subject, note)
     if kind is None:
         problems.append(Problem("type", "missing", "", KINDS))
     return kind
-
-
-def _cues(kind: str) -> tuple[str, ...]:
-    """The phrases that say a kind ("request for", "nous proposons"), less the bare kind words:
-    "a question about needs" asks nothing."""
-    return tuple(p for p in prose.phrases(kind) if p not in KIND_WORDS)
 
 
 def _description(own: str, fields: dict[str, str]) -> str | None:

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 import pycountry
 
+from bot.parsing.coded import HEAD_AND_TAIL
 from bot.parsing.fields import (
     LANGS,
     Vocabulary,
@@ -19,7 +20,6 @@ from bot.parsing.fields import (
 )
 from bot.parsing.normalise import fold
 from bot.parsing.suggestions import Choices
-from bot.parsing.terms import HEAD_AND_TAIL
 
 ANY = "any"
 REGION_PREFIX = "region:"
