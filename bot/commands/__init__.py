@@ -14,20 +14,15 @@ import re
 from functools import cache
 
 from bot.commands.base import Command
+from bot.parsing.subjects import is_reply_or_forward, without_tags
 from bot.words import WordsError, plain, table
 
 log = logging.getLogger(__name__)
 
-# Reply and forward prefixes of the mail clients people use, in any language and case.
-_REPLY_OR_FORWARD = re.compile(
-    r"^\s*(re|fwd?|tr|rv|aw|wg|rif|sv|vs|antw|r|res|enc|odp|vl|ynt)\s*(\[\d+\])?\s*[:：]",
-    re.IGNORECASE,
-)
 # Tags a mail gateway puts on mail from outside: what carries one was received, not written.
 _EXTERNAL = re.compile(
     r"[\[(]\s*(external|ext|extern|externe|externo|caution)\s*[\])]|^\s*external\s*:", re.I
 )
-_TAGS = re.compile(r"^\s*(\[[^\]]*\]\s*)+")  # "[Portal]", "[#123]": noise before the words
 _NOISE = " \t*_:;,.!¡¿\"'«»“”()[]-–—•>"  # what may stand around a command without changing it
 _MOST_WORDS = 3  # the longest command word: "DARSE DE BAJA"
 _LINES_SEARCHED = 3
@@ -77,8 +72,8 @@ def read_command(subject: str, text: str) -> tuple[Command, str] | None:
     by its subject.
     """
     lines = [line for line in text.splitlines() if line.strip()][:_LINES_SEARCHED]
-    received = _EXTERNAL.search(subject) or _REPLY_OR_FORWARD.match(_TAGS.sub("", subject))
-    candidates = lines if received else [_TAGS.sub("", subject), *lines]
+    received = _EXTERNAL.search(subject) or is_reply_or_forward(subject)
+    candidates = lines if received else [without_tags(subject), *lines]
     for line in candidates:
         found = command_in(line)
         if found is not None:

@@ -16,6 +16,7 @@ from bot.parsing.fields import language as language_code
 from bot.parsing.normalise import fold
 from bot.parsing.own_words import writers_text
 from bot.parsing.parser import DESCRIPTION_MAX, KIND_WORDS, TITLE_MAX
+from bot.parsing.subjects import without_prefixes
 
 __all__ = ["Draft", "Writer", "draft_from_prose", "writers_text"]
 
@@ -25,9 +26,6 @@ FINANCIAL = "financial"  # the vocabulary's form of assistance that an amount of
 SCAN_MAX = 10_000  # characters read for values: prose worth a draft is short, and time is linear
 TITLE_WORDS = 12  # a title made from the first sentence keeps at most this many words
 _PROSE_WORDS = 5  # what NEED or OFFER is followed by must say this much to be worth a draft
-_SUBJECT_PREFIX = re.compile(
-    r"^\s*(?:(?:re|fwd?|fw|tr|rv|aw|wg|rif|sv|vs|antw|odp|res|enc)\s*:\s*|\[[^\]]*\]\s*)+", re.I
-)
 _KIND_PREFIX = re.compile(r"^\s*(?:" + "|".join(KIND_WORDS) + r")\s*[:\-–—]\s*", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 ANY_PLACE = {"en": "any", "fr": "tous les pays", "es": "todos los países"}  # as the parser reads
@@ -71,7 +69,7 @@ def draft_from_prose(
     amount, a period or a place ("we need the template" is no need)."""
     vocab = vocabulary or Vocabulary.load()
     own = writers_text(text)
-    subject = _SUBJECT_PREFIX.sub("", subject).strip()
+    subject = without_prefixes(subject)
     whole = f"{subject}\n\n{own}"[:SCAN_MAX]
     found = prose.terms(whole, vocab)
     folded = fold(whole)

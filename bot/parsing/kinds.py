@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.parsing import prose
 from bot.parsing.normalise import fold
+from bot.parsing.subjects import without_prefixes
 
 KINDS = ("need", "offer")
 KIND_WORDS = {
@@ -22,7 +21,6 @@ KIND_WORDS = {
     "oferta": "offer",
     "ofertas": "offer",
 }
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|tr|rv|aw|wg)\s*:\s*|\[[^\]]*\]\s*)+", re.I)
 
 
 def kind_said(subject: str, note: str) -> str | None:
@@ -30,7 +28,7 @@ def kind_said(subject: str, note: str) -> str | None:
     outside the fields say ("Request for…", "Nous proposons…") when they speak of one kind
     only; else None. A Description's text is not given here: "the survivors need…" is what an
     offer is for."""
-    subject = _SUBJECT_PREFIX.sub("", subject)
+    subject = without_prefixes(subject)
     words = fold(subject).split()
     kind = KIND_WORDS.get(words[0]) if words else None
     if kind is None:

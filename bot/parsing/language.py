@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.parsing.label_line import split_label
 from bot.parsing.normalise import fold
+from bot.parsing.subjects import is_reply_or_forward
 from bot.parsing.template import MAIL_HEADER, field_of
 from bot.words import LANGUAGES, table
 
@@ -30,10 +31,6 @@ _PLACEHOLDER = re.compile(r"^\s*<[^>]*>\s*$")
 _QUOTE_MARK = re.compile(r"^\s*>")
 _FRENCH_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'[^\W\d_]")
 _ENGLISH_CONTRACTION = re.compile(r"[^\W\d_](?:n't|'s|'re|'ll|'ve|'m|'d)$")
-_REPLY_PREFIX = re.compile(
-    r"^\s*(\[[^\]]*\]\s*)*(re|fwd?|tr|rv|aw|wg|rif|sv|vs|antw|r|res|enc|odp|vl|ynt)\s*(\[\d+\])?\s*[:：]",
-    re.IGNORECASE,
-)
 
 
 def detect_language(subject: str, text: str, quoted: str = "") -> str | None:
@@ -45,7 +42,7 @@ def detect_language(subject: str, text: str, quoted: str = "") -> str | None:
     template that is not in the writer's text but below it (bottom-posted, or forwarded) is
     the text they send, and votes as theirs; the rest of a quote never votes.
     """
-    if _REPLY_PREFIX.match(subject):
+    if is_reply_or_forward(subject):
         subject = ""  # a reply's or a forward's subject is someone else's words
     labels, own = _labels_and_text(text)
     if len(labels) < _TEMPLATE_LABELS:
