@@ -51,6 +51,20 @@ class Settings:
     raw_retention_days: int = 180  # raw mail of processed inbox items is emptied after this
     processors: int = 1  # processes of `portal run` that handle inbox items
     processing_timeout: float = 60.0  # seconds one item may take; then it is set aside
+    # ---- running from an existing mailbox (IMAP in, the provider's SMTP out) ----------------
+    imap_url: str = ""  # imaps://user@host/INBOX (imap:// without TLS); empty: no mailbox read
+    imap_password: str = ""  # the mailbox's password when not in PORTAL_IMAP_URL
+    imap_processed: str = ""  # empty: kept messages are flagged seen; a folder: moved there
+    imap_poll: float = 60.0  # seconds between checks of a server without IDLE
+    relay_password: str = ""  # the relay's password when not in PORTAL_RELAY
+    address: str = ""  # the portal's own address (portal@ministry.example); empty: submit@DOMAIN
+    address_separator: str = "+"  # with PORTAL_ADDRESS, replies go to local+TOKEN@domain
+    mail_provider: str = ""  # google | microsoft: their Authentication-Results, OAuth2 endpoints
+    oauth2_client_id: str = ""  # the application registered with the provider
+    oauth2_client_secret: str = ""
+    oauth2_tenant: str = "organizations"  # Microsoft's directory (tenant id or domain)
+    oauth2_token_url: str = ""  # empty: the provider's
+    oauth2_authorize_url: str = ""  # empty: the provider's
     extra: Mapping[str, str] = field(default_factory=dict)
 
     # ---- derived values -------------------------------------------------------------------
@@ -129,6 +143,7 @@ _POSITIVE_NUMBERS: dict[str, type[int] | type[float]] = {
     "smtp_max_connections_per_client": int,
     "smtp_timeout": float,
     "smtp_store_timeout": float,
+    "imap_poll": float,
 }
 
 
