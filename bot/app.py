@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import addresses
 from bot.channels.email.front import EmailFront
 from bot.channels.telegram.front import TelegramFront
 from bot.config import Settings
@@ -35,7 +36,7 @@ class Portal:
         settings.home.mkdir(parents=True, exist_ok=True)
         if not settings.secret_key:
             settings = settings.with_changes(secret_key=_kept_secret(settings.home))
-        wire_channels()
+        wire_channels(settings)
         engine = make_engine(settings.effective_database_url)
         return cls(settings, engine, make_sessionmaker(engine))
 
@@ -59,9 +60,10 @@ class Portal:
         self.engine.dispose()
 
 
-def wire_channels() -> None:
+def wire_channels(settings: Settings | None = None) -> None:
     """Give the core each channel's front: how it reads its messages and admits their senders."""
-    fronts.register("email", EmailFront())
+    portal = addresses.of(settings) if settings is not None else None
+    fronts.register("email", EmailFront(portal=portal))
     fronts.register("telegram", TelegramFront())
 
 
