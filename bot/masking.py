@@ -55,17 +55,21 @@ def password_in(url: str) -> str:
         return ""
 
 
+def masked(text: str, secrets: Iterable[str]) -> str:
+    """The text with each secret in it written `***` (longest first, so that a secret holding
+    another is masked whole)."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text
+
+
 class MaskingFormatter(logging.Formatter):
     """A log formatter that writes `***` wherever one of the given secrets would appear, in the
     message, its arguments and a traceback alike (a library logging a URL with a token in it)."""
 
     def __init__(self, fmt: str, secrets: Iterable[str] = ()) -> None:
         super().__init__(fmt)
-        # Longest first, so a secret that contains another is masked whole.
-        self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+        self.secrets = list(secrets)
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        for secret in self.secrets:
-            text = text.replace(secret, MASK)
-        return text
+        return masked(super().format(record), self.secrets)

@@ -17,7 +17,7 @@ from bot.context import Context
 from bot.envelope import Inbound
 from bot.errors import ConfigError, UserError
 from bot.logs import configure
-from bot.masking import url_without_password
+from bot.masking import masked, url_without_password
 from store.db import transaction
 
 
@@ -28,9 +28,15 @@ class PortalGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (UserError, ConfigError) as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(_without_secrets(ctx, str(exc))) from exc
         except OperationalError as exc:
-            raise click.ClickException(f"the database cannot be used: {exc.orig}") from exc
+            message = f"the database cannot be used: {exc.orig}"
+            raise click.ClickException(_without_secrets(ctx, message)) from exc
+
+
+def _without_secrets(ctx: click.Context, message: str) -> str:
+    settings = ctx.obj
+    return masked(message, settings.secrets()) if isinstance(settings, Settings) else message
 
 
 @click.group(cls=PortalGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -12,12 +12,15 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import click
 import pytest
+from click.testing import CliRunner
 from sqlalchemy.engine import make_url
 
 from bot.channels.email.sending import RelaySender, compose
+from bot.cli import cli
 from bot.config import Settings
-from bot.errors import DeliveryError
+from bot.errors import ConfigError, DeliveryError
 from bot.logs import configure
 from bot.masking import url_without_password
 from store.outbox import OutboxItem
@@ -186,3 +189,26 @@ def test_portal_init_and_run_never_show_the_database_password(
     finally:
         process.kill()
     assert "db-pass-word" not in init.stdout + init.stderr + "".join(seen)
+
+
+def test_an_error_on_the_command_line_never_shows_a_secret(
+    monkeypatch: pytest.MonkeyPatch, root_logging: None
+) -> None:
+    """Whatever a command's error says, a secret in it is written `***` (the safety net of
+    PortalGroup, for errors that quote a setting)."""
+
+    @click.command()
+    @click.pass_context
+    def careless(ctx: click.Context) -> None:
+        settings: Settings = ctx.find_root().obj
+        raise ConfigError(f"cannot log in to {settings.imap_url} with {settings.relay_password}")
+
+    monkeypatch.setitem(cli.commands, "careless", careless)
+    for name in (*SECRETS, *URLS):
+        monkeypatch.setenv(f"PORTAL_{name.upper()}", {**SECRETS, **URLS}[name])
+    result = CliRunner().invoke(cli, ["careless"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: cannot log in to imaps://portal%40ministry.example:***@imap.example/INBOX"
+        " with ***\n"
+    )
