@@ -16,6 +16,7 @@ SECRET_SETTINGS = frozenset(
 _SECRET_ENDINGS = ("_password", "_secret", "_token", "_key")
 
 _PASSWORD_IN_URL = re.compile(r"(?P<head>//[^/:@?#\s]*):[^\s]*@")
+_PASSWORD_IN_QUERY = re.compile(r"((?:^|&)password=)[^&]*", re.IGNORECASE)
 
 
 def is_secret(name: str) -> bool:
@@ -31,11 +32,15 @@ def url_without_password(url: str) -> str:
         password = parts.password
     except ValueError:  # a broken URL still loses anything that looks like a password
         return _PASSWORD_IN_URL.sub(rf"\g<head>:{MASK}@", url)
-    if password is None:
-        return url
-    user_info, _, host = parts.netloc.rpartition("@")
-    user = user_info.split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:{MASK}@{host}"))
+    if password is None and not _PASSWORD_IN_QUERY.search(parts.query):
+        return url  # as it was written (urlunsplit would drop sqlite:////'s empty host)
+    if password is not None:
+        user_info, _, host = parts.netloc.rpartition("@")
+        user = user_info.split(":", 1)[0]
+        parts = parts._replace(netloc=f"{user}:{MASK}@{host}")
+    if _PASSWORD_IN_QUERY.search(parts.query):  # postgresql://db/portal?password=…
+        parts = parts._replace(query=_PASSWORD_IN_QUERY.sub(rf"\g<1>{MASK}", parts.query))
+    return urlunsplit(parts)
 
 
 def shown(name: str, value: object) -> object:
@@ -48,9 +53,11 @@ def shown(name: str, value: object) -> object:
 
 
 def password_in(url: str) -> str:
-    """The password a URL carries, or ""."""
+    """The password a URL carries (in its user part, or as ?password=), or ""."""
     try:
-        return urlsplit(url).password or ""
+        parts = urlsplit(url)
+        in_query = _PASSWORD_IN_QUERY.search(parts.query)
+        return parts.password or (in_query.group(0).split("=", 1)[1] if in_query else "")
     except ValueError:
         return ""
 

@@ -73,6 +73,14 @@ def test_an_unset_secret_shows_as_unset() -> None:
         ),
         ("smtp://u:pw@[::1:25", "smtp://u:***@[::1:25"),  # broken: urlsplit refuses it
         ("not a url", "not a url"),
+        (
+            "postgresql://pg@db/x?password=pw&sslmode=require",
+            "postgresql://pg@db/x?password=***&sslmode=require",
+        ),
+        (
+            "postgresql://pg@db/x?sslmode=require&Password=pw",
+            "postgresql://pg@db/x?sslmode=require&Password=***",
+        ),
     ],
 )
 def test_url_without_password(url: str, shown: str) -> None:
