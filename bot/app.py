@@ -14,10 +14,11 @@ from bot import addresses
 from bot.channels.email.front import EmailFront
 from bot.channels.telegram.front import TelegramFront
 from bot.config import Settings
+from bot.errors import ConfigError
 from bot.pipeline import fronts
 from bot.reference import load_reference_actors
 from store import migrate
-from store.db import make_engine, make_sessionmaker, transaction
+from store.db import MissingDriver, make_engine, make_sessionmaker, transaction
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,10 @@ class Portal:
         if not settings.secret_key:
             settings = settings.with_changes(secret_key=_kept_secret(settings.home))
         wire_channels(settings)
-        engine = make_engine(settings.effective_database_url)
+        try:
+            engine = make_engine(settings.effective_database_url)
+        except MissingDriver as exc:
+            raise ConfigError(str(exc)) from exc
         return cls(settings, engine, make_sessionmaker(engine))
 
     def init(self) -> tuple[int, int]:

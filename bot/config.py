@@ -9,9 +9,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from bot import addresses
 from bot.errors import ConfigError
+from bot.masking import is_secret, password_in, shown
 
 PREFIX = "PORTAL_"
 
@@ -101,6 +103,21 @@ class Settings:
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+    def __repr__(self) -> str:
+        """Every setting, with secrets and passwords in URLs as `***` (bot.masking)."""
+        values = (f"{f.name}={shown(f.name, getattr(self, f.name))!r}" for f in fields(self))
+        return f"Settings({', '.join(values)})"
+
+    __str__ = __repr__
+
+    def secrets(self) -> list[str]:
+        """The secret values set here (keys, tokens, passwords, passwords inside URLs): what
+        the logs must never show."""
+        found = [str(getattr(self, name)) for name in self.names() if is_secret(name)]
+        passwords = [password_in(str(getattr(self, name))) for name in self.names()]
+        found += passwords + [unquote(password) for password in passwords]
+        return sorted({secret for secret in found if secret})
 
     # ---- construction ---------------------------------------------------------------------
     @classmethod
