@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.cli.actors import actors
+from bot.cli.backup import backup, restore
 from bot.cli.base import cli
 from bot.cli.calls import call
 from bot.cli.digests import digest, matches
@@ -28,6 +29,8 @@ for command in (
     call,
     report,
     site,
+    backup,
+    restore,
 ):
     cli.add_command(command)
 
