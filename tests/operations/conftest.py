@@ -16,6 +16,7 @@ from tests.conftest import _admin_engine, _url_for
 def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     """Of the same kind as `database_url`, with nothing in it."""
     if database_url.startswith("sqlite"):
+        (tmp_path / "restored").mkdir()
         yield f"sqlite:///{tmp_path / 'restored' / 'portal.db'}"
         return
     name = f"portal_e_{uuid.uuid4().hex[:10]}"
