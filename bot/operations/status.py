@@ -58,7 +58,8 @@ class Status:
         if self.database_error is not None:
             return [f"the database does not answer: {self.database_error}"]
         if self.revision != self.head:
-            found.append(f"the database is at revision {self.revision}, not {self.head}")
+            at = self.revision or "none (not initialised)"
+            found.append(f"the database is at revision {at}, not {self.head}")
         if self.queues is not None:
             waiting = self.queues.inbox_oldest_waiting
             if waiting is not None and self.now - waiting > STUCK:
