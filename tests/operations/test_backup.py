@@ -193,3 +193,19 @@ def test_a_sqlite_backup_taken_while_a_writer_commits_is_consistent(tmp_path: Pa
         sizes = copy.execute("SELECT batch, count(*) FROM writes GROUP BY batch").fetchall()
         assert sizes and {size for _, size in sizes} == {10}
         copy.close()
+
+
+def test_a_postgresql_backup_without_pg_dump_says_what_to_install(
+    original: Portal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if original.settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite needs no client tools")
+    original.close()
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
+    with pytest.raises(ConfigError) as refused:
+        make_backup(original.settings, tmp_path / "b.tar.gz")
+    assert str(refused.value) == (
+        "pg_dump is not installed: backups of a PostgreSQL database need the PostgreSQL "
+        "client tools (Debian/Ubuntu: apt install postgresql-client)"
+    )
+    assert list(tmp_path.glob("*.tar.gz")) == []
