@@ -1,5 +1,4 @@
-"""`portal backup`: one archive holding the database, the secret key and the settings file,
-with a manifest of checksums; automatic backups before a migration, pruned to a number kept."""
+"""Backup archives: database, secret key, settings file and a manifest; automatic ones pruned."""
 
 from __future__ import annotations
 

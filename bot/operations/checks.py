@@ -1,5 +1,4 @@
-"""What an operator must still do: the warnings `portal run` logs once at start, and the longer
-list `portal doctor` checks (each finding says what is wrong and what to do)."""
+"""What an operator must still do: `portal run`'s start-up warnings and `portal doctor`'s checks."""
 
 from __future__ import annotations
 

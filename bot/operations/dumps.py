@@ -1,5 +1,4 @@
-"""A consistent copy of the database out to a file and back: SQLite's online backup, or
-PostgreSQL's pg_dump / pg_restore."""
+"""The database copied to a file and back, consistently: SQLite's online backup, pg_dump."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""GET /metrics: the status facts in Prometheus' text format, read from the database at each
-scrape by a custom collector (no counters kept in any process)."""
+"""GET /metrics: the status facts in Prometheus' text format, read afresh at each scrape."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""How Telegram polling is going, kept in a small file in PORTAL_HOME by the poller's process
-so that `portal status`, /healthz and /metrics (other processes) can tell."""
+"""How Telegram polling is going, in a small file in PORTAL_HOME that other processes read."""
 
 from __future__ import annotations
 

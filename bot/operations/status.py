@@ -1,5 +1,4 @@
-"""The portal's state as an operator asks for it: one Status read from the database and
-PORTAL_HOME, shared by `portal status`, /healthz and /metrics; and which facts make it unhealthy.
+"""The portal's state for `portal status`, /healthz and /metrics, and what makes it unhealthy.
 
 Unhealthy (HTTP 503), as GitLab's readiness check: the portal cannot do its work now —
   * the database does not answer, or is not at the code's revision (`portal init` not run);
