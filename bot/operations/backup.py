@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.config import Settings, settings_file
-from bot.operations.dumps import dump, kind_of
+from bot.errors import ConfigError
+from bot.operations.dumps import dump, kind_of, sqlite_path
 from store import migrate
 from store.base import utcnow
 from store.db import make_engine
@@ -51,6 +52,8 @@ def make_backup(
     """Write the archive (readable by its owner only) and return its path."""
     url = settings.effective_database_url
     kind = kind_of(url)
+    if kind == "sqlite" and not sqlite_path(url).exists():
+        raise ConfigError(f"there is no database at {sqlite_path(url)}: nothing to back up")
     engine = make_engine(url)
     try:
         revision = migrate.current_revision(engine)

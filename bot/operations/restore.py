@@ -89,7 +89,7 @@ def _refuse_unless_empty(settings: Settings, manifest: dict[str, Any], kind: str
             f"{settings.home / 'secret_key'} exists: restore only onto an empty PORTAL_HOME "
             "(nothing was changed)"
         )
-    if kind == "sqlite" and sqlite_path(url).exists():
+    if kind == "sqlite" and not is_empty(url):
         raise ConfigError(
             f"{sqlite_path(url)} exists: restore only onto an empty PORTAL_HOME "
             "(nothing was changed)"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -103,7 +104,7 @@ def gather(settings: Settings, engine: Engine, now: datetime | None = None) -> S
     last_at: datetime | None = None
     bouncing: int | None = None
     try:
-        revision = migrate.current_revision(engine)
+        revision = None if _no_sqlite_file(engine) else migrate.current_revision(engine)
         if revision is not None:
             with Session(engine) as session:
                 found = queues(session)
@@ -135,6 +136,12 @@ def gather(settings: Settings, engine: Engine, now: datetime | None = None) -> S
             datetime.fromtimestamp(backup.stat().st_mtime, UTC) if backup is not None else None
         ),
     )
+
+
+def _no_sqlite_file(engine: Engine) -> bool:
+    """Connecting would create an empty file (which `portal restore` then refuses)."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    return bool(path) and path != ":memory:" and not Path(str(path)).exists()
 
 
 def _next_digest(settings: Settings, now: datetime) -> datetime | None:

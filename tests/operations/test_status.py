@@ -60,6 +60,7 @@ def test_a_database_behind_the_code_is_a_problem(tmp_path: Path) -> None:
     assert result.output.endswith(
         "PROBLEM: the database is at revision none (not initialised), not 0008\nNOT healthy\n"
     )
+    assert list((tmp_path / "empty").iterdir()) == []  # no empty database left behind
 
 
 def test_telegram_polling_failing_for_long_is_a_problem(settings: Settings, portal: Portal) -> None:
