@@ -68,12 +68,19 @@ class Settings:
     oauth2_tenant: str = "organizations"  # Microsoft's directory (tenant id or domain)
     oauth2_token_url: str = ""  # empty: the provider's
     oauth2_authorize_url: str = ""  # empty: the provider's
+    # ---- backups --------------------------------------------------------------------------
+    backups_dir: str = ""  # where `portal backup` and the automatic backups go; empty: home/backups
+    backups_kept: int = 7  # automatic backups (taken before a migration) kept; older ones pruned
     extra: Mapping[str, str] = field(default_factory=dict)
 
     # ---- derived values -------------------------------------------------------------------
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.home / 'portal.db').resolve()}"
+
+    @property
+    def backups(self) -> Path:
+        return Path(self.backups_dir) if self.backups_dir else self.home / "backups"
 
     @property
     def maildir(self) -> Path:
@@ -127,7 +134,7 @@ class Settings:
         """Defaults, then portal.toml (if any), then PORTAL_* environment variables."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        path = toml_path or Path(env.get("PORTAL_CONFIG", "portal.toml"))
+        path = toml_path or settings_file(env)
         if path.is_file():
             try:
                 values.update(tomllib.loads(path.read_text(encoding="utf-8")))
@@ -152,6 +159,12 @@ class Settings:
         return [f.name for f in fields(cls) if f.name != "extra"]
 
 
+def settings_file(environ: Mapping[str, str] | None = None) -> Path:
+    """The optional settings file: PORTAL_CONFIG, or portal.toml in the working folder."""
+    env = os.environ if environ is None else environ
+    return Path(env.get("PORTAL_CONFIG", "portal.toml"))
+
+
 _BOT_NAMES = {"fr": "Portail de coopération", "es": "Portal de Cooperación"}
 _SECRETARIAT_NAMES = {
     "fr": "Unité d'appui à l'application",
@@ -171,6 +184,7 @@ _POSITIVE_NUMBERS: dict[str, type[int] | type[float]] = {
     "smtp_timeout": float,
     "smtp_store_timeout": float,
     "imap_poll": float,
+    "backups_kept": int,
 }
 
 

@@ -21,6 +21,9 @@ from bot.channels.telegram.sending import TelegramSender, set_commands
 from bot.config import Settings
 from bot.envelope import Sender
 from bot.errors import ConfigError
+from bot.operations.metrics import metrics_page
+from bot.operations.polling_state import PollingReporter
+from bot.operations.status import Status, as_json, gather
 from bot.people.retention import prune
 from bot.people.subscriptions import unsubscribe_by_digest_token
 from bot.pipeline.delivery import WORKER as delivery_worker
@@ -120,7 +123,10 @@ async def telegram_service(portal: Portal, stop: asyncio.Event, wake: Shared) ->
             await stop.wait()
             return
         poller = TelegramPoller(
-            bot, keeper(portal.sessions, "telegram"), on_stored=lambda _item_id: wake.inbox.set()
+            bot,
+            keeper(portal.sessions, "telegram"),
+            on_stored=lambda _item_id: wake.inbox.set(),
+            on_polled=PollingReporter(settings.home),
         )
         log.info("Telegram polling as @%s", bot.username)
         await poller.run(stop)
@@ -167,7 +173,8 @@ async def scheduler_service(portal: Portal, stop: asyncio.Event, wake: Shared) -
 
 
 async def http_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
-    """One-click unsubscribe for digests (the links need PORTAL_PUBLIC_URL to point here)."""
+    """One-click unsubscribe for digests (the links need PORTAL_PUBLIC_URL to point here);
+    /healthz and /metrics."""
     settings = portal.settings
 
     def unsubscribe(token: str) -> str | None:
@@ -176,6 +183,15 @@ async def http_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> Non
         )
 
     app = http.application(unsubscribe, settings.bot_name)
+
+    def read_status() -> Status:
+        return gather(settings, portal.engine)
+
+    def health() -> tuple[bool, dict[str, object]]:
+        status = read_status()
+        return not status.problems, as_json(status)
+
+    http.add_watch_routes(app, health, metrics_page(read_status))
     if settings.telegram_token and settings.telegram_webhook_url:
         telegram_webhook.add_route(
             app,

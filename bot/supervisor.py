@@ -31,6 +31,7 @@ from bot.config import Settings
 from bot.doorbell import Doorbell
 from bot.errors import ConfigError
 from bot.masking import url_without_password
+from bot.operations.checks import warn_at_start
 from bot.part import EX_CONFIG
 from bot.runner import PARTS, parts_for
 from bot.slots import Slot, listening_socket
@@ -267,6 +268,7 @@ def supervise(portal: Portal) -> int:
                 "stop it first (one portal per PORTAL_HOME)"
             ) from None
         release_leases(portal)
+        warn_at_start(portal.settings)
         portal.close()  # the parts open their own connections
         return Supervisor(portal.settings).run()
 

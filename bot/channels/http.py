@@ -1,4 +1,5 @@
-"""The HTTP side: one-click unsubscribe (RFC 8058) for the links in every digest."""
+"""The HTTP side: one-click unsubscribe (RFC 8058) for the links in every digest; /healthz and
+/metrics for whoever watches the portal."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 import logging
 import socket
 from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -15,6 +17,10 @@ log = logging.getLogger(__name__)
 
 # Unsubscribe(token) -> the address unsubscribed, or None when the token is not valid.
 Unsubscribe = Callable[[str], str | None]
+# Health() -> (healthy, the facts as JSON); Metrics() -> the Prometheus text page.
+Health = Callable[[], tuple[bool, dict[str, Any]]]
+Metrics = Callable[[], bytes]
+METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 def application(unsubscribe: Unsubscribe, bot_name: str) -> web.Application:
@@ -38,6 +44,21 @@ def application(unsubscribe: Unsubscribe, bot_name: str) -> web.Application:
     app.router.add_get("/unsubscribe/{token}", page)
     app.router.add_post("/unsubscribe/{token}", one_click)
     return app
+
+
+def add_watch_routes(app: web.Application, health: Health, metrics: Metrics) -> None:
+    """GET /healthz: 200 when healthy, else 503, with the facts as JSON; GET /metrics."""
+
+    async def healthz(request: web.Request) -> web.Response:
+        healthy, facts = await asyncio.to_thread(health)
+        return web.json_response(facts, status=200 if healthy else 503)
+
+    async def metrics_page(request: web.Request) -> web.Response:
+        body = await asyncio.to_thread(metrics)
+        return web.Response(body=body, headers={"Content-Type": METRICS_TYPE})
+
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_page)
 
 
 def _html(name: str, status: int = 200, **context: object) -> web.Response:

@@ -6,6 +6,7 @@ import click
 
 from bot.cli.base import open_portal
 from bot.masking import url_without_password
+from bot.operations.backup import backup_before_migration
 from store.actors import list_actors
 
 
@@ -14,6 +15,7 @@ from store.actors import list_actors
 def init(ctx: click.Context) -> None:
     """Create or migrate the database and load the reference actors."""
     portal = open_portal(ctx, require_current=False)
+    backup_before_migration(portal.settings, portal.engine)
     added, changed = portal.init()
     with portal.sessions() as session:
         total = len(list_actors(session))
@@ -31,5 +33,6 @@ def run(ctx: click.Context) -> None:
     from bot.supervisor import supervise
 
     portal = open_portal(ctx, require_current=False)
+    backup_before_migration(portal.settings, portal.engine)
     portal.init()
     ctx.exit(supervise(portal))

@@ -86,6 +86,7 @@ class TelegramPoller:
         poll_timeout: int = POLL_TIMEOUT,
         retry_delay: float = 1.0,
         max_retry_delay: float = 60.0,
+        on_polled: Callable[[str | None], None] | None = None,
     ) -> None:
         self.bot = bot
         self.keep = keep
@@ -93,6 +94,7 @@ class TelegramPoller:
         self.poll_timeout = poll_timeout
         self.retry_delay = retry_delay
         self.max_retry_delay = max_retry_delay
+        self.on_polled = on_polled  # told after each poll: None, or what went wrong
         self.next_offset: int | None = None  # None: from the oldest unconfirmed update
         self._ready = False
 
@@ -111,19 +113,24 @@ class TelegramPoller:
                 failures += 1
                 delay = retry_after_seconds(exc)
                 log.warning("Telegram flood control: polling again in %.0f s", delay)
+                self._polled("flood control")
             except TelegramError as exc:
                 failures += 1
                 delay = self._backoff(failures)
                 log.warning("polling Telegram failed (%s); again in %.1f s", exc.message, delay)
+                self._polled(exc.message)
             except _NotKept:
                 failures += 1
                 delay = self._backoff(failures)
-            except Exception:  # e.g. an update PTB cannot read: log it, keep the portal up
+                self._polled("an update could not be kept in the inbox")
+            except Exception as exc:  # e.g. an update PTB cannot read: log it, keep the portal up
                 failures += 1
                 delay = self._backoff(failures)
                 log.exception("polling Telegram failed unexpectedly; again in %.1f s", delay)
+                self._polled(type(exc).__name__)
             else:
                 failures = 0
+                self._polled(None)
                 continue
             await _pause(delay, stop)
 
@@ -151,6 +158,10 @@ class TelegramPoller:
             log.info("inbox item %d kept (Telegram update %d)", item_id, update.update_id)
             if self.on_stored is not None:
                 self.on_stored(item_id)
+
+    def _polled(self, error: str | None) -> None:
+        if self.on_polled is not None:
+            self.on_polled(error)
 
     def _backoff(self, failures: int) -> float:
         return float(min(self.retry_delay * 2 ** (failures - 1), self.max_retry_delay))

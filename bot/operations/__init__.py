@@ -1,0 +1,1 @@
+"""The operator's tools: backups, restore, status, health, metrics and the doctor's checks."""
