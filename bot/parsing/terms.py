@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -18,7 +19,8 @@ from bot.parsing.normalise import fold
 log = logging.getLogger(__name__)
 
 Codes = tuple[str, ...]
-_STEMMERS = tuple(snowballstemmer.stemmer(lang) for lang in ("english", "french", "spanish"))
+_STEMMER_LANGUAGES = ("english", "french", "spanish")
+_THREAD = threading.local()  # a snowball stemmer keeps its word in itself: one set per thread
 _ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c)'")
 _REMARK_WORDS = 2  # words no term knows, around a term ("art. 7")
 _HEAD_WORDS = 4  # a head word and at most three words qualifying it
@@ -32,7 +34,16 @@ Word = frozenset[str]  # a folded word's stems in English, French and Spanish
 def stems(word: str) -> Word:
     """A folded word's English, French and Spanish stems: two words are one when they share a
     stem ("equipamiento" and "equipo": "equip"; "policies" and "policy": "polici")."""
-    return frozenset(s.stemWord(word) for s in _STEMMERS)
+    return frozenset(s.stemWord(word) for s in _stemmers())
+
+
+def _stemmers() -> tuple[Any, ...]:
+    """This thread's stemmers: one shared by two threads mixes up their words."""
+    found: tuple[Any, ...] | None = getattr(_THREAD, "stemmers", None)
+    if found is None:
+        found = tuple(snowballstemmer.stemmer(lang) for lang in _STEMMER_LANGUAGES)
+        _THREAD.stemmers = found
+    return found
 
 
 def _folded_words(text: str) -> list[str]:
