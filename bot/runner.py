@@ -216,7 +216,9 @@ async def site_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> Non
 
 def senders_for(portal: Portal) -> dict[str, Sender]:
     settings = portal.settings
-    transport = RelaySender(settings.relay) if settings.relay else MaildirSender(settings.maildir)
+    transport = (
+        RelaySender.for_settings(settings) if settings.relay else MaildirSender(settings.maildir)
+    )
     email = EmailSender(
         transport, from_name=settings.bot_name, from_address=settings.submit_address
     )
