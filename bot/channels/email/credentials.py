@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import logging
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -82,6 +83,16 @@ def login_for(url: str, password: str, settings: Settings, *, setting: str) -> L
     )
 
 
+def mailbox_login(settings: Settings) -> Login:
+    """How to log in to the mailbox of PORTAL_IMAP_URL."""
+    login = login_for(
+        settings.imap_url, settings.imap_password, settings, setting="PORTAL_IMAP_URL"
+    )
+    if login is None:  # login_for lets only a relay go without logging in
+        raise ConfigError("PORTAL_IMAP_URL: no way to log in")
+    return login
+
+
 # ---- IMAP --------------------------------------------------------------------------------------
 def xoauth2_login(client: IMAPClient, user: str, tokens: OAuth2Tokens) -> None:
     """AUTHENTICATE XOAUTH2 with a current access token. When the server refuses a token that
@@ -101,6 +112,22 @@ def imap_login(client: IMAPClient, login: Login) -> None:
         xoauth2_login(client, login.user, login.tokens)
     else:
         client.login(login.user, login.password)
+
+
+def try_imap(url: str, login: Login, timeout: float = 30.0) -> None:
+    """Connect to the mailbox of PORTAL_IMAP_URL and log in (then out): raises what failed."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("imap", "imaps") or not parts.hostname:
+        raise ConfigError(f"PORTAL_IMAP_URL must look like imaps://user@host/INBOX, not {url!r}")
+    secure = parts.scheme == "imaps"
+    client = IMAPClient(
+        parts.hostname, port=parts.port or (993 if secure else 143), ssl=secure, timeout=timeout
+    )
+    try:
+        imap_login(client, login)
+    finally:
+        with contextlib.suppress(Exception):
+            client.logout()
 
 
 # ---- SMTP --------------------------------------------------------------------------------------

@@ -148,15 +148,8 @@ class RelaySender:
         """Hand it to the relay. A retry after a crash sends the same message (same Message-ID
         and Date), which receiving systems recognise as one."""
         log.debug("outbox item %d: handing %s to %s", item.id, item.message_id, self.host)
-        client = aiosmtplib.SMTP(
-            hostname=self.host,
-            port=self.port,
-            use_tls=self.use_tls,
-            start_tls=None,  # STARTTLS when the relay offers it (port 587)
-            timeout=self.timeout,
-        )
         try:
-            async with client:
+            async with self._client() as client:
                 if self.login is not None:
                     await smtp_login(client, self.login)
                 await client.send_message(message)
@@ -169,6 +162,22 @@ class RelaySender:
             raise DeliveryError(f"relay {self.host}:{self.port}: {exc}") from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"relay {self.host}:{self.port}: {exc}") from exc
+
+
+    def _client(self) -> aiosmtplib.SMTP:
+        return aiosmtplib.SMTP(
+            hostname=self.host,
+            port=self.port,
+            use_tls=self.use_tls,
+            start_tls=None,  # STARTTLS when the relay offers it (port 587)
+            timeout=self.timeout,
+        )
+
+    async def try_login(self) -> None:
+        """Connect and log in, sending nothing (`portal mailbox authorize` checks the relay)."""
+        async with self._client() as client:
+            if self.login is not None:
+                await smtp_login(client, self.login)
 
 
 class EmailSender:
