@@ -73,7 +73,8 @@ def login_for(url: str, password: str, settings: Settings, *, setting: str) -> L
     path = token_path(settings)
     if mechanism == XOAUTH2 or path.exists():
         tokens = OAuth2Tokens.for_settings(settings)
-        return OAuth2Login(user or tokens.user, tokens)
+        stored_for = tokens.user  # reads the file: a missing or broken one is said now
+        return OAuth2Login(user or stored_for, tokens)
     if setting == "PORTAL_RELAY" and not user:
         return None
     raise ConfigError(

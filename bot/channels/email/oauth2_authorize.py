@@ -128,7 +128,7 @@ class LoopbackListener:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Redirect)
         self.port = int(self.server.server_address[1])
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     def redirect_uri(self, provider: Provider) -> str:
         host = "localhost" if provider.name == "microsoft" else "127.0.0.1"
