@@ -163,7 +163,6 @@ class RelaySender:
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"relay {self.host}:{self.port}: {exc}") from exc
 
-
     def _client(self) -> aiosmtplib.SMTP:
         return aiosmtplib.SMTP(
             hostname=self.host,
