@@ -237,6 +237,8 @@ def parts_for(settings: Settings) -> dict[str, list[Service]]:
     the public site)."""
     if settings.telegram_webhook_url and not settings.http_listen:
         raise ConfigError("PORTAL_TELEGRAM_WEBHOOK_URL needs PORTAL_HTTP_LISTEN for its server")
+    if settings.relay:  # no password and no OAuth2 tokens: said now, in one line
+        RelaySender.for_settings(settings)
     intake: list[Service] = [smtp_service]
     if settings.http_listen:
         intake.append(http_service)

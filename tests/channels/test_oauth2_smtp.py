@@ -19,7 +19,8 @@ from bot.channels.email.oauth2_authorize import store_tokens
 from bot.channels.email.oauth2_tokens import read_record, token_path
 from bot.channels.email.sending import RelaySender
 from bot.config import Settings
-from bot.errors import DeliveryError
+from bot.errors import ConfigError, DeliveryError
+from bot.runner import delivery_service, parts_for
 from store.base import utcnow
 from store.outbox import OutboxItem
 from tests.fake_oauth2 import CLIENT_ID, FakeOAuth2Provider
@@ -168,3 +169,16 @@ async def test_a_relay_password_is_used_when_set(
         await RelaySender.for_settings(settings).send(*outgoing())
     assert [password for _, password in server.logins] == ["s3cret"]
     assert [auth for auth, _ in server.messages] == [USER]
+
+
+def test_a_relay_the_portal_cannot_log_in_to_stops_portal_run_at_once(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, relay="smtp://portal%40ministry.example@smtp.gmail.com:587")
+    with pytest.raises(ConfigError) as raised:
+        parts_for(settings)
+    assert str(raised.value) == (
+        "PORTAL_RELAY has no password and the mailbox is not authorised for OAuth2: set "
+        "PORTAL_RELAY_PASSWORD (or a password in the URL), or run `portal mailbox authorize`"
+    )
+    assert parts_for(settings.with_changes(relay_password="s3cret"))["delivery"] == [
+        delivery_service
+    ]

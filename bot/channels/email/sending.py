@@ -154,6 +154,7 @@ class RelaySender:
                     await smtp_login(client, self.login)
                 await client.send_message(message)
         except ConfigError as exc:  # OAuth2 authorisation withdrawn: kept until authorised again
+            log.error("outbox item %d: relay %s: %s", item.id, self.host, exc)
             raise DeliveryError(f"relay {self.host}:{self.port}: {exc}") from exc
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [refusal.code for refusal in exc.recipients]
