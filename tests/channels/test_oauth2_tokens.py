@@ -216,3 +216,49 @@ def test_neither_password_nor_tokens_names_the_command(tmp_path: Path) -> None:
     google = settings.with_changes(mail_provider="google", oauth2_client_id=CLIENT_ID)
     with pytest.raises(ConfigError, match="no OAuth2 authorisation"):
         login_for("imaps://p;AUTH=XOAUTH2@h/INBOX", "", google, setting="PORTAL_IMAP_URL")
+
+
+def test_the_providers_addresses_and_what_the_browser_is_sent_to(tmp_path: Path) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    settings = Settings(
+        home=tmp_path, mail_provider="microsoft", oauth2_client_id="app", oauth2_tenant="x.org"
+    )
+    microsoft = provider_for(settings)
+    assert (microsoft.authorize_url, microsoft.token_url, microsoft.device_url) == (
+        "https://login.microsoftonline.com/x.org/oauth2/v2.0/authorize",
+        "https://login.microsoftonline.com/x.org/oauth2/v2.0/token",
+        "https://login.microsoftonline.com/x.org/oauth2/v2.0/devicecode",
+    )
+    request = CodeRequest(microsoft, "http://localhost:8400", USER)
+    query = parse_qs(urlsplit(request.url).query)
+    assert {name: values[0] for name, values in query.items()} == {
+        "response_type": "code",
+        "client_id": "app",
+        "redirect_uri": "http://localhost:8400",
+        "scope": "https://outlook.office.com/IMAP.AccessAsUser.All "
+        "https://outlook.office.com/SMTP.Send offline_access",
+        "state": request.state,
+        "code_challenge": request.challenge,
+        "code_challenge_method": "S256",
+        "login_hint": USER,
+    }
+    google = provider_for(settings.with_changes(mail_provider="google"))
+    assert (google.authorize_url, google.token_url, google.device_url, google.scope) == (
+        "https://accounts.google.com/o/oauth2/v2/auth",
+        "https://oauth2.googleapis.com/token",
+        "",
+        "https://mail.google.com/",
+    )
+    google_query = parse_qs(urlsplit(CodeRequest(google, "http://127.0.0.1:1").url).query)
+    assert (google_query["access_type"], google_query["prompt"]) == (["offline"], ["consent"])
+    with pytest.raises(ConfigError, match="PORTAL_MAIL_PROVIDER=google or"):
+        provider_for(settings.with_changes(mail_provider=""))
+
+
+def test_the_pkce_challenge_is_rfc_7636s() -> None:
+    from bot.channels.email.oauth2_authorize import challenge_of
+
+    # RFC 7636, appendix B
+    verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+    assert challenge_of(verifier) == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"

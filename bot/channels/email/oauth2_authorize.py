@@ -34,11 +34,16 @@ DONE_PAGE = (
 )
 
 
-def pkce_pair() -> tuple[str, str]:
-    """A code verifier and its S256 challenge (RFC 7636)."""
-    verifier = secrets.token_urlsafe(48)
+def challenge_of(verifier: str) -> str:
+    """The S256 challenge of a PKCE code verifier (RFC 7636)."""
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def pkce_pair() -> tuple[str, str]:
+    """A new code verifier and its challenge."""
+    verifier = secrets.token_urlsafe(48)
+    return verifier, challenge_of(verifier)
 
 
 @dataclass
