@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.cli.actors import actors
+from bot.cli.authorize import authorize
 from bot.cli.base import cli
 from bot.cli.calls import call
 from bot.cli.digests import digest, matches
@@ -32,6 +33,7 @@ for command in (
     site,
 ):
     cli.add_command(command)
+mailbox.add_command(authorize)  # portal mailbox authorize (OAuth2)
 
 
 def main() -> None:
