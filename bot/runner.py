@@ -234,7 +234,9 @@ async def site_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> Non
 
 def senders_for(portal: Portal) -> dict[str, Sender]:
     settings = portal.settings
-    transport = RelaySender(settings.relay) if settings.relay else MaildirSender(settings.maildir)
+    transport = (
+        RelaySender.for_settings(settings) if settings.relay else MaildirSender(settings.maildir)
+    )
     email = EmailSender(
         transport, from_name=settings.bot_name, from_address=settings.submit_address
     )
@@ -253,6 +255,8 @@ def parts_for(settings: Settings) -> dict[str, list[Service]]:
     the public site)."""
     if settings.telegram_webhook_url and not settings.http_listen:
         raise ConfigError("PORTAL_TELEGRAM_WEBHOOK_URL needs PORTAL_HTTP_LISTEN for its server")
+    if settings.relay:  # no password and no OAuth2 tokens: said now, in one line
+        RelaySender.for_settings(settings)
     intake: list[Service] = [smtp_service]
     if settings.http_listen:
         intake.append(http_service)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from bot.cli.actors import actors
+from bot.cli.authorize import authorize
 from bot.cli.backup import backup, restore
 from bot.cli.base import cli
 from bot.cli.calls import call
 from bot.cli.digests import digest, matches
 from bot.cli.doctor import doctor
 from bot.cli.inbox import inbox
+from bot.cli.mailbox import mailbox
 from bot.cli.people import focal_point, secretariat
 from bot.cli.records import confirm, records, reject
 from bot.cli.report import report
@@ -26,6 +28,7 @@ for command in (
     confirm,
     reject,
     inbox,
+    mailbox,
     digest,
     matches,
     call,
@@ -37,6 +40,7 @@ for command in (
     doctor,
 ):
     cli.add_command(command)
+mailbox.add_command(authorize)  # portal mailbox authorize (OAuth2)
 
 
 def main() -> None:

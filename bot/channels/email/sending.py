@@ -12,12 +12,14 @@ from email.generator import BytesGenerator
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
+from bot.channels.email.credentials import Login, PasswordLogin, login_for, smtp_login
+from bot.config import Settings
 from bot.envelope import PARTS
-from bot.errors import DeliveryError, RecipientGone
+from bot.errors import ConfigError, DeliveryError, RecipientGone
 from bot.masking import url_without_password
 from store.outbox import OutboxItem
 
@@ -123,7 +125,9 @@ def _sync_directory(path: Path) -> None:
 class RelaySender:
     """Hands messages to an SMTP relay given as smtp://host:port (STARTTLS when offered)."""
 
-    def __init__(self, url: str, timeout: float = 30.0) -> None:
+    def __init__(self, url: str, timeout: float = 30.0, *, login: Login | None = None) -> None:
+        """`login`: how to log in (credentials.login_for); without it, the URL's user and
+        password, if any."""
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
             raise DeliveryError(
@@ -132,25 +136,29 @@ class RelaySender:
         self.host = parts.hostname
         self.port = parts.port or (465 if parts.scheme == "smtps" else 25)
         self.use_tls = parts.scheme == "smtps"
-        self.username = parts.username
-        self.password = parts.password
+        if login is None and parts.username and parts.password is not None:
+            login = PasswordLogin(unquote(parts.username), unquote(parts.password))
+        self.login = login
         self.timeout = timeout
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> RelaySender:
+        """The relay of PORTAL_RELAY, logging in with PORTAL_RELAY_PASSWORD or OAuth2."""
+        login = login_for(settings.relay, settings.relay_password, settings, setting="PORTAL_RELAY")
+        return cls(settings.relay, login=login)
 
     async def send(self, item: OutboxItem, message: EmailMessage) -> None:
         """Hand it to the relay. A retry after a crash sends the same message (same Message-ID
         and Date), which receiving systems recognise as one."""
         log.debug("outbox item %d: handing %s to %s", item.id, item.message_id, self.host)
         try:
-            await aiosmtplib.send(
-                message,
-                hostname=self.host,
-                port=self.port,
-                use_tls=self.use_tls,
-                start_tls=None,
-                username=self.username,
-                password=self.password,
-                timeout=self.timeout,
-            )
+            async with self._client() as client:
+                if self.login is not None:
+                    await smtp_login(client, self.login)
+                await client.send_message(message)
+        except ConfigError as exc:  # OAuth2 authorisation withdrawn: kept until authorised again
+            log.error("outbox item %d: relay %s: %s", item.id, self.host, exc)
+            raise DeliveryError(f"relay {self.host}:{self.port}: {exc}") from exc
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [refusal.code for refusal in exc.recipients]
             if codes and all(500 <= code < 600 for code in codes):  # permanent: never retry
@@ -158,6 +166,21 @@ class RelaySender:
             raise DeliveryError(f"relay {self.host}:{self.port}: {exc}") from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"relay {self.host}:{self.port}: {exc}") from exc
+
+    def _client(self) -> aiosmtplib.SMTP:
+        return aiosmtplib.SMTP(
+            hostname=self.host,
+            port=self.port,
+            use_tls=self.use_tls,
+            start_tls=None,  # STARTTLS when the relay offers it (port 587)
+            timeout=self.timeout,
+        )
+
+    async def try_login(self) -> None:
+        """Connect and log in, sending nothing (`portal mailbox authorize` checks the relay)."""
+        async with self._client() as client:
+            if self.login is not None:
+                await smtp_login(client, self.login)
 
 
 class EmailSender:
