@@ -1,0 +1,90 @@
+"""The IMAP connection: PORTAL_IMAP_URL read, the server reached, the mailbox logged in to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from imapclient import IMAPClient
+
+from bot.config import Settings
+from bot.errors import ConfigError
+
+PORTS = {"imaps": 993, "imap": 143}
+TIMEOUT = 30.0  # seconds to connect, and for any one answer of the server
+SHAPE = "imaps://user:password@host[:port]/FOLDER (imap:// without TLS)"
+
+
+@dataclass(frozen=True)
+class MailboxUrl:
+    """Where the mailbox is and who logs in to it (the password may come from elsewhere)."""
+
+    tls: bool
+    user: str
+    password: str
+    host: str
+    port: int
+    folder: str
+
+    @property
+    def name(self) -> str:
+        """The mailbox as the portal remembers it: user@host/FOLDER."""
+        return f"{self.user}@{self.host}/{self.folder}"
+
+    def __repr__(self) -> str:  # never the password, in a log or a traceback
+        return f"MailboxUrl({self.name!r}, port={self.port}, tls={self.tls})"
+
+
+def mailbox_url(settings: Settings) -> MailboxUrl:
+    """PORTAL_IMAP_URL read; the password from it or from PORTAL_IMAP_PASSWORD. The user may
+    hold an @, as is or as %40; every part is percent-decoded. Raises ConfigError."""
+    url = settings.imap_url.strip()
+    scheme, found, rest = url.partition("://")
+    if not found or scheme.lower() not in PORTS:
+        raise ConfigError(f"PORTAL_IMAP_URL must be {SHAPE}, not {scheme or url!r}://…")
+    userinfo, at, location = rest.rpartition("@")
+    if not at or not userinfo:
+        raise ConfigError(f"PORTAL_IMAP_URL names no user: it must be {SHAPE}")
+    user, _, password = userinfo.partition(":")
+    hostport, _, folder = location.partition("/")
+    host, _, port_text = hostport.rpartition(":") if "]" not in hostport[-1:] else ("", "", "")
+    if not host:  # no port given (or an IPv6 address in brackets without one)
+        host, port_text = hostport, ""
+    host = host.strip("[]")
+    if not host:
+        raise ConfigError(f"PORTAL_IMAP_URL names no host: it must be {SHAPE}")
+    try:
+        port = int(port_text) if port_text else PORTS[scheme.lower()]
+    except ValueError as exc:
+        raise ConfigError(
+            f"PORTAL_IMAP_URL has a port that is not a number: {port_text!r}"
+        ) from exc
+    if not 0 < port < 65536:
+        raise ConfigError(f"PORTAL_IMAP_URL has no such port: {port}")
+    secret = unquote(password) or settings.imap_password
+    if not secret:
+        raise ConfigError("PORTAL_IMAP_URL holds no password, and PORTAL_IMAP_PASSWORD is empty")
+    return MailboxUrl(
+        tls=scheme.lower() == "imaps",
+        user=unquote(user),
+        password=secret,
+        host=host,
+        port=port,
+        folder=unquote(folder.strip("/")) or "INBOX",
+    )
+
+
+def connect(mailbox: MailboxUrl, settings: Settings) -> IMAPClient:
+    """A client connected (with TLS for imaps, certificate checked) and logged in."""
+    client = IMAPClient(mailbox.host, port=mailbox.port, ssl=mailbox.tls, timeout=TIMEOUT)
+    try:
+        login(client, mailbox, settings)
+    except BaseException:
+        client.shutdown()
+        raise
+    return client
+
+
+def login(client: IMAPClient, mailbox: MailboxUrl, settings: Settings) -> None:
+    """Log in to the mailbox: with its password (the one place another way would go)."""
+    client.login(mailbox.user, mailbox.password)

@@ -1,0 +1,257 @@
+"""Email in from an existing mailbox: read over IMAP, kept in the inbox, then marked there.
+
+The durability contract (docs in README, "Running from an existing mailbox"):
+
+* a message is committed to the inbox before it is marked on the server (flagged \\Seen and
+  $PortalKept, or moved to PORTAL_IMAP_PROCESSED); it is fetched with BODY.PEEK[], which
+  leaves it unread until then;
+* the portal remembers, per mailbox, the folder's UIDVALIDITY and the highest UID below which
+  every message was kept; a pass takes the unmarked messages above it. A crash between the
+  commit and the mark fetches the message again: the inbox knows it (same sender and
+  Message-ID) and it is marked then, kept once;
+* a new UIDVALIDITY voids the position: the folder's unmarked messages are read again (the
+  inbox's de-duplication keeps them once);
+* a message the inbox cannot take (the database is down) stays unmarked and is tried again,
+  with back-off; one over PORTAL_MAX_MESSAGE_SIZE is not fetched: it stays unread in the
+  mailbox, for a person, and is logged once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any, Protocol
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
+
+from bot.channels.email.delivered import envelope_of
+from bot.channels.email.imap import MailboxUrl, connect
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+KEPT = b"$PortalKept"  # the keyword of a message the portal kept (when the server has keywords)
+BATCH = 50  # messages fetched, kept and marked together
+IDLE_RENEW = 25 * 60.0  # seconds; RFC 2177 asks to renew IDLE before 29 minutes
+IDLE_SLICE = 1.0  # seconds an IDLE waits before looking at `halt`
+FIRST_DELAY, LAST_DELAY = 1.0, 300.0  # back-off after a failure, doubling
+CONNECTION_ERRORS = (OSError, IMAPClientError)  # imaplib's error and abort, sockets, TLS
+
+# keep(sender, recipients, message_id, raw, meta) -> the inbox item id, once committed.
+Keep = Callable[[str, list[str], str | None, bytes, dict[str, Any]], Future[int]]
+
+
+class Positions(Protocol):
+    """Where the portal left off in each mailbox (store.mailboxes behind it)."""
+
+    def get(self, mailbox: str) -> tuple[int, int] | None: ...
+    def put(self, mailbox: str, uidvalidity: int, last_uid: int) -> None: ...
+
+
+class NotKept(Exception):
+    """The inbox could not take a message; it stays on the server for the next pass."""
+
+
+class ConnectionLost(Exception):
+    """The server said goodbye (BYE) in the middle of a wait."""
+
+
+class MailboxReader:
+    """Reads one folder until `halt` is set: a pass, then IDLE (or a pause) until new mail."""
+
+    def __init__(
+        self,
+        mailbox: MailboxUrl,
+        settings: Settings,
+        keep: Keep,
+        positions: Positions,
+        on_stored: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.mailbox = mailbox
+        self.settings = settings
+        self.keep = keep
+        self.positions = positions
+        self.on_stored = on_stored
+        self.processed = settings.imap_processed
+        self.timeout = settings.smtp_store_timeout
+
+    # ---- the service: sessions, back-off -----------------------------------------------------
+    def serve(self, halt: threading.Event) -> None:
+        """Connect, read, wait, again; after a failure, try again 1 s later, doubling up to
+        5 min (a WARNING once per outage); return promptly once `halt` is set."""
+        delay = FIRST_DELAY
+        outage = False
+        while not halt.is_set():
+            opened = False
+            try:
+                client = connect(self.mailbox, self.settings)
+                try:
+                    uidvalidity = self._open(client)
+                    opened = True
+                    if outage:
+                        log.info("mailbox %s can be read again", self.mailbox.name)
+                    self._read(client, uidvalidity, halt)
+                finally:
+                    _close(client)
+                return
+            except Exception as exc:
+                if opened:  # a good session ended: a new outage, from the first delay
+                    outage, delay = False, FIRST_DELAY
+                if not outage:
+                    known = isinstance(exc, (*CONNECTION_ERRORS, ConnectionLost))
+                    log.warning(
+                        "mailbox %s cannot be read (%s); trying again in %g s, then less often",
+                        self.mailbox.name,
+                        exc or type(exc).__name__,
+                        delay,
+                        exc_info=not known,  # an error of ours: its traceback
+                    )
+                else:
+                    log.debug("mailbox %s still cannot be read: %r", self.mailbox.name, exc)
+                outage = True
+                halt.wait(delay)
+                delay = min(delay * 2, LAST_DELAY)
+
+    def _read(self, client: IMAPClient, uidvalidity: int, halt: threading.Event) -> None:
+        """Passes, and waits for new mail between them, until `halt` is set."""
+        store_delay = FIRST_DELAY
+        while not halt.is_set():
+            try:
+                self.take_new(client, uidvalidity)
+                store_delay = FIRST_DELAY
+            except NotKept as exc:
+                log.warning(
+                    "mailbox %s: %s; it stays unread there, tried again in %g s",
+                    self.mailbox.name,
+                    exc,
+                    store_delay,
+                )
+                halt.wait(store_delay)
+                store_delay = min(store_delay * 2, LAST_DELAY)
+                continue
+            self._wait_for_mail(client, halt)
+
+    def _open(self, client: IMAPClient) -> int:
+        """Select the folder (and make the processed folder); its UIDVALIDITY, remembered."""
+        if self.processed and not client.folder_exists(self.processed):
+            client.create_folder(self.processed)
+            log.info("mailbox %s: folder %s created", self.mailbox.name, self.processed)
+        selected = client.select_folder(self.mailbox.folder)
+        uidvalidity = int(selected[b"UIDVALIDITY"])
+        flags = selected.get(b"PERMANENTFLAGS", ())
+        self.keywords = rb"\*" in flags
+        known = self.positions.get(self.mailbox.name)
+        if known is None or known[0] != uidvalidity:
+            if known is not None:
+                log.warning(
+                    "mailbox %s: UIDVALIDITY changed from %d to %d; its unmarked messages are "
+                    "read again (those already kept are recognised)",
+                    self.mailbox.name,
+                    known[0],
+                    uidvalidity,
+                )
+            self.positions.put(self.mailbox.name, uidvalidity, 0)
+        log.info("reading mailbox %s (UIDVALIDITY %d)", self.mailbox.name, uidvalidity)
+        return uidvalidity
+
+    def _wait_for_mail(self, client: IMAPClient, halt: threading.Event) -> None:
+        """IDLE until the server says something (renewed before RFC 2177's 29 minutes), or,
+        without IDLE, PORTAL_IMAP_POLL seconds."""
+        if not client.has_capability("IDLE"):
+            halt.wait(self.settings.imap_poll)
+            return
+        client.idle()
+        started = time.monotonic()
+        said: list[Any] = []
+        while not said and not halt.is_set() and time.monotonic() - started < IDLE_RENEW:
+            said = client.idle_check(timeout=IDLE_SLICE)
+        if any(isinstance(r, tuple) and r and r[0] == b"BYE" for r in said):
+            raise ConnectionLost("the server said BYE")
+        client.idle_done()
+
+    # ---- one pass ----------------------------------------------------------------------------
+    def take_new(self, client: IMAPClient, uidvalidity: int) -> int:
+        """Keep every unmarked message above the remembered UID, in UID order, in batches;
+        returns how many were kept. Raises NotKept when the inbox refused one."""
+        known = self.positions.get(self.mailbox.name)
+        last = known[1] if known is not None and known[0] == uidvalidity else 0
+        criteria: list[Any] = ["UID", f"{last + 1}:*", "NOT", "DELETED"]
+        if not self.processed:
+            criteria += ["UNSEEN", "UNKEYWORD", KEPT] if self.keywords else ["UNSEEN"]
+        uids = sorted(uid for uid in client.search(criteria) if uid > last)  # n:* holds the last
+        kept = 0
+        for start in range(0, len(uids), BATCH):
+            kept += self._take(client, uidvalidity, uids[start : start + BATCH])
+        return kept
+
+    def _take(self, client: IMAPClient, uidvalidity: int, uids: list[int]) -> int:
+        sizes = client.fetch(uids, ["RFC822.SIZE"])
+        small = [u for u in uids if u in sizes and sizes[u][b"RFC822.SIZE"] <= self._max_size]
+        for uid in uids:
+            if uid in sizes and uid not in small:
+                log.warning(
+                    "mailbox %s: message UID %d has %d bytes, over PORTAL_MAX_MESSAGE_SIZE: "
+                    "not read, left unread there for a person",
+                    self.mailbox.name,
+                    uid,
+                    sizes[uid][b"RFC822.SIZE"],
+                )
+        bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
+        waiting: list[tuple[int, Future[int]]] = []
+        for uid in small:
+            if uid not in bodies:  # gone meanwhile (a person deleted or moved it)
+                continue
+            raw = bytes(bodies[uid][b"BODY[]"])
+            sender, recipients, message_id = envelope_of(raw, self.settings.smtp_max_recipients)
+            meta = {"imap": {"mailbox": self.mailbox.name, "uidvalidity": uidvalidity, "uid": uid}}
+            waiting.append((uid, self.keep(sender, recipients, message_id, raw, meta)))
+        kept: list[int] = []
+        refused: tuple[int, BaseException] | None = None
+        for uid, future in waiting:
+            try:
+                item_id = future.result(self.timeout)
+            except Exception as exc:
+                refused = refused or (uid, exc)
+                continue
+            log.info("inbox item %d kept from mailbox %s UID %d", item_id, self.mailbox.name, uid)
+            kept.append(uid)
+        if kept:
+            self.on_stored()
+            self.mark(client, kept)
+        # The position moves up to the first message not kept (all before it are handled).
+        done = [u for u in uids if refused is None or u < refused[0]]
+        if done:
+            self.positions.put(self.mailbox.name, uidvalidity, done[-1])
+        if refused is not None:
+            first, why = refused
+            raise NotKept(f"message UID {first} could not be kept ({why!r})") from why
+        return len(kept)
+
+    @property
+    def _max_size(self) -> int:
+        return self.settings.max_message_size
+
+    def mark(self, client: IMAPClient, uids: list[int]) -> None:
+        """Tell the server these are kept: flagged, or moved to the processed folder."""
+        if not self.processed:
+            client.add_flags(uids, [rb"\Seen", KEPT] if self.keywords else [rb"\Seen"], silent=True)
+        elif client.has_capability("MOVE"):
+            client.move(uids, self.processed)
+        else:
+            client.copy(uids, self.processed)
+            client.delete_messages(uids, silent=True)
+            if client.has_capability("UIDPLUS"):
+                client.uid_expunge(uids)
+            else:  # also expunges what a person deleted: no way to tell them apart
+                client.expunge()
+
+
+def _close(client: IMAPClient) -> None:
+    try:
+        client.logout()
+    except Exception:  # gone already: nothing to say goodbye to
+        client.shutdown()
