@@ -177,6 +177,7 @@ class MailboxReader:
     def take_new(self, client: IMAPClient, uidvalidity: int) -> int:
         """Keep every unmarked message above the remembered UID, in UID order, in batches;
         returns how many were kept. Raises NotKept when the inbox refused one."""
+        client.noop()  # the server tells of new messages only between commands
         known = self.positions.get(self.mailbox.name)
         last = known[1] if known is not None and known[0] == uidvalidity else 0
         criteria: list[Any] = ["UID", f"{last + 1}:*", "NOT", "DELETED"]
