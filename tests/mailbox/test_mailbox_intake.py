@@ -148,3 +148,22 @@ def test_the_url_is_read_with_its_defaults_and_escapes() -> None:
     assert "p/w" not in repr(tls)
     assert mailbox_service in parts_for(Settings(imap_url="imaps://u:p@h/INBOX"))["intake"]
     assert mailbox_service not in parts_for(Settings())["intake"]
+
+
+def test_mailbox_check_shows_the_folder_and_the_position(
+    start_portal: StartPortal, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.flows.test_need_by_email import run_cli
+
+    uid = mailbox.deliver(mailbox.delivered())
+    running = start_portal(imap_url=mailbox.url())
+    running.mail(1)
+    wait_for(lambda: mailbox.flags() == {uid: KEPT})
+    monkeypatch.setenv("PORTAL_IMAP_URL", mailbox.url())
+    numbering = mailbox.uidvalidity()
+    assert run_cli(running, monkeypatch, "mailbox", "check").splitlines() == [
+        f"mailbox {mailbox.name}: logged in",
+        f"messages 1, unread 0, UIDVALIDITY {numbering}, next UID 2",
+        f"position: UIDVALIDITY {numbering}, kept up to UID 1",
+        "kept messages are flagged \\Seen (and $PortalKept)",
+    ]
