@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 
 Codes = tuple[str, ...]
 _STEMMERS = tuple(snowballstemmer.stemmer(lang) for lang in ("english", "french", "spanish"))
+_STEMMING = threading.Lock()  # a stemmer keeps the word it works on: one thread at a time
 _ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c)'")
 _REMARK_WORDS = 2  # words no term knows, around a term ("art. 7")
 _HEAD_WORDS = 4  # a head word and at most three words qualifying it
@@ -32,7 +34,8 @@ Word = frozenset[str]  # a folded word's stems in English, French and Spanish
 def stems(word: str) -> Word:
     """A folded word's English, French and Spanish stems: two words are one when they share a
     stem ("equipamiento" and "equipo": "equip"; "policies" and "policy": "polici")."""
-    return frozenset(s.stemWord(word) for s in _STEMMERS)
+    with _STEMMING:
+        return frozenset(s.stemWord(word) for s in _STEMMERS)
 
 
 def _folded_words(text: str) -> list[str]:

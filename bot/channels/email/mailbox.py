@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 KEPT = b"$PortalKept"  # the keyword of a message the portal kept (when the server has keywords)
 BATCH = 50  # messages fetched, kept and marked together
+BATCH_BYTES = 32 * 1024 * 1024  # and at most this many bytes of them (one is never refused)
 IDLE_RENEW = 25 * 60.0  # seconds; RFC 2177 asks to renew IDLE before 29 minutes
 IDLE_SLICE = 1.0  # seconds an IDLE waits before looking at `halt`
 FIRST_DELAY, LAST_DELAY = 1.0, 300.0  # back-off after a failure, doubling
@@ -78,6 +79,9 @@ class MailboxReader:
         self.on_stored = on_stored
         self.processed = settings.imap_processed
         self.timeout = settings.smtp_store_timeout
+        self.keywords = False  # may the server keep $PortalKept? (told when selecting)
+        self.uidvalidity = 0  # of the folder selected
+        self.last = 0  # every message up to this UID is kept (or deliberately left)
 
     # ---- the service: sessions, back-off -----------------------------------------------------
     def serve(self, halt: threading.Event) -> None:
@@ -90,11 +94,11 @@ class MailboxReader:
             try:
                 client = connect(self.mailbox, self.settings)
                 try:
-                    uidvalidity = self._open(client)
+                    self._open(client)
                     opened = True
                     if outage:
                         log.info("mailbox %s can be read again", self.mailbox.name)
-                    self._read(client, uidvalidity, halt)
+                    self._read(client, halt)
                 finally:
                     _close(client)
                 return
@@ -116,12 +120,12 @@ class MailboxReader:
                 halt.wait(delay)
                 delay = min(delay * 2, LAST_DELAY)
 
-    def _read(self, client: IMAPClient, uidvalidity: int, halt: threading.Event) -> None:
+    def _read(self, client: IMAPClient, halt: threading.Event) -> None:
         """Passes, and waits for new mail between them, until `halt` is set."""
         store_delay = FIRST_DELAY
         while not halt.is_set():
             try:
-                self.take_new(client, uidvalidity)
+                self.take_new(client)
                 store_delay = FIRST_DELAY
             except NotKept as exc:
                 log.warning(
@@ -135,8 +139,9 @@ class MailboxReader:
                 continue
             self._wait_for_mail(client, halt)
 
-    def _open(self, client: IMAPClient) -> int:
-        """Select the folder (and make the processed folder); its UIDVALIDITY, remembered."""
+    def _open(self, client: IMAPClient) -> None:
+        """Select the folder (and make the processed folder); where the portal left off in it
+        (a new UIDVALIDITY voids the position)."""
         if self.processed and not client.folder_exists(self.processed):
             client.create_folder(self.processed)
             log.info("mailbox %s: folder %s created", self.mailbox.name, self.processed)
@@ -145,7 +150,10 @@ class MailboxReader:
         flags = selected.get(b"PERMANENTFLAGS", ())
         self.keywords = rb"\*" in flags
         known = self.positions.get(self.mailbox.name)
-        if known is None or known[0] != uidvalidity:
+        self.uidvalidity, self.last = uidvalidity, 0
+        if known is not None and known[0] == uidvalidity:
+            self.last = known[1]
+        else:
             if known is not None:
                 log.warning(
                     "mailbox %s: UIDVALIDITY changed from %d to %d; its unmarked messages are "
@@ -155,8 +163,12 @@ class MailboxReader:
                     uidvalidity,
                 )
             self.positions.put(self.mailbox.name, uidvalidity, 0)
-        log.info("reading mailbox %s (UIDVALIDITY %d)", self.mailbox.name, uidvalidity)
-        return uidvalidity
+        log.info(
+            "reading mailbox %s (UIDVALIDITY %d, kept up to UID %d)",
+            self.mailbox.name,
+            uidvalidity,
+            self.last,
+        )
 
     def _wait_for_mail(self, client: IMAPClient, halt: threading.Event) -> None:
         """IDLE until the server says something (renewed before RFC 2177's 29 minutes), or,
@@ -174,24 +186,34 @@ class MailboxReader:
         client.idle_done()
 
     # ---- one pass ----------------------------------------------------------------------------
-    def take_new(self, client: IMAPClient, uidvalidity: int) -> int:
-        """Keep every unmarked message above the remembered UID, in UID order, in batches;
-        returns how many were kept. Raises NotKept when the inbox refused one."""
+    def take_new(self, client: IMAPClient) -> int:
+        """Keep every unmarked message above the position, in UID order, in batches (of
+        BATCH messages, BATCH_BYTES at most); returns how many were kept. Raises NotKept when
+        the inbox refused one (those before it are kept and marked)."""
         client.noop()  # the server tells of new messages only between commands
-        known = self.positions.get(self.mailbox.name)
-        last = known[1] if known is not None and known[0] == uidvalidity else 0
-        criteria: list[Any] = ["UID", f"{last + 1}:*", "NOT", "DELETED"]
+        criteria: list[Any] = ["UID", f"{self.last + 1}:*", "NOT", "DELETED"]
         if not self.processed:
             criteria += ["UNSEEN", "UNKEYWORD", KEPT] if self.keywords else ["UNSEEN"]
-        uids = sorted(uid for uid in client.search(criteria) if uid > last)  # n:* holds the last
+        uids = sorted(uid for uid in client.search(criteria) if uid > self.last)  # n:* is 1+
+        sizes: dict[int, int] = {}
+        for start in range(0, len(uids), 1000):
+            found = client.fetch(uids[start : start + 1000], ["RFC822.SIZE"])
+            sizes.update((uid, int(data[b"RFC822.SIZE"])) for uid, data in found.items())
         kept = 0
-        for start in range(0, len(uids), BATCH):
-            kept += self._take(client, uidvalidity, uids[start : start + BATCH])
+        batch: list[int] = []
+        for uid in uids:
+            if batch and (
+                len(batch) == BATCH or _total(batch, sizes) + sizes.get(uid, 0) > BATCH_BYTES
+            ):
+                kept += self._take(client, batch, sizes)
+                batch = []
+            batch.append(uid)
+        if batch:
+            kept += self._take(client, batch, sizes)
         return kept
 
-    def _take(self, client: IMAPClient, uidvalidity: int, uids: list[int]) -> int:
-        sizes = client.fetch(uids, ["RFC822.SIZE"])
-        small = [u for u in uids if u in sizes and sizes[u][b"RFC822.SIZE"] <= self._max_size]
+    def _take(self, client: IMAPClient, uids: list[int], sizes: dict[int, int]) -> int:
+        small = [u for u in uids if u in sizes and sizes[u] <= self.settings.max_message_size]
         for uid in uids:
             if uid in sizes and uid not in small:
                 log.warning(
@@ -199,7 +221,7 @@ class MailboxReader:
                     "not read, left unread there for a person",
                     self.mailbox.name,
                     uid,
-                    sizes[uid][b"RFC822.SIZE"],
+                    sizes[uid],
                 )
         bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
         waiting: list[tuple[int, Future[int]]] = []
@@ -208,8 +230,8 @@ class MailboxReader:
                 continue
             raw = bytes(bodies[uid][b"BODY[]"])
             sender, recipients, message_id = envelope_of(raw, self.settings.smtp_max_recipients)
-            meta = {"imap": {"mailbox": self.mailbox.name, "uidvalidity": uidvalidity, "uid": uid}}
-            waiting.append((uid, self.keep(sender, recipients, message_id, raw, meta)))
+            where = {"mailbox": self.mailbox.name, "uidvalidity": self.uidvalidity, "uid": uid}
+            waiting.append((uid, self.keep(sender, recipients, message_id, raw, {"imap": where})))
         kept: list[int] = []
         refused: tuple[int, BaseException] | None = None
         for uid, future in waiting:
@@ -226,15 +248,12 @@ class MailboxReader:
         # The position moves up to the first message not kept (all before it are handled).
         done = [u for u in uids if refused is None or u < refused[0]]
         if done:
-            self.positions.put(self.mailbox.name, uidvalidity, done[-1])
+            self.positions.put(self.mailbox.name, self.uidvalidity, done[-1])
+            self.last = done[-1]
         if refused is not None:
             first, why = refused
             raise NotKept(f"message UID {first} could not be kept ({why!r})") from why
         return len(kept)
-
-    @property
-    def _max_size(self) -> int:
-        return self.settings.max_message_size
 
     def mark(self, client: IMAPClient, uids: list[int]) -> None:
         """Tell the server these are kept: flagged, or moved to the processed folder."""
@@ -249,6 +268,10 @@ class MailboxReader:
                 client.uid_expunge(uids)
             else:  # also expunges what a person deleted: no way to tell them apart
                 client.expunge()
+
+
+def _total(uids: list[int], sizes: dict[int, int]) -> int:
+    return sum(sizes.get(uid, 0) for uid in uids)
 
 
 def _close(client: IMAPClient) -> None:
