@@ -46,7 +46,7 @@ def test_a_crash_between_the_commit_and_the_mark_keeps_the_message_once(
 
 
 def test_a_dropped_connection_is_made_again_and_later_mail_read(
-    start_portal: StartPortal, mailbox: Mailbox, caplog: pytest.LogCaptureFixture
+    sqlite_only: None, start_portal: StartPortal, mailbox: Mailbox, caplog: pytest.LogCaptureFixture
 ) -> None:
     running = start_portal(imap_url=mailbox.url())
     first = mailbox.deliver(mailbox.delivered())

@@ -47,7 +47,7 @@ def test_a_need_in_the_mailbox_becomes_a_record_and_is_flagged_seen(
 
 
 def test_mail_delivered_while_the_portal_waits_is_read_at_once(
-    start_portal: StartPortal, mailbox: Mailbox
+    sqlite_only: None, start_portal: StartPortal, mailbox: Mailbox
 ) -> None:
     running = start_portal(imap_url=mailbox.url())
     first = mailbox.deliver(mailbox.delivered())
@@ -60,7 +60,7 @@ def test_mail_delivered_while_the_portal_waits_is_read_at_once(
 
 
 def test_in_the_move_mode_kept_mail_goes_to_the_processed_folder(
-    start_portal: StartPortal, mailbox: Mailbox
+    sqlite_only: None, start_portal: StartPortal, mailbox: Mailbox
 ) -> None:
     mailbox.deliver(mailbox.delivered())
     mailbox.deliver(mailbox.delivered(subject="LIST"))
@@ -93,7 +93,7 @@ def test_a_server_without_idle_nor_move_is_polled_and_mail_copied_then_expunged(
 
 
 def test_a_message_over_the_size_limit_is_left_unread_and_the_next_one_is_kept(
-    start_portal: StartPortal, mailbox: Mailbox, caplog: pytest.LogCaptureFixture
+    sqlite_only: None, start_portal: StartPortal, mailbox: Mailbox, caplog: pytest.LogCaptureFixture
 ) -> None:
     big = mailbox.deliver(mailbox.delivered(subject="NEED", body=LAO_NEED * 20))
     small = mailbox.deliver(mailbox.delivered())
@@ -151,7 +151,7 @@ def test_the_url_is_read_with_its_defaults_and_escapes() -> None:
 
 
 def test_mailbox_check_shows_the_folder_and_the_position(
-    start_portal: StartPortal, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+    sqlite_only: None, start_portal: StartPortal, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.flows.test_need_by_email import run_cli
 
