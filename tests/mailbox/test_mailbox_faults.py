@@ -3,6 +3,7 @@ restarted server, a new UIDVALIDITY, an inbox that cannot take mail."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -11,9 +12,11 @@ from imapclient import IMAPClient
 from sqlalchemy.exc import OperationalError
 
 from bot.channels.email.mailbox import MailboxReader
+from bot.config import Settings
 from bot.pipeline.intake import GroupCommit
 from store.mailboxes import MailboxPosition
 from tests.faults.conftest import StartPortal
+from tests.faults.test_storage import database_refusing_connections
 from tests.mailbox.conftest import Mailbox, items, restart, wait_for
 
 KEPT = {"\\Seen", "$PortalKept"}
@@ -135,6 +138,29 @@ def test_a_message_the_inbox_cannot_take_stays_unread_and_is_kept_later(
     assert mailbox.flags() == {uid: set()}
     assert items(running.portal) == []
     down.clear()
+    running.mail(1)
+    running.settled()
+    assert [item.meta["imap"]["uid"] for item in items(running.portal)] == [uid]
+    wait_for(lambda: mailbox.flags() == {uid: KEPT})
+
+
+def test_postgresql_down_the_message_stays_unread_until_it_is_back(
+    postgresql_only: None,
+    settings: Settings,
+    start_portal: StartPortal,
+    mailbox: Mailbox,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def said(text: str) -> bool:
+        return any(text in record.getMessage() for record in caplog.records)
+
+    caplog.set_level(logging.INFO, logger="bot.channels.email.mailbox")
+    running = start_portal(imap_url=mailbox.url())
+    wait_for(lambda: said(f"reading mailbox {mailbox.name}"))
+    with database_refusing_connections(settings.database_url):
+        uid = mailbox.deliver(mailbox.delivered())
+        wait_for(lambda: said(f"message UID {uid} could not be kept"))
+        assert mailbox.flags() == {uid: set()}
     running.mail(1)
     running.settled()
     assert [item.meta["imap"]["uid"] for item in items(running.portal)] == [uid]
