@@ -1,4 +1,8 @@
-"""`portal run` killed with SIGKILL while it reads a full mailbox: every message kept once."""
+"""`portal run` killed with SIGKILL while it reads a full mailbox: every message kept once.
+
+Two kills in one run: the intake part between the commit of a batch and its mark (the
+supervisor starts it again), then the whole `portal run` while the new intake part reads.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,25 @@ from tests.harness import read_maildir
 from tests.mailbox.conftest import Mailbox, wait_for
 
 MESSAGES = 200
+
+# The intake part kills itself as it first marks messages on the server: committed, not marked.
+# The marker makes it fire once, whichever process of the run finds it first.
+DYING_AT_THE_MARK = """
+import os, signal
+from pathlib import Path
+from bot.channels.email.mailbox import MailboxReader
+
+_mark = MailboxReader.mark
+
+def mark(reader, client, uids):
+    marker = Path(os.environ["MARK_KILL_MARKER"])
+    if not marker.exists():
+        marker.write_text(str(len(uids)))
+        os.kill(os.getpid(), signal.SIGKILL)
+    _mark(reader, client, uids)
+
+MailboxReader.mark = mark
+"""
 
 
 def stored(home: Settings) -> tuple[int, int]:
@@ -43,9 +66,23 @@ def test_killed_while_reading_the_mailbox_every_message_is_kept_and_handled_once
         owner.append("INBOX", mailbox.delivered(subject="HELP", body=f"help {n}"))
     owner.logout()
 
-    portal = run_portal(home, PORTAL_IMAP_URL=mailbox.url())
-    portal.wait_for_log(r"inbox item \d+ kept from mailbox")
-    portal.kill()  # in the middle of the first batch: kept, and not (all) marked yet
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(DYING_AT_THE_MARK)
+    marker = tmp_path / "killed-at-the-mark"
+    portal = run_portal(
+        home, PORTAL_IMAP_URL=mailbox.url(), PYTHONPATH=str(hooks), MARK_KILL_MARKER=str(marker)
+    )
+    # 1. The intake part dies between the commit of its first batch and its mark; the
+    # supervisor starts it again, and it reads that batch again.
+    wait_for(marker.exists)
+    at_part_kill = stored(home)
+    portal.wait_for_log(r"intake \(pid \d+\) .*; restarting in")
+    # 2. The whole `portal run` is killed as the new intake part reads.
+    wait_for(
+        lambda: sum("kept from mailbox" in line for line in portal.log) > int(marker.read_text())
+    )
+    portal.kill()
     at_kill = stored(home)
     marked_at_kill = sum(1 for f in mailbox.flags().values() if "\\Seen" in f)
 
@@ -59,7 +96,9 @@ def test_killed_while_reading_the_mailbox_every_message_is_kept_and_handled_once
     on_server = mailbox.flags()
     answers = len(read_maildir(home.maildir))
     print(
-        f"\nIMAP kill: delivered {MESSAGES}, stored at the kill {at_kill[0]} "
+        f"\nIMAP kill: delivered {MESSAGES}, stored when the intake part died at its first mark "
+        f"{at_part_kill[0]} (batch of {marker.read_text()}), stored at the kill of portal run "
+        f"{at_kill[0]} "
         f"(marked on the server {marked_at_kill}), stored {items} items ({distinct} distinct), "
         f"processed {counts.get('done', 0)}, answers {answers}, duplicates {items - distinct}"
     )
