@@ -41,16 +41,19 @@ def mailbox_url(settings: Settings) -> MailboxUrl:
     url = settings.imap_url.strip()
     scheme, found, rest = url.partition("://")
     if not found or scheme.lower() not in PORTS:
-        raise ConfigError(f"PORTAL_IMAP_URL must be {SHAPE}, not {scheme or url!r}://…")
+        given = f" ({scheme + '://'!r} is not an IMAP address)" if found else ""
+        raise ConfigError(f"PORTAL_IMAP_URL must be {SHAPE}{given}")
     userinfo, at, location = rest.rpartition("@")
     if not at or not userinfo:
         raise ConfigError(f"PORTAL_IMAP_URL names no user: it must be {SHAPE}")
     user, _, password = userinfo.partition(":")
     hostport, _, folder = location.partition("/")
-    host, _, port_text = hostport.rpartition(":") if "]" not in hostport[-1:] else ("", "", "")
-    if not host:  # no port given (or an IPv6 address in brackets without one)
-        host, port_text = hostport, ""
-    host = host.strip("[]")
+    host, port_text = hostport, ""
+    if hostport.startswith("["):  # an IPv6 address: [::1] or [::1]:993
+        host, _, after = hostport[1:].partition("]")
+        port_text = after.removeprefix(":")
+    elif ":" in hostport:
+        host, _, port_text = hostport.rpartition(":")
     if not host:
         raise ConfigError(f"PORTAL_IMAP_URL names no host: it must be {SHAPE}")
     try:
