@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import Future
 from typing import Any
 
 import pytest
@@ -165,3 +166,31 @@ def test_postgresql_down_the_message_stays_unread_until_it_is_back(
     running.settled()
     assert [item.meta["imap"]["uid"] for item in items(running.portal)] == [uid]
     wait_for(lambda: mailbox.flags() == {uid: KEPT})
+
+
+def test_one_message_the_inbox_refuses_holds_the_position_not_the_others(
+    sqlite_only: None,
+    start_portal: StartPortal,
+    mailbox: Mailbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    submitting = GroupCommit.submit
+
+    def submit(intake: GroupCommit, *arrival: Any) -> Future[int]:
+        if b"POISON" in arrival[3]:
+            refused: Future[int] = Future()
+            refused.set_exception(ValueError("this message cannot be kept"))
+            return refused
+        return submitting(intake, *arrival)
+
+    monkeypatch.setattr(GroupCommit, "submit", submit)
+    first = mailbox.deliver(mailbox.delivered())
+    poison = mailbox.deliver(mailbox.delivered(subject="LIST", body="POISON"))
+    third = mailbox.deliver(mailbox.delivered(subject="LIST"))
+    running = start_portal(imap_url=mailbox.url())
+    running.mail(2)
+    running.settled()
+    assert [item.meta["imap"]["uid"] for item in items(running.portal)] == [first, third]
+    wait_for(lambda: mailbox.flags() == {first: KEPT, poison: set(), third: KEPT})
+    with running.portal.sessions() as session:
+        assert session.get_one(MailboxPosition, mailbox.name).last_uid == first

@@ -82,30 +82,29 @@ class MailboxReader:
         self.keywords = False  # may the server keep $PortalKept? (told when selecting)
         self.uidvalidity = 0  # of the folder selected
         self.last = 0  # every message up to this UID is kept (or deliberately left)
+        self.outage = False  # the last session failed, and was said to
+        self.good = False  # this session has read the folder once
 
     # ---- the service: sessions, back-off -----------------------------------------------------
     def serve(self, halt: threading.Event) -> None:
         """Connect, read, wait, again; after a failure, try again 1 s later, doubling up to
         5 min (a WARNING once per outage); return promptly once `halt` is set."""
         delay = FIRST_DELAY
-        outage = False
+        self.outage = False
         while not halt.is_set():
-            opened = False
+            self.good = False  # a session is good once it has read the folder once
             try:
                 client = connect(self.mailbox, self.settings)
                 try:
                     self._open(client)
-                    opened = True
-                    if outage:
-                        log.info("mailbox %s can be read again", self.mailbox.name)
                     self._read(client, halt)
                 finally:
                     _close(client)
                 return
             except Exception as exc:
-                if opened:  # a good session ended: a new outage, from the first delay
-                    outage, delay = False, FIRST_DELAY
-                if not outage:
+                if self.good:  # a good session ended: a new outage, from the first delay
+                    self.outage, delay = False, FIRST_DELAY
+                if not self.outage:
                     known = isinstance(exc, (*CONNECTION_ERRORS, ConnectionLost))
                     log.warning(
                         "mailbox %s cannot be read (%s); trying again in %g s, then less often",
@@ -116,7 +115,7 @@ class MailboxReader:
                     )
                 else:
                     log.debug("mailbox %s still cannot be read: %r", self.mailbox.name, exc)
-                outage = True
+                self.outage = True
                 halt.wait(delay)
                 delay = min(delay * 2, LAST_DELAY)
 
@@ -127,6 +126,9 @@ class MailboxReader:
             try:
                 self.take_new(client)
                 store_delay = FIRST_DELAY
+                if not self.good and self.outage:
+                    log.info("mailbox %s can be read again", self.mailbox.name)
+                self.good = True
             except NotKept as exc:
                 log.warning(
                     "mailbox %s: %s; it stays unread there, tried again in %g s",
@@ -200,19 +202,27 @@ class MailboxReader:
             found = client.fetch(uids[start : start + 1000], ["RFC822.SIZE"])
             sizes.update((uid, int(data[b"RFC822.SIZE"])) for uid, data in found.items())
         kept = 0
-        batch: list[int] = []
-        for uid in uids:
-            if batch and (
-                len(batch) == BATCH or _total(batch, sizes) + sizes.get(uid, 0) > BATCH_BYTES
-            ):
-                kept += self._take(client, batch, sizes)
-                batch = []
-            batch.append(uid)
-        if batch:
-            kept += self._take(client, batch, sizes)
+        refused: tuple[int, BaseException] | None = None
+        for batch in _batches(uids, sizes):
+            taken, failed = self._take(client, batch, sizes)
+            kept += taken
+            if refused is None:  # the position moves up to the first message not kept
+                done = [uid for uid in batch if failed is None or uid < failed[0]]
+                if done:
+                    self.positions.put(self.mailbox.name, self.uidvalidity, done[-1])
+                    self.last = done[-1]
+            refused = refused or failed
+            if failed is not None and not taken:
+                break  # not one of a batch kept: the inbox itself fails (the database)
+        if refused is not None:
+            first, why = refused
+            raise NotKept(f"message UID {first} could not be kept ({why!r})") from why
         return kept
 
-    def _take(self, client: IMAPClient, uids: list[int], sizes: dict[int, int]) -> int:
+    def _take(
+        self, client: IMAPClient, uids: list[int], sizes: dict[int, int]
+    ) -> tuple[int, tuple[int, BaseException] | None]:
+        """Keep a batch, then mark what was kept: how many, and the first refused."""
         small = [u for u in uids if u in sizes and sizes[u] <= self.settings.max_message_size]
         for uid in uids:
             if uid in sizes and uid not in small:
@@ -245,15 +255,7 @@ class MailboxReader:
         if kept:
             self.on_stored()
             self.mark(client, kept)
-        # The position moves up to the first message not kept (all before it are handled).
-        done = [u for u in uids if refused is None or u < refused[0]]
-        if done:
-            self.positions.put(self.mailbox.name, self.uidvalidity, done[-1])
-            self.last = done[-1]
-        if refused is not None:
-            first, why = refused
-            raise NotKept(f"message UID {first} could not be kept ({why!r})") from why
-        return len(kept)
+        return len(kept), refused
 
     def mark(self, client: IMAPClient, uids: list[int]) -> None:
         """Tell the server these are kept: flagged, or moved to the processed folder."""
@@ -270,8 +272,21 @@ class MailboxReader:
                 client.expunge()
 
 
-def _total(uids: list[int], sizes: dict[int, int]) -> int:
-    return sum(sizes.get(uid, 0) for uid in uids)
+def _batches(uids: list[int], sizes: dict[int, int]) -> list[list[int]]:
+    """UIDs in runs of BATCH at most, BATCH_BYTES at most (a bigger message alone)."""
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    total = 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if batch and (len(batch) == BATCH or total + size > BATCH_BYTES):
+            batches.append(batch)
+            batch, total = [], 0
+        batch.append(uid)
+        total += size
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 def _close(client: IMAPClient) -> None:
