@@ -1,19 +1,12 @@
 """Email in from an existing mailbox: read over IMAP, kept in the inbox, then marked there.
 
-The durability contract (docs in README, "Running from an existing mailbox"):
-
-* a message is committed to the inbox before it is marked on the server (flagged \\Seen and
-  $PortalKept, or moved to PORTAL_IMAP_PROCESSED); it is fetched with BODY.PEEK[], which
-  leaves it unread until then;
-* the portal remembers, per mailbox, the folder's UIDVALIDITY and the highest UID below which
-  every message was kept; a pass takes the unmarked messages above it. A crash between the
-  commit and the mark fetches the message again: the inbox knows it (same sender and
-  Message-ID) and it is marked then, kept once;
-* a new UIDVALIDITY voids the position: the folder's unmarked messages are read again (the
-  inbox's de-duplication keeps them once);
-* a message the inbox cannot take (the database is down) stays unmarked and is tried again,
-  with back-off; one over PORTAL_MAX_MESSAGE_SIZE is not fetched: it stays unread in the
-  mailbox, for a person, and is logged once.
+The contract (README, "Reading an existing mailbox"): a message is fetched with BODY.PEEK[]
+(still unread), committed to the inbox, and only then marked (\\Seen and $PortalKept, or moved
+to PORTAL_IMAP_PROCESSED). The position kept per mailbox (UIDVALIDITY, the UID up to which all
+is kept) chooses the work: the unmarked messages above it. A crash before the mark reads the
+message again, and the inbox's de-duplication keeps it once; so does a new UIDVALIDITY, which
+voids the position. What the inbox cannot take stays unread, tried again with back-off; a
+message over PORTAL_MAX_MESSAGE_SIZE is not fetched, left unread for a person, logged once.
 """
 
 from __future__ import annotations
@@ -190,8 +183,9 @@ class MailboxReader:
     # ---- one pass ----------------------------------------------------------------------------
     def take_new(self, client: IMAPClient) -> int:
         """Keep every unmarked message above the position, in UID order, in batches (of
-        BATCH messages, BATCH_BYTES at most); returns how many were kept. Raises NotKept when
-        the inbox refused one (those before it are kept and marked)."""
+        BATCH messages, BATCH_BYTES at most); returns how many were kept. A message refused
+        holds the position, not the others; a batch refused whole (the database is down)
+        ends the pass with NotKept, tried again after a pause."""
         client.noop()  # the server tells of new messages only between commands
         criteria: list[Any] = ["UID", f"{self.last + 1}:*", "NOT", "DELETED"]
         if not self.processed:
@@ -212,11 +206,14 @@ class MailboxReader:
                     self.positions.put(self.mailbox.name, self.uidvalidity, done[-1])
                     self.last = done[-1]
             refused = refused or failed
-            if failed is not None and not taken:
-                break  # not one of a batch kept: the inbox itself fails (the database)
-        if refused is not None:
-            first, why = refused
-            raise NotKept(f"message UID {first} could not be kept ({why!r})") from why
+            if failed is not None and not taken:  # the inbox itself fails (the database)
+                raise NotKept(f"message UID {failed[0]} could not be kept ({failed[1]!r})")
+        if refused is not None:  # that one message: tried again at each look
+            log.warning(
+                "mailbox %s: message UID %d could not be kept (%r); it stays unread there",
+                self.mailbox.name,
+                *refused,
+            )
         return kept
 
     def _take(
