@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from imapclient import IMAPClient
 from sqlalchemy import select
 
 from bot.channels.email.imap import mailbox_url
@@ -167,3 +170,26 @@ def test_mailbox_check_shows_the_folder_and_the_position(
         f"position: UIDVALIDITY {numbering}, kept up to UID 1",
         "kept messages are flagged \\Seen (and $PortalKept)",
     ]
+
+
+def test_idle_is_renewed_and_mail_still_read(
+    sqlite_only: None,
+    start_portal: StartPortal,
+    mailbox: Mailbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """RFC 2177: a client renews its IDLE before 29 minutes (here 0.3 s)."""
+    monkeypatch.setattr("bot.channels.email.mailbox.IDLE_RENEW", 0.3)
+    idling = IMAPClient.idle
+    idles: list[int] = []
+
+    def idle(client: IMAPClient) -> Any:
+        idles.append(1)
+        return idling(client)
+
+    monkeypatch.setattr(IMAPClient, "idle", idle)
+    running = start_portal(imap_url=mailbox.url())
+    wait_for(lambda: len(idles) >= 3)
+    uid = mailbox.deliver(mailbox.delivered())
+    running.mail(1)
+    assert [item.meta["imap"]["uid"] for item in items(running.portal)] == [uid]
