@@ -175,7 +175,7 @@ class MailboxReader:
         started = time.monotonic()
         said: list[Any] = []
         while not said and not halt.is_set() and time.monotonic() - started < IDLE_RENEW:
-            said = client.idle_check(timeout=IDLE_SLICE)
+            said = [r for r in client.idle_check(timeout=IDLE_SLICE) if not _still_here(r)]
         if any(isinstance(r, tuple) and r and r[0] == b"BYE" for r in said):
             raise ConnectionLost("the server said BYE")
         client.idle_done()
@@ -267,6 +267,11 @@ class MailboxReader:
                 client.uid_expunge(uids)
             else:  # also expunges what a person deleted: no way to tell them apart
                 client.expunge()
+
+
+def _still_here(response: Any) -> bool:
+    """A server's "* OK Still here" in IDLE: it keeps the connection, it says nothing new."""
+    return isinstance(response, tuple) and bool(response) and response[0] == b"OK"
 
 
 def _batches(uids: list[int], sizes: dict[int, int]) -> list[list[int]]:
