@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from pathlib import Path
 
 from telegram.error import TelegramError
@@ -12,6 +13,8 @@ from telegram.error import TelegramError
 from bot import addresses
 from bot.app import Portal
 from bot.channels import http
+from bot.channels.email.imap import mailbox_url
+from bot.channels.email.mailbox import MailboxReader
 from bot.channels.email.sending import EmailSender, MaildirSender, RelaySender
 from bot.channels.email.smtp import SubmissionHandler, start_server
 from bot.channels.telegram import webhook as telegram_webhook
@@ -29,6 +32,7 @@ from bot.people.subscriptions import unsubscribe_by_digest_token
 from bot.pipeline.delivery import WORKER as delivery_worker
 from bot.pipeline.delivery import Delivery
 from bot.pipeline.intake import GroupCommit, keeper
+from bot.pipeline.mailbox_positions import MailboxPositions
 from bot.pipeline.processor import WORKER as processor_worker
 from bot.pipeline.processor import Processor
 from bot.records.renewal import remind_and_expire
@@ -75,6 +79,33 @@ async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> Non
         server.close()
         await server.wait_closed()
         await asyncio.to_thread(intake.close)  # what is waiting is committed first
+
+
+async def mailbox_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
+    """An existing mailbox read over IMAP (PORTAL_IMAP_URL), beside the SMTP listener."""
+    loop = asyncio.get_running_loop()
+    intake = GroupCommit(portal.sessions, "email")
+
+    def stored() -> None:  # called from the reader's thread
+        loop.call_soon_threadsafe(wake.inbox.set)
+
+    reader = MailboxReader(
+        mailbox_url(portal.settings),
+        portal.settings,
+        intake.submit,
+        MailboxPositions(portal.sessions),
+        on_stored=stored,
+    )
+    halt = threading.Event()  # the reader's thread looks at it between short waits
+    reading = asyncio.ensure_future(asyncio.to_thread(reader.serve, halt))
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait([reading, stopping], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        halt.set()
+        await reading
+        await asyncio.to_thread(intake.close)
 
 
 async def processing_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
@@ -258,6 +289,9 @@ def parts_for(settings: Settings) -> dict[str, list[Service]]:
     if settings.relay:  # no password and no OAuth2 tokens: said now, in one line
         RelaySender.for_settings(settings)
     intake: list[Service] = [smtp_service]
+    if settings.imap_url:
+        mailbox_url(settings)  # a bad PORTAL_IMAP_URL stops `portal run` at once
+        intake.append(mailbox_service)
     if settings.http_listen:
         intake.append(http_service)
     if settings.telegram_token:

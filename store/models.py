@@ -6,6 +6,7 @@ from store.base import Base
 from store.calls import Call, CallRecipient, ForwardedAnswer
 from store.digests import DigestEntry, DigestRun
 from store.inbox import InboxItem
+from store.mailboxes import MailboxPosition
 from store.matches import Match, RecordTag
 from store.outbox import OutboxItem
 from store.people import EmailAddress, Person
@@ -27,6 +28,7 @@ __all__ = [
     "ForwardedAnswer",
     "InboxItem",
     "LinkCode",
+    "MailboxPosition",
     "Match",
     "OutboxItem",
     "Person",

@@ -6,7 +6,7 @@ import logging
 import queue
 import threading
 from concurrent.futures import Future
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -23,6 +23,7 @@ class Arrival(NamedTuple):
     recipients: list[str]
     message_id: str | None
     raw: bytes
+    meta: dict[str, Any] | None = None  # where it came from (the mailbox reader's UID)
 
 
 def keeper(  # type: ignore[no-untyped-def]
@@ -30,7 +31,13 @@ def keeper(  # type: ignore[no-untyped-def]
 ):
     """A function that commits one received message and returns its inbox item id."""
 
-    def keep(sender: str, recipients: list[str], message_id: str | None, raw: bytes) -> int:
+    def keep(
+        sender: str,
+        recipients: list[str],
+        message_id: str | None,
+        raw: bytes,
+        meta: dict[str, Any] | None = None,
+    ) -> int:
         with transaction(sessions, urgent=urgent) as session:
             item, _ = store_message(
                 session,
@@ -39,6 +46,7 @@ def keeper(  # type: ignore[no-untyped-def]
                 recipients=recipients,
                 message_id=message_id,
                 raw=raw,
+                meta=meta,
             )
             return item.id
 
@@ -74,11 +82,17 @@ class GroupCommit:
         return self.submit(sender, recipients, message_id, raw).result()
 
     def submit(
-        self, sender: str, recipients: list[str], message_id: str | None, raw: bytes
+        self,
+        sender: str,
+        recipients: list[str],
+        message_id: str | None,
+        raw: bytes,
+        meta: dict[str, Any] | None = None,
     ) -> Future[int]:
         """The item id, once the message is committed. A future cancelled before the writer
-        takes it up (its sender stopped waiting) is not kept."""
-        arrival = Arrival(sender, recipients, message_id, raw)
+        takes it up (its sender stopped waiting) is not kept. `meta` goes with a new item (a
+        copy already kept keeps its own)."""
+        arrival = Arrival(sender, recipients, message_id, raw, meta)
         future: Future[int] = Future()
         with self._starting:
             if self._closed:
@@ -190,7 +204,7 @@ class GroupCommit:
                             "message_id": arrival.message_id,
                             "dedup_key": key,
                             "raw": arrival.raw,
-                            "meta": {},
+                            "meta": arrival.meta or {},
                         }
                     )
             if rows:
