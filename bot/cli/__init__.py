@@ -7,6 +7,7 @@ from bot.cli.base import cli
 from bot.cli.calls import call
 from bot.cli.digests import digest, matches
 from bot.cli.inbox import inbox
+from bot.cli.outbox import outbox
 from bot.cli.people import focal_point, secretariat
 from bot.cli.records import confirm, records, reject
 from bot.cli.report import report
@@ -23,6 +24,7 @@ for command in (
     confirm,
     reject,
     inbox,
+    outbox,
     digest,
     matches,
     call,

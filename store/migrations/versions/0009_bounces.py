@@ -23,7 +23,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("email_addresses", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("bounce_score", sa.Float(), server_default="0", nullable=False)
+            sa.Column("bounce_score", sa.Double(), server_default="0", nullable=False)
         )
         batch_op.add_column(
             sa.Column("last_bounce_at", store.base.UTCDateTime(timezone=True), nullable=True)
@@ -40,7 +40,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("weight", sa.Float(), nullable=False),
+        sa.Column("weight", sa.Double(), nullable=False),
         sa.Column("outbox_item_id", sa.Integer(), nullable=True),
         sa.Column("inbox_item_id", sa.Integer(), nullable=True),
         sa.Column("source", sa.String(length=12), nullable=False),
