@@ -35,9 +35,9 @@ class BounceEvent(Base):
 
 
 def weight_counted_since(session: Session, address: str, since: datetime) -> float:
-    """The most one failure of `address` added to its score since `since` (0 when none)."""
+    """What failures of `address` added to its score since `since` (0 when none)."""
     found = session.scalar(
-        select(func.max(BounceEvent.weight)).where(
+        select(func.sum(BounceEvent.weight)).where(
             BounceEvent.address == address, BounceEvent.at >= since
         )
     )

@@ -17,10 +17,10 @@ from bot.errors import NotFound, UserError
 from bot.people.registry import actor_named
 from bot.records.views import RecordView
 from store.actors import ACTOR_TYPES, Actor
+from store.bounces import permanent_failure_of
 from store.calls import Call, CallRecipient, recipients_of
 from store.db import transaction
 from store.outbox import OutboxItem
-from store.bounces import permanent_failure_of
 from store.people import Person, bouncing_addresses, focal_points
 from store.records import OPEN, list_records
 
@@ -91,7 +91,9 @@ class SendReport:
             f"{self.queued} mail(s) queued, {self.already} already sent, "
             f"{self.without_focal_point} actor(s) without a focal point"
         )
-        return text + (f", {self.unreachable} unreachable (address bouncing)" if self.unreachable else "")
+        return text + (
+            f", {self.unreachable} unreachable (address bouncing)" if self.unreachable else ""
+        )
 
 
 def send(

@@ -88,7 +88,7 @@ def list_focal_points(ctx: click.Context, actor_name: str | None, bouncing: bool
             table(rows, ("email", "name", "actors", "since", "score", "last bounce"))
             click.echo(f"{len(rows)} bouncing address(es)")
             return
-        rows = [
+        listed = [
             (
                 p.email or "",
                 p.name,
@@ -98,8 +98,8 @@ def list_focal_points(ctx: click.Context, actor_name: str | None, bouncing: bool
             )
             for p in people
         ]
-    table(rows, ("email", "name", "actors", "lang", "telegram"))
-    click.echo(f"{len(rows)} focal point(s)")
+    table(listed, ("email", "name", "actors", "lang", "telegram"))
+    click.echo(f"{len(listed)} focal point(s)")
 
 
 @focal_point.command("enable")

@@ -131,9 +131,7 @@ def enable(row: EmailAddress) -> None:
     row.last_bounce_at = None
 
 
-def _sent_item(
-    ctx: Context, inbound: Inbound, bounce: Bounce
-) -> tuple[OutboxItem | None, str]:
+def _sent_item(ctx: Context, inbound: Inbound, bounce: Bounce) -> tuple[OutboxItem | None, str]:
     settings, session = ctx.settings, ctx.session
     local, separator, domain = _parts(settings)
     key = settings.secret_key.encode()
@@ -180,7 +178,8 @@ def _failure_of(bounce: Bounce, recipient: str) -> Failure | None:
     may have been forwarded to the address that failed)."""
     failures = [f for f in bounce.failures if f.kind]
     mine = [f for f in failures if f.address == recipient.strip().lower()]
-    return (mine or failures or [None])[0]
+    found = mine or failures
+    return found[0] if found else None
 
 
 def _mark_bouncing(ctx: Context, row: EmailAddress) -> None:
@@ -236,7 +235,9 @@ def _tell_sending_refused(ctx: Context, address: str, failure: Failure) -> None:
             notice.error_key = "sending_refused"
 
 
-def system(session: Session, settings: Settings, now: datetime, inbox_item_id: int | None) -> Context:
+def system(
+    session: Session, settings: Settings, now: datetime, inbox_item_id: int | None
+) -> Context:
     inbound = Inbound(channel="system", sender="system", subject="", text="")
     return Context(session, settings, inbound, None, inbox_item_id=inbox_item_id, now=now)
 
@@ -252,5 +253,3 @@ def _parts(settings: Settings) -> tuple[str, str, str]:
 def _redact(address: str) -> str:
     local, at, domain = address.partition("@")
     return f"{local[:2]}…{at}{domain}"
-
-

@@ -70,7 +70,11 @@ def _recipient_blocks(part: Message) -> list[dict[str, str]]:
     message's own). The email package parses the groups as messages, or leaves the text."""
     payload = part.get_payload()
     if isinstance(payload, list):
-        groups = [dict((k.lower(), str(v)) for k, v in sub.items()) for sub in payload]
+        groups = [
+            {k.lower(): str(v) for k, v in sub.items()}
+            for sub in payload
+            if isinstance(sub, Message)
+        ]
     else:
         text = str(payload).replace("\r\n", "\n")
         groups = [
@@ -145,8 +149,9 @@ def _returned_message_ids(message: Message) -> tuple[str, ...]:
         kind = part.get_content_type()
         if kind == "message/rfc822":
             inner = part.get_payload()
-            if isinstance(inner, list) and inner and inner[0].get("Message-ID"):
-                found.append(str(inner[0]["Message-ID"]).strip())
+            first = inner[0] if isinstance(inner, list) and inner else None
+            if isinstance(first, Message) and first.get("Message-ID"):
+                found.append(str(first["Message-ID"]).strip())
         elif kind in ("text/rfc822-headers", "message/rfc822-headers"):
             found.extend(_MESSAGE_ID_LINE.findall(_decoded(part)))
     if not found:

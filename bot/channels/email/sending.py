@@ -87,7 +87,9 @@ class MaildirSender:
         self.path = path
         mailbox.Maildir(path, create=False).clean()
 
-    async def send(self, item: OutboxItem, message: EmailMessage, sender: str | None = None) -> None:
+    async def send(
+        self, item: OutboxItem, message: EmailMessage, sender: str | None = None
+    ) -> None:
         """`sender`, the envelope sender, is written as Return-Path (what a delivering server
         writes): whoever takes the file on says it in MAIL FROM."""
         if sender is not None:
@@ -141,7 +143,9 @@ class RelaySender:
         self.password = parts.password
         self.timeout = timeout
 
-    async def send(self, item: OutboxItem, message: EmailMessage, sender: str | None = None) -> None:
+    async def send(
+        self, item: OutboxItem, message: EmailMessage, sender: str | None = None
+    ) -> None:
         """Hand it to the relay, from the envelope `sender` (our VERP address). A retry after a
         crash sends the same message (same Message-ID and Date), which receiving systems
         recognise as one."""

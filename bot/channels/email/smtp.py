@@ -84,7 +84,8 @@ class SubmissionHandler:
         self.max_recipients = max_recipients
         self.store_timeout = store_timeout
         self._accepted = re.compile(
-            rf"^(submit|reply\+[A-Za-z0-9_.=-]+|bounce\+[0-9]+-[A-Za-z2-7]+)@{re.escape(self.domain)}$", re.IGNORECASE
+            rf"^(submit|reply\+[A-Za-z0-9_.=-]+|bounce\+[0-9]+-[A-Za-z2-7]+)@{re.escape(self.domain)}$",
+            re.IGNORECASE,
         )
 
     async def handle_MAIL(
