@@ -17,6 +17,7 @@ from bot.envelope import Bounce, Failure, Inbound
 from store.bounces import PERMANENT, POLICY, TEMPORARY, BounceEvent, weight_counted_since
 from store.outbox import SENT, OutboxItem, error_reply_sent_since
 from store.people import EmailAddress, email_address, focal_points, secretariat
+from store.subscriptions import unsubscribe_address
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,11 @@ def addressed_to_bounces(settings: Settings, recipients: tuple[str, ...]) -> boo
     )
 
 
-def envelope_sender(settings: Settings, outbox_id: int) -> str:
+def envelope_sender(settings: Settings, outbox_id: int) -> str | None:
+    """Our signed bounce address for this mail; None (the mailbox's own address is used)
+    when sending through Microsoft 365, which refuses any other envelope sender (5.7.60)."""
+    if settings.mail_provider == "microsoft":
+        return None
     local, separator, domain = _parts(settings)
     key = settings.secret_key.encode()
     return verp.bounce_address(key, outbox_id, domain=domain, local=local, separator=separator)
@@ -74,20 +79,25 @@ def refused_at_hand_off(ctx: Context, item: OutboxItem, error: str) -> str:
 
 def count(ctx: Context, recipient: str, failure: Failure, outbox_id: int, *, source: str) -> str:
     """Add the failure to the address's score (once a day at most, as Mailman does); mark the
-    address and tell who must know when the score reaches the threshold."""
+    address and tell who must know when the score reaches the threshold. An address no person
+    has (a subscriber's) is scored from its recent bounces, and unsubscribed at the threshold."""
     address = recipient.strip().lower()
-    weight = WEIGHTS.get(failure.kind, 0.0)
     row = email_address(ctx.session, address)
-    added = 0.0
+    forget = timedelta(days=ctx.settings.bounce_forget_days)
+    today = ctx.now.replace(hour=0, minute=0, second=0, microsecond=0)
+    weight = WEIGHTS.get(failure.kind, 0.0)
+    added = max(0.0, weight - weight_counted_since(ctx.session, address, today))
     if row is not None and weight:
-        forget = timedelta(days=ctx.settings.bounce_forget_days)
         if row.last_bounce_at is not None and ctx.now - row.last_bounce_at > forget:
             row.bounce_score = 0.0
-        today = ctx.now.replace(hour=0, minute=0, second=0, microsecond=0)
-        added = max(0.0, weight - weight_counted_since(ctx.session, address, today))
         row.bounce_score += added
         row.last_bounce_at = ctx.now
         row.bounce_reason = _reason(failure)[:500]
+    score = (
+        row.bounce_score
+        if row is not None
+        else weight_counted_since(ctx.session, address, ctx.now - forget) + added
+    )
     ctx.session.add(
         BounceEvent(
             address=address,
@@ -104,10 +114,13 @@ def count(ctx: Context, recipient: str, failure: Failure, outbox_id: int, *, sou
     if failure.kind == POLICY:
         _tell_sending_refused(ctx, address, failure)
         return f"bounce: refused by policy ({failure.status}), not counted"
+    outcome = f"bounce: {failure.kind} {failure.status or '-'}, score {score:g}"
+    if score < ctx.settings.bounce_threshold:
+        return outcome
     if row is None:
-        return f"bounce: {failure.kind} for an address nobody registered"
-    outcome = f"bounce: {failure.kind} {failure.status or '-'}, score {row.bounce_score:g}"
-    if not row.is_bouncing and row.bounce_score >= ctx.settings.bounce_threshold:
+        ended = unsubscribe_address(ctx.session, "email", address, ctx.now)
+        return outcome + (", unsubscribed" if ended else "")
+    if not row.is_bouncing:
         _mark_bouncing(ctx, row)
         outcome += ", now bouncing"
     return outcome

@@ -25,6 +25,7 @@ from store.db import transaction
 from store.inbox import InboxItem, store_message
 from store.outbox import FAILED, OutboxItem
 from store.people import email_address, person_by_email
+from store.subscriptions import ACTIVE, UNSUBSCRIBED, Subscription
 from tests import factories
 from tests.fakes import RecordingRelay
 
@@ -288,3 +289,34 @@ def test_the_inbound_of_a_system_context_is_not_email() -> None:
     """heard_from only clears an address for a person writing in by email."""
     ctx = Context(None, None, Inbound("system", "system", "", ""), None)  # type: ignore[arg-type]
     bounces.heard_from(ctx)
+
+
+def test_a_subscriber_who_is_no_person_is_unsubscribed_at_the_threshold(portal: Portal) -> None:
+    with transaction(portal.sessions) as session:
+        session.add(Subscription(address="watch@donor.example", status=ACTIVE))
+    outcomes = []
+    for day in range(2):
+        with transaction(portal.sessions) as session:
+            ctx = system_context(session, portal.settings, DAY + timedelta(days=day))
+            failure = Failure("watch@donor.example", "permanent", "5.1.1", "user unknown")
+            outcomes.append(
+                bounces.count(
+                    ctx, "watch@donor.example", failure, _outbox_item(session), source="bounce"
+                )  # fmt: skip
+            )
+    assert outcomes == [
+        "bounce: permanent 5.1.1, score 1",
+        "bounce: permanent 5.1.1, score 2, unsubscribed",
+    ]
+    with portal.sessions() as session:
+        assert session.scalars(select(Subscription.status)).all() == [UNSUBSCRIBED]
+
+
+def test_through_microsoft_365_the_mailbox_s_own_address_is_the_envelope_sender(
+    portal: Portal,
+) -> None:
+    settings = portal.settings.with_changes(address="portal@ministry.example")
+    assert bounces.envelope_sender(settings, 7) == (
+        f"portal+bounce-{verp.tag(settings.secret_key.encode(), 7)}@ministry.example"
+    )
+    assert bounces.envelope_sender(settings.with_changes(mail_provider="microsoft"), 7) is None

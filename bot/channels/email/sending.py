@@ -180,7 +180,7 @@ class EmailSender:
         *,
         from_name: str,
         from_address: str,
-        envelope_sender: Callable[[int], str] | None = None,
+        envelope_sender: Callable[[int], str | None] | None = None,
     ) -> None:
         self.transport = transport
         self.from_name = from_name
