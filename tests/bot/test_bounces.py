@@ -19,7 +19,7 @@ from bot.envelope import Failure, Inbound
 from bot.people import bounces
 from bot.pipeline.delivery import Delivery
 from bot.pipeline.handle import handle
-from bot.records.renewal import system_context
+from bot.records.renewal import remind_and_expire, system_context
 from store.bounces import BounceEvent
 from store.db import transaction
 from store.inbox import InboxItem, store_message
@@ -27,6 +27,7 @@ from store.outbox import FAILED, OutboxItem
 from store.people import email_address, person_by_email
 from store.subscriptions import ACTIVE, UNSUBSCRIBED, Subscription
 from tests import factories
+from tests.digests.test_digests import BEFORE, LAO_NEED
 from tests.fakes import RecordingRelay
 
 SAMPLES = Path(__file__).parent.parent / "data" / "bounces"
@@ -320,3 +321,20 @@ def test_through_microsoft_365_the_mailbox_s_own_address_is_the_envelope_sender(
         f"portal+bounce-{verp.tag(settings.secret_key.encode(), 7)}@ministry.example"
     )
     assert bounces.envelope_sender(settings.with_changes(mail_provider="microsoft"), 7) is None
+
+
+def test_renewal_reminders_go_to_the_colleague_whose_address_works(portal: Portal) -> None:
+    factories.focal_point(portal, "LAO", "vong@nra.example")
+    factories.focal_point(portal, "LAO", "deputy@nra.example")
+    factories.publish(portal, "vong@nra.example", LAO_NEED, BEFORE)
+    with transaction(portal.sessions) as session:
+        row = email_address(session, "vong@nra.example")
+        assert row is not None
+        row.bouncing_since = BEFORE + timedelta(days=200)
+    later = BEFORE + timedelta(days=336)
+    assert remind_and_expire(portal.sessions, portal.settings, later) == (1, 0)
+    with portal.sessions() as session:
+        reminders = session.scalars(
+            select(OutboxItem.recipient).where(OutboxItem.kind == "renewal_reminder")
+        ).all()
+    assert reminders == ["deputy@nra.example"]
