@@ -181,6 +181,7 @@ def _queue_one(
                 session.add(row)
                 session.flush()
             item = _mail(session, settings, row, now, due, reminder=remind)
+            session.flush()  # the item's id, for the ledger
             if remind:
                 row.reminded_at = now
             else:

@@ -254,3 +254,24 @@ def test_a_delay_warning_counts_nothing_and_a_full_mailbox_counts_half(
     )
     assert address_state(running, "vong@nra.example") == (0.5, False)
     assert new_mail(running, 4, 0) == []
+
+
+def test_a_call_that_bounced_counts_its_focal_point_unreachable_at_once(
+    sent: tuple[RunningPortal, list[EmailMessage]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running, _ = sent
+    monkeypatch.setenv("PORTAL_CALL_RATE", "6000")
+    run_cli(running, monkeypatch, "call", "create", "--title", "Needs", "--actor", "LAO")
+    assert run_cli(running, monkeypatch, "call", "send", "1") == (
+        "call 1: 2 mail(s) queued, 0 already sent, 0 actor(s) without a focal point\n"
+    )
+    calls = {m["To"]: m for m in new_mail(running, 4, 2)}
+    assert calls["vong@nra.example"]["Auto-Submitted"] == "auto-generated"
+    assert bounce(running, "microsoft365_recipient_not_found.eml", calls["vong@nra.example"]) == (
+        "bounce: permanent 5.1.10, score 1"  # not yet bouncing, but this call did not arrive
+    )
+    status = run_cli(running, monkeypatch, "call", "status", "1").splitlines()
+    assert [line.split()[:3] for line in status[2:4]] == [
+        ["LAO", "vong@nra.example", "unreachable"],
+        ["LAO", "deputy@nra.example", "silent"],
+    ]
