@@ -60,7 +60,7 @@ def read(ctx: Context) -> str:
         log.warning("inbox item %s: a bounce to a bounce address with a wrong signature",
                     ctx.inbox_item_id)  # fmt: skip
         return "ignored: bounce address not ours (wrong signature)"
-    if item is None:
+    if item is None or item.channel != "email":
         return "ignored: bounce for no mail of ours"
     failure = _failure_of(bounce, item.recipient)
     if failure is None:
