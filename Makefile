@@ -5,13 +5,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The exact versions of every package the tests passed with (`make lock` writes it).
+LOCK := constraints.txt
+UV := uv==0.13.9
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint lock bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --constraint $(LOCK) -e '.[dev,postgresql]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -23,6 +26,16 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check bot store digests tests
 	$(BIN)/mypy bot store digests
+
+# Regenerate constraints.txt after a dependency is added or changed in pyproject.toml, then
+# commit it (tests/test_lock.py fails while a requirement is missing from it). Versions already
+# pinned stay when they still fit; `make lock LOCK_ARGS=--upgrade` moves all to the newest.
+# The lock is universal (any platform, Python 3.11 and later) and made by uv (on PyPI).
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet '$(UV)'
+	$(BIN)/uv pip compile pyproject.toml --extra postgresql --extra dev --universal \
+		--python-version 3.11 --custom-compile-command 'make lock' --quiet $(LOCK_ARGS) -o $(LOCK)
 
 # Benchmarks (PERFORMANCE.md): SQLite, and PostgreSQL too when PORTAL_TEST_POSTGRES_URL is set.
 # BENCH_ARGS="--quick" for small sizes, "--only intake,matching", "--db sqlite".

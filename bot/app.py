@@ -10,13 +10,15 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import addresses
 from bot.channels.email.front import EmailFront
 from bot.channels.telegram.front import TelegramFront
 from bot.config import Settings
+from bot.errors import ConfigError
 from bot.pipeline import fronts
 from bot.reference import load_reference_actors
 from store import migrate
-from store.db import make_engine, make_sessionmaker, transaction
+from store.db import MissingDriver, make_engine, make_sessionmaker, transaction
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +37,11 @@ class Portal:
         settings.home.mkdir(parents=True, exist_ok=True)
         if not settings.secret_key:
             settings = settings.with_changes(secret_key=_kept_secret(settings.home))
-        wire_channels()
-        engine = make_engine(settings.effective_database_url)
+        wire_channels(settings)
+        try:
+            engine = make_engine(settings.effective_database_url)
+        except MissingDriver as exc:
+            raise ConfigError(str(exc)) from exc
         return cls(settings, engine, make_sessionmaker(engine))
 
     def init(self) -> tuple[int, int]:
@@ -59,9 +64,10 @@ class Portal:
         self.engine.dispose()
 
 
-def wire_channels() -> None:
+def wire_channels(settings: Settings | None = None) -> None:
     """Give the core each channel's front: how it reads its messages and admits their senders."""
-    fronts.register("email", EmailFront())
+    portal = addresses.of(settings) if settings is not None else None
+    fronts.register("email", EmailFront(portal=portal))
     fronts.register("telegram", TelegramFront())
 
 

@@ -9,8 +9,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
+from bot import addresses
 from bot.errors import ConfigError
+from bot.masking import is_secret, password_in, shown
 
 PREFIX = "PORTAL_"
 
@@ -92,7 +95,8 @@ class Settings:
 
     @property
     def submit_address(self) -> str:
-        return f"submit@{self.domain}"
+        """Where people write to: PORTAL_ADDRESS, else submit@DOMAIN."""
+        return addresses.of(self).submit
 
     @property
     def smtp_host_port(self) -> tuple[str, int]:
@@ -101,6 +105,21 @@ class Settings:
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+    def __repr__(self) -> str:
+        """Every setting, with secrets and passwords in URLs as `***` (bot.masking)."""
+        values = (f"{f.name}={shown(f.name, getattr(self, f.name))!r}" for f in fields(self))
+        return f"Settings({', '.join(values)})"
+
+    __str__ = __repr__
+
+    def secrets(self) -> list[str]:
+        """The secret values set here (keys, tokens, passwords, passwords inside URLs): what
+        the logs must never show."""
+        found = [str(getattr(self, name)) for name in self.names() if is_secret(name)]
+        passwords = [password_in(str(getattr(self, name))) for name in self.names()]
+        found += passwords + [unquote(password) for password in passwords]
+        return sorted({secret for secret in found if secret})
 
     # ---- construction ---------------------------------------------------------------------
     @classmethod
@@ -123,7 +142,12 @@ class Settings:
         unknown = set(values) - set(cls.names())
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        return cls(**{k: _coerce(k, v) for k, v in values.items()})
+        settings = cls(**{k: _coerce(k, v) for k, v in values.items()})
+        if settings.address.strip():
+            problem = addresses.check_address(settings.address, settings.address_separator)
+            if problem:
+                raise ConfigError(problem)
+        return settings
 
     @classmethod
     def names(cls) -> list[str]:
@@ -136,6 +160,9 @@ _SECRETARIAT_NAMES = {
     "es": "Dependencia de Apoyo a la Implementación",
 }
 
+
+_SEPARATORS = ("+", "-", "=")
+_PROVIDERS = ("", "google", "microsoft")
 
 _POSITIVE_NUMBERS: dict[str, type[int] | type[float]] = {
     "processors": int,
@@ -183,6 +210,15 @@ def _coerce(name: str, value: Any) -> Any:
         return number
     if name == "smtp_front_servers":
         return _networks(value)
+    if name == "address_separator" and str(value) not in _SEPARATORS:
+        # characters a local part holds unquoted that mail servers cut at ("+" Google, Microsoft
+        # 365, Postfix; "-" qmail, Exim, Postfix setups; "=" some Postfix setups); never "."
+        # (Gmail ignores dots) nor "_" (found in names: cooperation_portal@)
+        raise ConfigError(f"PORTAL_ADDRESS_SEPARATOR must be one of + - =, not {value!r}")
+    if name == "mail_provider" and str(value).strip().lower() not in _PROVIDERS:
+        raise ConfigError(f"PORTAL_MAIL_PROVIDER must be google, microsoft or empty: {value!r}")
+    if name == "mail_provider":
+        return str(value).strip().lower()
     if name == "smtp_listen" and ":" not in str(value):
         raise ConfigError(f"PORTAL_SMTP_LISTEN must be host:port, not {value!r}")
     return str(value)

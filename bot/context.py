@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import tokens
+from bot import addresses, tokens
 from bot.config import Settings
 from bot.envelope import Buttons, Inbound, Outbound, outbox_item
 from bot.parsing.normalise import fold
@@ -160,17 +159,13 @@ class Context:
         if outbound.references:
             headers["References"] = " ".join(dict.fromkeys(outbound.references))
         if outbound.channel == "email" and about is not None:
-            headers["Reply-To"] = tokens.reply_address(
-                self.settings.secret_key.encode(),
-                self.settings.domain,
-                about[0],
-                about[1],
-                outbound.recipient,
-                self.now,
+            token = tokens.make(
+                self.settings.secret_key.encode(), about[0], about[1], outbound.recipient, self.now
             )
+            headers["Reply-To"] = addresses.of(self.settings).reply(token)
         item = outbox_item(
             replace(outbound, headers=headers),
-            message_id=f"<{uuid.uuid4().hex}@{self.settings.domain}>",
+            message_id=addresses.of(self.settings).message_id(),
             created_at=self.now,
             inbox_item_id=self.inbox_item_id,
         )

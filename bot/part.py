@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor decides when we stop
     kind = args.name.split("-")[0]
     settings = Settings.load()
-    configure(settings.log_level, part=args.name)
+    configure(settings.log_level, part=args.name, secrets=settings.secrets())
     if kind not in PARTS:
         log.error("no part is called %s", args.name)
         return EX_CONFIG

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from telegram.error import TelegramError
 
+from bot import addresses
 from bot.app import Portal
 from bot.channels import http
 from bot.channels.email.sending import EmailSender, MaildirSender, RelaySender
@@ -51,6 +52,7 @@ async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> Non
         on_stored=lambda _item_id: wake.inbox.set(),
         max_recipients=settings.smtp_max_recipients,
         store_timeout=settings.smtp_store_timeout,
+        also_accepts=addresses.of(settings).accepted_by_smtp,
     )
     host, port = settings.smtp_host_port
     server = await start_server(

@@ -30,6 +30,7 @@ from bot.app import Portal
 from bot.config import Settings
 from bot.doorbell import Doorbell
 from bot.errors import ConfigError
+from bot.masking import url_without_password
 from bot.part import EX_CONFIG
 from bot.runner import PARTS, parts_for
 from bot.slots import Slot, listening_socket
@@ -83,7 +84,7 @@ class Supervisor:
         signal.signal(signal.SIGCHLD, lambda *_: None)  # only to wake the loop up
         log.info(
             "portal running (database %s); stop with Ctrl-C",
-            self.settings.effective_database_url,
+            url_without_password(self.settings.effective_database_url),
         )
         try:
             while not self.stopping:

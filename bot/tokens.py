@@ -1,4 +1,4 @@
-"""Reply tokens: reply+TOKEN@DOMAIN, HMAC-signed, bound to a recipient and to what it answers.
+"""Reply tokens: HMAC-signed, bound to a recipient and to what it answers (bot.addresses).
 
 A token reads `{kind}{id}-{expiry}-{recipient mark}-{signature}`, all lower case (mail systems may
 fold the case of local parts). Kinds: `r` a record, `g` a registration request, `i` an inbox item
@@ -17,6 +17,8 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from bot.addresses import Addresses
 
 KINDS = {
     "r": "record",
@@ -38,7 +40,6 @@ LIFETIME = {
 }
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 SHAPE = re.compile(r"^([rgisdcf])(\d{1,12})-([0-9a-z]{1,8})-([a-z2-7]{6})-([a-z2-7]{16})$")
-_ADDRESS = re.compile(r"^reply\+([^@]+)@(.+)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,9 @@ def make(key: bytes, kind: str, object_id: int, recipient: str, now: datetime) -
 def reply_address(
     key: bytes, domain: str, kind: str, object_id: int, recipient: str, now: datetime
 ) -> str:
-    return f"reply+{make(key, kind, object_id, recipient, now)}@{domain}"
+    """reply+TOKEN@domain, the address of a portal that owns `domain` (bot.addresses knows the
+    mailbox mode's portal+TOKEN@…)."""
+    return Addresses(domain.lower()).reply(make(key, kind, object_id, recipient, now))
 
 
 def check(key: bytes, token: str, sender: str, now: datetime) -> TokenCheck:
@@ -95,9 +98,6 @@ def check(key: bytes, token: str, sender: str, now: datetime) -> TokenCheck:
 
 
 def from_recipients(recipients: tuple[str, ...], domain: str) -> str | None:
-    """The token in the first reply+TOKEN@DOMAIN recipient, if any."""
-    for recipient in recipients:
-        found = _ADDRESS.match(recipient.strip())
-        if found and found.group(2).lower() == domain.lower():
-            return found.group(1)
-    return None
+    """The token in the first reply+TOKEN@DOMAIN recipient, if any (bot.addresses.token_in
+    for the mailbox mode too)."""
+    return Addresses(domain.lower()).token_in(recipients)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from bot import tokens
+from bot import addresses, tokens
 from bot.config import Settings
 from bot.envelope import Outbound, outbox_item
 from bot.records.views import vocabulary
@@ -248,7 +247,7 @@ def _item(
         html=shown.html if email else None,
         headers=list_headers(settings, row, recipient.address, now) if email else {},
     )
-    message_id = f"<digest.{row.id}.{uuid.uuid4().hex[:12]}@{settings.domain}>"
+    message_id = addresses.of(settings).message_id(f"digest.{row.id}.", 12)
     return outbox_item(digest, message_id=message_id, created_at=now)
 
 
@@ -256,18 +255,16 @@ def list_headers(
     settings: Settings, row: DigestEntry, address: str, now: datetime
 ) -> dict[str, str]:
     """RFC 2369 / 8058 list headers: a reply or the mailto link unsubscribes."""
-    reply_to = tokens.reply_address(
-        settings.secret_key.encode(), settings.domain, "d", row.id, address, now
-    )
+    token = tokens.make(settings.secret_key.encode(), "d", row.id, address, now)
+    reply_to = addresses.of(settings).reply(token)
     links = [f"<mailto:{reply_to}?subject=unsubscribe>"]
     headers = {
-        "List-Id": f"{settings.bot_name} digest <digest.{settings.domain}>",
+        "List-Id": f"{settings.bot_name} digest <digest.{addresses.of(settings).message_domain}>",
         "Auto-Submitted": "auto-generated",
         "Precedence": "bulk",
         "Reply-To": reply_to,
     }
     if settings.public_url:
-        token = reply_to.split("+", 1)[1].split("@", 1)[0]
         links.insert(0, f"<{settings.public_url.rstrip('/')}/unsubscribe/{token}>")
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     headers["List-Unsubscribe"] = ", ".join(links)

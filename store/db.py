@@ -18,10 +18,19 @@ log = logging.getLogger(__name__)
 WRITE = "portal_write"  # execution option: this transaction will write
 
 
+POSTGRESQL_EXTRA = "cooperation-portal[postgresql]"
+
+
+class MissingDriver(RuntimeError):
+    """The database URL names a database whose driver is not installed."""
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for SQLite (WAL, synchronous=FULL, foreign keys) or PostgreSQL."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("postgresql+psycopg:"):
+        _require_psycopg()
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
@@ -30,6 +39,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True, **kwargs)
     return engine
+
+
+def _require_psycopg() -> None:
+    """PostgreSQL's driver is an optional extra: say which one when it is missing."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError as exc:
+        raise MissingDriver(
+            "a postgresql:// database needs the psycopg driver, which is not installed: "
+            f"pip install '{POSTGRESQL_EXTRA}' (in a checkout: pip install -e '.[postgresql]')"
+        ) from exc
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

@@ -60,7 +60,9 @@ class Dovecot:
             (self.folder / sub).mkdir(exist_ok=True)
         os.chown(self.folder / "mail", uid, gid)
         (self.folder / "passwd").write_text(
-            "".join(f"{login}:{{PLAIN}}{password}::::::\n" for login, password in self.users.items())
+            "".join(
+                f"{login}:{{PLAIN}}{password}::::::\n" for login, password in self.users.items()
+            )
         )
         login_user = "dovenull" if os.geteuid() == 0 else pwd.getpwuid(os.getuid()).pw_name
         internal_user = "dovecot" if os.geteuid() == 0 else login_user

@@ -17,6 +17,7 @@ from bot.context import Context
 from bot.envelope import Inbound
 from bot.errors import ConfigError, UserError
 from bot.logs import configure
+from bot.masking import masked, url_without_password
 from store.db import transaction
 
 
@@ -27,9 +28,15 @@ class PortalGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (UserError, ConfigError) as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(_without_secrets(ctx, str(exc))) from exc
         except OperationalError as exc:
-            raise click.ClickException(f"the database cannot be used: {exc.orig}") from exc
+            message = f"the database cannot be used: {exc.orig}"
+            raise click.ClickException(_without_secrets(ctx, message)) from exc
+
+
+def _without_secrets(ctx: click.Context, message: str) -> str:
+    settings = ctx.obj
+    return masked(message, settings.secrets()) if isinstance(settings, Settings) else message
 
 
 @click.group(cls=PortalGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,7 +44,7 @@ class PortalGroup(click.Group):
 def cli(ctx: click.Context) -> None:
     """The Cooperation Portal: needs and offers of the Convention on Cluster Munitions."""
     settings = Settings.load()
-    configure(settings.log_level)
+    configure(settings.log_level, secrets=settings.secrets())
     ctx.obj = settings
 
 
@@ -47,8 +54,8 @@ def open_portal(ctx: click.Context, *, require_current: bool = True) -> Portal:
     ctx.call_on_close(portal.close)
     if require_current and not portal.is_current():
         raise ConfigError(
-            f"the database at {settings.effective_database_url} is not initialised "
-            "or not up to date: run `portal init`"
+            f"the database at {url_without_password(settings.effective_database_url)} is not "
+            "initialised or not up to date: run `portal init`"
         )
     return portal
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bot.cli.base import open_portal
+from bot.masking import url_without_password
 from store.actors import list_actors
 
 
@@ -17,7 +18,7 @@ def init(ctx: click.Context) -> None:
     with portal.sessions() as session:
         total = len(list_actors(session))
     click.echo(
-        f"database ready at {portal.settings.effective_database_url}; "
+        f"database ready at {url_without_password(portal.settings.effective_database_url)}; "
         f"{total} actors ({added} added, {changed} updated)"
     )
 

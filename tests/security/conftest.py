@@ -8,6 +8,7 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import select
 
+from bot import addresses
 from bot.app import Portal
 from bot.channels.email.authentication import DnsLookup
 from bot.channels.email.front import EmailFront
@@ -73,9 +74,9 @@ def deliver(
             raw=raw,
         )
         assert created
-        outcome = handle(
-            session, settings or portal.settings, item, front=EmailFront(dnsfunc=dnsfunc)
-        )
+        settings = settings or portal.settings
+        front = EmailFront(dnsfunc=dnsfunc, portal=addresses.of(settings))
+        outcome = handle(session, settings, item, front=front)
         finish(item, outcome)
         item_id = item.id
     with portal.sessions() as session:

@@ -93,10 +93,8 @@ def test_a_dmarc_fail_from_an_unregistered_address_is_only_marked(
     assert (done.outcome, done.mail) == ("refused: dmarc fail", [])
 
 
-@pytest.mark.parametrize(
-    "result", ["dmarc=none", "dmarc=temperror", "dmarc=permerror", "dmarc=quarantine"]
-)
-def test_any_dmarc_result_but_pass_is_a_fail(
+@pytest.mark.parametrize("result", ["dmarc=temperror", "dmarc=permerror", "dmarc=quarantine"])
+def test_any_dmarc_result_but_pass_or_none_is_a_fail(
     people: Portal, checked: Settings, result: str
 ) -> None:
     raw = on_top(
@@ -353,9 +351,19 @@ def test_a_trusted_front_server_wins_over_our_own_dkim_check(
         ("lmac.gov.lb", "lmac.gov.lb"),
         ("mail.npaid.org", "npaid.org"),
         ("localhost", "localhost"),
+        ("smtp.mofa.go.jp", "mofa.go.jp"),
+        ("mail.defence.gc.ca", "defence.gc.ca"),
+        ("mx.diplomatie.gouv.fr", "diplomatie.gouv.fr"),
+        ("correo.sre.gob.mx", "sre.gob.mx"),
+        ("mail.fcdo.co.uk", "fcdo.co.uk"),
+        ("lists.example.org", "example.org"),
+        ("example.org", "example.org"),
+        ("gov.la", "gov.la"),  # a public suffix stays itself
     ],
 )
-def test_the_organisational_domain_is_a_simple_rule(domain: str, organisation: str) -> None:
+def test_the_organisational_domain_is_by_the_public_suffix_list(
+    domain: str, organisation: str
+) -> None:
     assert organisational_domain(domain) == organisation
 
 
@@ -364,6 +372,14 @@ def test_alignment_is_relaxed_but_not_across_organisations() -> None:
     assert not aligned("nra.example.evil.example", "nra.example")
     assert not aligned("other.gov.la", "mofa.gov.la")
     assert not aligned("", "nra.example")
+    # under a shared suffix (go.jp, gc.ca, gouv.fr, gob.mx, co.uk) agencies are apart
+    assert not aligned("mod.go.jp", "mofa.go.jp")
+    assert not aligned("forces.gc.ca", "defence.gc.ca")
+    assert not aligned("interieur.gouv.fr", "diplomatie.gouv.fr")
+    assert not aligned("sedena.gob.mx", "sre.gob.mx")
+    assert not aligned("evil.co.uk", "fcdo.co.uk")
+    assert aligned("mail.mofa.go.jp", "mofa.go.jp")
+    assert aligned("example.org", "lists.example.org")
 
 
 # ---- one From, one address ---------------------------------------------------------------

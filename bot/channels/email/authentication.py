@@ -1,19 +1,41 @@
-"""Is the From address genuine? A trusted Authentication-Results header, or our own DKIM check.
+"""Is the From address genuine? Authentication-Results we trust, or our own DKIM check.
 
 Pure functions of the parsed message, its raw bytes and the settings (the DNS lookup that DKIM
-needs is passed in). The verdict is one of:
+needs is passed in). Whose Authentication-Results (RFC 8601) count:
 
-* `pass`            — DMARC passed at the trusted front server, or an aligned DKIM signature;
+* PORTAL_TRUSTED_AUTHSERV_ID set: the topmost header naming that authserv-id (our front server);
+* else PORTAL_MAIL_PROVIDER=google: the topmost header naming `mx.google.com`;
+* else PORTAL_MAIL_PROVIDER=microsoft: the topmost Authentication-Results header of all, and only
+  when it names no authserv-id, as Microsoft 365 writes it (`Authentication-Results: spf=pass
+  (sender IP is …) smtp.mailfrom=…; dkim=pass … header.d=…;dmarc=pass action=none header.from=…`);
+  the provider adds its header on top, so anything below came from outside.
+
+The same rules then read those results, for a front server and a provider alike:
+
+1. `dmarc=pass`, or Microsoft's `dmarc=bestguesspass` (no DMARC record, but it would pass), for
+   the From domain: pass; for another domain (header.from): fail;
+2. any other DMARC result (`fail`, `temperror`, `permerror`, `quarantine`…): fail; except
+   `dmarc=none`, which says the From domain publishes no DMARC record, as no DMARC result does
+   (Google then writes none at all);
+3. no DMARC result: a `dkim=pass` in the same header whose signing domain (header.d, else the
+   domain of header.i) is aligned with the From domain, relaxed, by the Public Suffix List, and
+   whose signature in the message signs the whole body (no `l=`), passes, as our own DKIM check
+   would; anything else is no evidence (unauthenticated).
+
+The verdict is one of:
+
+* `pass`            — as above, or (our own check) an aligned DKIM signature that verifies;
 * `fail`            — DMARC (or our DKIM check) failed: the message must change nothing, and
                       nobody answers the From address, which is not the sender's;
 * `unauthenticated` — checks are configured but this message carries no evidence either way:
                       commands that change something are refused, reading ones are answered
                       (their answer goes to the registered address, never to the forger);
-* `off`             — neither check is configured: every message is taken as it says.
+* `off`             — nothing is configured: every message is taken as it says.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,8 +46,9 @@ from email.utils import getaddresses
 
 import dkim
 from dkim.util import InvalidTagValueList, parse_tag_value
+from publicsuffixlist import PublicSuffixList
 
-from bot.channels.email.results import Result, trusted_results
+from bot.channels.email.results import Result, topmost_unnamed_results, trusted_results
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -36,11 +59,9 @@ PASS, FAIL, UNAUTHENTICATED, OFF = "pass", "fail", "unauthenticated", "off"
 DnsLookup = Callable[..., bytes | None]
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
-# ccTLDs whose registrations sit one level down (gov.la, gouv.fr, gob.mx, co.uk, org.lb):
-# there the organisational domain keeps three labels. A heuristic, not the Public Suffix List.
-_SECOND_LEVEL = frozenset(
-    {"ac", "co", "com", "edu", "gob", "gouv", "gov", "govt", "int", "mil", "net", "nic", "org"}
-)
+# The authserv-id each provider writes; Microsoft 365 writes none (results.topmost_unnamed_results)
+PROVIDER_AUTHSERV_IDS = {"google": "mx.google.com"}
+DMARC_PASSES = frozenset({"pass", "bestguesspass"})
 
 
 @dataclass(frozen=True)
@@ -87,12 +108,17 @@ def domain_of(address: str) -> str:
     return address.rpartition("@")[2].strip().rstrip(".").lower()
 
 
+@functools.cache
+def _public_suffixes() -> PublicSuffixList:
+    return PublicSuffixList()  # the list publicsuffixlist ships: no download
+
+
 def organisational_domain(domain: str) -> str:
-    """The last two labels (three under a ccTLD's gov./org./co. level): a simple rule in
-    place of the Public Suffix List, which relaxed DMARC alignment properly uses."""
-    labels = domain.strip().rstrip(".").lower().split(".")
-    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
-    return ".".join(labels[-keep:])
+    """The domain one label below its public suffix (mofa.go.jp under go.jp), by the Public
+    Suffix List, as relaxed DMARC alignment uses it; a name that is a public suffix itself, or
+    no name under one (localhost), stays as it is."""
+    name = domain.strip().rstrip(".").lower()
+    return _public_suffixes().privatesuffix(name) or name
 
 
 def aligned(signing_domain: str, from_domain: str) -> bool:
@@ -102,19 +128,46 @@ def aligned(signing_domain: str, from_domain: str) -> bool:
     return organisational_domain(signing_domain) == organisational_domain(from_domain)
 
 
-def dmarc_verdict(results: list[Result] | None, from_domain: str) -> Verdict:
+def dmarc_verdict(
+    results: list[Result] | None, from_domain: str, message: Message | None = None
+) -> Verdict:
+    """The rules of the module docstring, on the results we trust (None: there were none)."""
     if results is None:
-        return Verdict(UNAUTHENTICATED, "dmarc", "no Authentication-Results from our server")
-    dmarc = [r for r in results if r.method == "dmarc"]
-    if not dmarc:
-        return Verdict(UNAUTHENTICATED, "dmarc", "our server gave no DMARC result")
+        return Verdict(UNAUTHENTICATED, "dmarc", "no Authentication-Results we trust")
+    dmarc = [r for r in results if r.method == "dmarc" and r.result != "none"]
     for result in dmarc:
-        if result.result != "pass":
+        if result.result not in DMARC_PASSES:
             return Verdict(FAIL, "dmarc", f"dmarc={result.result}")
         checked = result.properties.get("header.from", "").lower().rstrip(".")
         if checked and checked != from_domain:
             return Verdict(FAIL, "dmarc", f"dmarc passed for another domain: {checked}")
-    return Verdict(PASS, "dmarc", "dmarc=pass")
+    if dmarc:
+        return Verdict(PASS, "dmarc", f"dmarc={dmarc[0].result}")
+    for result in results:
+        if result.method != "dkim" or result.result != "pass":
+            continue
+        signer = result.properties.get("header.d") or domain_of(
+            result.properties.get("header.i", "")
+        )
+        signer = signer.lower().rstrip(".")
+        if aligned(signer, from_domain) and not _partial_body(message, signer):
+            return Verdict(PASS, "dkim", f"no DMARC result; dkim=pass header.d={signer}")
+    return Verdict(UNAUTHENTICATED, "dmarc", "no DMARC result, no aligned DKIM pass")
+
+
+def _partial_body(message: Message | None, signer: str) -> bool:
+    """Whether a DKIM signature of `signer` in the message signs only part of the body (`l=`):
+    anyone may then append text below what was signed."""
+    for name, value in message.raw_items() if message is not None else ():
+        if name.lower() != "dkim-signature":
+            continue
+        try:
+            tags = parse_tag_value(" ".join(str(value).split()).encode())
+        except (InvalidTagValueList, UnicodeError):
+            continue
+        if tags.get(b"d", b"").decode("ascii", "replace").lower() == signer and b"l" in tags:
+            return True
+    return False
 
 
 # ---- DKIM, checked here ----------------------------------------------------------------------
@@ -184,8 +237,12 @@ def authenticate(
 ) -> Verdict:
     """Whether `from_address` (the one address in From) is vouched for."""
     from_domain = domain_of(from_address)
-    if settings.trusted_authserv_id.strip():
-        return dmarc_verdict(trusted_results(message, settings.trusted_authserv_id), from_domain)
+    provider = settings.mail_provider.strip().lower()
+    authserv_id = settings.trusted_authserv_id.strip() or PROVIDER_AUTHSERV_IDS.get(provider, "")
+    if authserv_id:
+        return dmarc_verdict(trusted_results(message, authserv_id), from_domain, message)
+    if provider == "microsoft":
+        return dmarc_verdict(topmost_unnamed_results(message), from_domain, message)
     if is_on(settings.verify_dkim):
         return dkim_verdict(message, raw, from_domain, dnsfunc)
     return Verdict(OFF)

@@ -6,7 +6,7 @@ import logging
 from dataclasses import replace
 from email.parser import BytesHeaderParser
 
-from bot import commands, tokens
+from bot import addresses, commands, tokens
 from bot.calls import replies as call_replies
 from bot.channels.email import authentication
 from bot.channels.email.bounces import read_bounce
@@ -30,13 +30,20 @@ READ_ONLY = frozenset(entry.name for entry in table().commands if entry.read_onl
 
 
 class EmailFront:
-    """`dnsfunc` is the TXT lookup for DKIM (PORTAL_VERIFY_DKIM); by default, the real DNS."""
+    """`dnsfunc` is the TXT lookup for DKIM (PORTAL_VERIFY_DKIM); by default, the real DNS.
+    `portal` tells the portal's own addresses when reading (the wiring gives the settings');
+    without it, the domains the message was sent to are the portal's."""
 
-    def __init__(self, dnsfunc: authentication.DnsLookup | None = None) -> None:
+    def __init__(
+        self,
+        dnsfunc: authentication.DnsLookup | None = None,
+        portal: addresses.Addresses | None = None,
+    ) -> None:
         self.dnsfunc = dnsfunc
+        self.portal = portal
 
     def read(self, item: InboxItem) -> Inbound:
-        inbound = read_email(item.raw, item.sender, item.recipients)
+        inbound = read_email(item.raw, item.sender, item.recipients, self.portal)
         told = detect_language(inbound.subject, inbound.text, inbound.quoted)
         return replace(inbound, language=told, bounce=read_bounce(item.raw, item.sender))
 
@@ -47,7 +54,7 @@ class EmailFront:
 
     def admit(self, ctx: Context, item: InboxItem) -> str | None:
         inbound, settings = ctx.inbound, ctx.settings
-        if _is_ours(inbound.sender, settings.domain):
+        if addresses.of(settings).is_ours(inbound.sender):
             return "ignored: from our own address"
         message = authentication.headers_of(item.raw)
         if authentication.ambiguous_from(message):
@@ -69,7 +76,7 @@ class EmailFront:
 
 def _check_token(ctx: Context) -> str | None:
     """Set what the sender replied to; answer and stop if the reply address is not theirs."""
-    text = tokens.from_recipients(ctx.inbound.recipients, ctx.settings.domain)
+    text = addresses.of(ctx.settings).token_in(ctx.inbound.recipients)
     if text is None:
         return None
     check = tokens.check(ctx.settings.secret_key.encode(), text, ctx.inbound.sender, ctx.now)
@@ -95,7 +102,7 @@ def _ambiguous_from(ctx: Context, item: InboxItem) -> str:
 def _only_reads(ctx: Context) -> bool:
     """The message asks for nothing but a read-only command (or HELP)."""
     inbound = ctx.inbound
-    token = tokens.from_recipients(inbound.recipients, ctx.settings.domain)
+    token = addresses.of(ctx.settings).token_in(inbound.recipients)
     if token and token[:1].lower() in ("c", "f", "s"):  # answers to a call, confirmations
         return False
     found = commands.read_command(inbound.subject, inbound.text)
@@ -120,7 +127,3 @@ def _refuse_unauthenticated(ctx: Context, verdict: authentication.Verdict) -> st
     if notice is not None:
         notice.error_key = "spoofed_mail"
     return verdict.outcome
-
-
-def _is_ours(address: str, domain: str) -> bool:
-    return address.lower().endswith("@" + domain.lower())

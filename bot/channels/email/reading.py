@@ -6,9 +6,11 @@ import email
 import email.policy
 import logging
 import re
+from collections.abc import Callable
 from email.message import EmailMessage, Message
 from email.utils import getaddresses
 
+from bot.addresses import Addresses
 from bot.channels.email.attachments import attachment_texts
 from bot.channels.email.closings import without_closings
 from bot.channels.email.flowed import unflowed
@@ -43,7 +45,11 @@ def parse_bytes(raw: bytes) -> EmailMessage:
     return message
 
 
-def read_email(raw: bytes, envelope_sender: str, recipients: list[str]) -> Inbound:
+def read_email(
+    raw: bytes, envelope_sender: str, recipients: list[str], portal: Addresses | None = None
+) -> Inbound:
+    """`portal`: the portal's own addresses (by default, the domain of the first recipient is
+    the portal's, as for a portal that owns its domain)."""
     check_shape(raw)
     message = parse_bytes(raw)
     body, attachments = body_text(message)
@@ -51,13 +57,14 @@ def read_email(raw: bytes, envelope_sender: str, recipients: list[str]) -> Inbou
     references = tuple(
         _message_ids(header(message, "References")) + _message_ids(header(message, "In-Reply-To"))
     )
-    portal = frozenset(address.rpartition("@")[2].lower() for address in recipients)
-    replies_to_portal = any(ref[1:-1].rpartition("@")[2].lower() in portal for ref in references)
-    found = template_part(own, quoted, portal, look_in_quotes=not replies_to_portal)
+    if portal is None:
+        portal = Addresses((recipients[0] if recipients else "").rpartition("@")[2].lower())
+    replies_to_portal = any(portal.wrote(ref) for ref in references)
+    found = template_part(own, quoted, portal.is_ours, look_in_quotes=not replies_to_portal)
     if found is not None:
         text, quoted = found
     else:
-        text = forwarded_as_attachment(message, portal) or attached_template(message) or own
+        text = forwarded_as_attachment(message, portal.is_ours) or attached_template(message) or own
     return Inbound(
         channel="email",
         sender=from_address(message) or envelope_sender,
@@ -72,16 +79,16 @@ def read_email(raw: bytes, envelope_sender: str, recipients: list[str]) -> Inbou
     )
 
 
-def forwarded_as_attachment(message: EmailMessage, portal: frozenset[str]) -> str | None:
+def forwarded_as_attachment(message: EmailMessage, ours: Callable[[str], bool]) -> str | None:
     """The filled template of a message forwarded as an attachment (message/rfc822), when the
-    portal did not write it."""
+    portal (an address `ours` says is the portal's) did not write it."""
     for part in message.walk():
         inner = part.get_payload() if part.get_content_type() == "message/rfc822" else None
         if not isinstance(inner, list) or not inner or not isinstance(inner[0], EmailMessage):
             continue
-        if (from_address(inner[0]) or "").rpartition("@")[2] in portal:
+        if ours(from_address(inner[0]) or ""):
             continue
-        found = template_part(*split_quoted(body_text(inner[0])[0]), portal, look_in_quotes=True)
+        found = template_part(*split_quoted(body_text(inner[0])[0]), ours, look_in_quotes=True)
         if found is not None:
             return found.text
     return None

@@ -87,13 +87,18 @@ def _unquote(value: str) -> str:
 
 
 def parse_authentication_results(value: str) -> tuple[str, list[Result]]:
-    """(authserv-id, results) of one header value; ("", []) when it cannot be read."""
+    """(authserv-id, results) of one header value; ("", []) when it cannot be read.
+
+    Microsoft 365 writes no authserv-id (`Authentication-Results: spf=pass … smtp.mailfrom=…;
+    dkim=pass …`): a first word holding "=" is a result, and the authserv-id is "" (an
+    authserv-id is a token or a quoted string, where "=" cannot stand unquoted)."""
     parts = _split(" ".join(without_comments(value).split()))
     head = parts[0].split()
     if not head:
         return "", []
+    unnamed = "=" in head[0] and not head[0].startswith('"')
     results: list[Result] = []
-    for part in parts[1:]:
+    for part in parts if unnamed else parts[1:]:
         found = _RESINFO.match(part)
         if found is None:  # "none", or something we do not read
             continue
@@ -102,7 +107,7 @@ def parse_authentication_results(value: str) -> tuple[str, list[Result]]:
             for ptype, name, pvalue in _PROPERTY.findall(found.group(3))
         }
         results.append(Result(found.group(1).lower(), found.group(2).lower(), properties))
-    return _unquote(head[0]).lower(), results
+    return ("" if unnamed else _unquote(head[0]).lower()), results
 
 
 def trusted_results(message: Message, authserv_id: str) -> list[Result] | None:
@@ -119,4 +124,17 @@ def trusted_results(message: Message, authserv_id: str) -> list[Result] | None:
         server, results = parse_authentication_results(str(value))
         if server == wanted:
             return results
+    return None
+
+
+def topmost_unnamed_results(message: Message) -> list[Result] | None:
+    """The results of the topmost Authentication-Results header when it names no authserv-id,
+    as Microsoft 365 writes its own; None when the topmost names one, or there is none.
+
+    Without a name to tell it from others, only the topmost can be the provider's: it adds its
+    header on top of whatever the message carried."""
+    for name, value in message.raw_items():
+        if name.lower() == "authentication-results":
+            server, results = parse_authentication_results(str(value))
+            return results if server == "" else None
     return None

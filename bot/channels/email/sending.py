@@ -19,6 +19,7 @@ import aiosmtplib
 
 from bot.envelope import PARTS
 from bot.errors import DeliveryError, RecipientGone
+from bot.masking import url_without_password
 from store.outbox import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,9 @@ class RelaySender:
     def __init__(self, url: str, timeout: float = 30.0) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise DeliveryError(f"PORTAL_RELAY must look like smtp://host:port, not {url!r}")
+            raise DeliveryError(
+                f"PORTAL_RELAY must look like smtp://host:port, not {url_without_password(url)!r}"
+            )
         self.host = parts.hostname
         self.port = parts.port or (465 if parts.scheme == "smtps" else 25)
         self.use_tls = parts.scheme == "smtps"

@@ -58,7 +58,8 @@ Keep = Callable[[str, list[str], str | None, bytes], Future[int]]
 
 
 class SubmissionHandler:
-    """Accepts mail for submit@DOMAIN and reply+TOKEN@DOMAIN; nothing else.
+    """Accepts mail for submit@DOMAIN and reply+TOKEN@DOMAIN, and for what `also_accepts`
+    says yes to (bot.addresses: PORTAL_ADDRESS and its plus forms, at DOMAIN); nothing else.
 
     An envelope address nothing could keep (bytes that are not UTF-8, a control character) is
     refused at its own command with 553, for good: the null sender and UTF-8 addresses pass.
@@ -76,6 +77,7 @@ class SubmissionHandler:
         *,
         max_recipients: int = 20,
         store_timeout: float = 60.0,
+        also_accepts: Callable[[str], bool] | None = None,
     ) -> None:
         self.domain = domain.lower()
         self.keep = keep
@@ -83,6 +85,7 @@ class SubmissionHandler:
         self.on_stored = on_stored
         self.max_recipients = max_recipients
         self.store_timeout = store_timeout
+        self.also_accepts = also_accepts
         self._accepted = re.compile(
             rf"^(submit|reply\+[A-Za-z0-9_.=-]+|bounce\+[0-9]+-[A-Za-z2-7]+)@{re.escape(self.domain)}$",
             re.IGNORECASE,
@@ -116,7 +119,9 @@ class SubmissionHandler:
         if _NOT_IN_AN_ADDRESS.search(address):
             log.info("RCPT TO %r refused: not an address we could keep", _redact(address))
             return BAD_RECIPIENT
-        if not self._accepted.match(address):
+        if not self._accepted.match(address) and not (
+            self.also_accepts is not None and self.also_accepts(address)
+        ):
             return UNKNOWN_RECIPIENT
         if len(envelope.rcpt_tos) >= self.max_recipients:
             return TOO_MANY_RECIPIENTS

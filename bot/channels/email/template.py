@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from email.utils import getaddresses
 from typing import NamedTuple
 
@@ -32,7 +33,7 @@ class Found(NamedTuple):
 
 
 def template_part(
-    own: str, quoted: str, portal_domains: frozenset[str], *, look_in_quotes: bool
+    own: str, quoted: str, ours: Callable[[str], bool], *, look_in_quotes: bool
 ) -> Found | None:
     """The part of a body (split by quotes.split_quoted into `own` and `quoted`) that holds a
     filled template, or None.
@@ -40,30 +41,30 @@ def template_part(
     The writer's own part (above any quote) first; else the writer's text below a quote
     (bottom-posting), which then is no longer part of what is quoted; else, when
     `look_in_quotes`, the own part of the quoted or forwarded message, unless it comes from the
-    portal (an address at one of `portal_domains`) or is a blank template with notes (the
-    portal's help mail)."""
+    portal (an address `ours` says is the portal's: bot.addresses) or is a blank template with
+    notes (the portal's help mail)."""
     if is_filled(own):
         return Found(own, quoted)
     below = _below_quote(quoted)
     if below is not None and is_filled(below.text):
         return below
-    text = _inside(quoted, portal_domains, FORWARD_LEVELS) if look_in_quotes else None
+    text = _inside(quoted, ours, FORWARD_LEVELS) if look_in_quotes else None
     return Found(text, quoted) if text is not None else None
 
 
-def _inside(quoted: str, portal: frozenset[str], levels: int) -> str | None:
+def _inside(quoted: str, ours: Callable[[str], bool], levels: int) -> str | None:
     """The filled template of a quoted or forwarded message that the portal did not write."""
     if not quoted.strip() or levels == 0:
         return None
     sender, body = quoted_message(quoted)
-    if sender.rpartition("@")[2] in portal:
+    if ours(sender):
         return None
     own, inner = split_quoted(body)
     below = _below_quote(inner)
     for text in (own, below.text if below else None):
         if text is not None and is_filled(text):
             return text if is_someone_elses_filled(text) else None
-    return _inside(inner, portal, levels - 1)
+    return _inside(inner, ours, levels - 1)
 
 
 def _below_quote(quoted: str) -> Found | None:

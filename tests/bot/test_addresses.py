@@ -1,0 +1,128 @@
+"""The portal's own addresses: a domain of its own, or one address in a shared mailbox."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot import addresses, tokens
+from bot.addresses import Addresses
+from bot.config import Settings
+from bot.errors import ConfigError
+
+KEY = b"k" * 32
+NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+OWN_DOMAIN = Addresses("portal.test")
+PLUS = Addresses("localhost", "portal@ministry.example", "+")
+DASH = Addresses("localhost", "portal@ministry.example", "-")
+
+
+def test_a_portal_with_a_domain_of_its_own_is_as_before() -> None:
+    assert OWN_DOMAIN.submit == "submit@portal.test"
+    assert OWN_DOMAIN.reply("r1-a-b-c") == "reply+r1-a-b-c@portal.test"
+    assert OWN_DOMAIN.token_in(("submit@portal.test", "REPLY+R1-A-B-C@Portal.Test")) == "r1-a-b-c"
+    assert OWN_DOMAIN.token_in(("reply+r1-a-b-c@other.example", "submit@portal.test")) is None
+    assert OWN_DOMAIN.is_ours("anyone@PORTAL.test")
+    assert not OWN_DOMAIN.is_ours("vong@nra.example")
+    assert not OWN_DOMAIN.accepted_by_smtp("submit@portal.test")  # the listener's own rule
+
+
+@pytest.mark.parametrize(
+    "portal", [PLUS, DASH, Addresses("localhost", "portal@ministry.example", "=")]
+)
+def test_a_mailbox_portal_gets_replies_at_its_separator_forms(portal: Addresses) -> None:
+    token = tokens.make(KEY, "r", 12, "vong@nra.example", NOW)
+    assert "-" in token  # tokens hold the "-" separator themselves
+    reply_to = portal.reply(token)
+    assert reply_to == f"portal{portal.separator}{token}@ministry.example"
+    recipients = ("portal@ministry.example", "boss@gov.example", reply_to.upper())
+    assert portal.token_in(recipients) == token
+    assert tokens.check(KEY, token, "vong@nra.example", NOW) == tokens.TokenCheck(
+        tokens.Token("r", 12)
+    )
+    assert portal.submit == "portal@ministry.example"
+    # not a reply address: the bare address, another domain, reply+ at a domain not ours
+    assert portal.token_in(("portal@ministry.example",)) is None
+    assert portal.token_in((f"portal{portal.separator}{token}@other.example",)) is None
+    assert portal.token_in((f"reply+{token}@localhost",)) is None
+    assert portal.token_in((f"portal{portal.separator}@ministry.example",)) is None
+
+
+def test_only_the_address_and_its_separator_forms_are_ours_in_a_shared_domain() -> None:
+    assert PLUS.is_ours("portal@ministry.example")
+    assert PLUS.is_ours("Portal@Ministry.Example")
+    assert PLUS.is_ours("portal+x@ministry.example")
+    assert not PLUS.is_ours("colleague@ministry.example")
+    assert not PLUS.is_ours("portalx@ministry.example")
+    assert not PLUS.is_ours("portal-x@ministry.example")
+    assert not PLUS.is_ours("portal@other.example")
+    assert not PLUS.is_ours("")
+    assert DASH.is_ours("portal-x@ministry.example")
+    assert not DASH.is_ours("portal+x@ministry.example")
+
+
+def test_the_smtp_listener_takes_the_address_only_at_its_own_domain() -> None:
+    at_home = Addresses("ministry.example", "portal@ministry.example", "+")
+    assert at_home.accepted_by_smtp("Portal+r1-x@ministry.example")
+    assert at_home.accepted_by_smtp("portal@ministry.example")
+    assert not at_home.accepted_by_smtp("colleague@ministry.example")
+    assert not PLUS.accepted_by_smtp("portal@ministry.example")  # PORTAL_DOMAIN elsewhere
+
+
+def test_reply_plus_at_an_explicit_domain_still_reads_in_mailbox_mode() -> None:
+    at_home = Addresses("ministry.example", "portal@ministry.example", "+")
+    assert at_home.token_in(("reply+r1-a@ministry.example",)) == "r1-a"
+
+
+def test_message_ids_use_portal_domain_when_set_else_the_addresses() -> None:
+    assert OWN_DOMAIN.message_domain == "portal.test"
+    assert PLUS.message_domain == "ministry.example"
+    explicit = Addresses("portal.ministry.example", "portal@ministry.example", "+")
+    assert explicit.message_domain == "portal.ministry.example"
+    ours = PLUS.message_id()
+    assert ours.endswith(".portal@ministry.example>") and PLUS.wrote(ours)
+    assert PLUS.wrote(PLUS.message_id("digest.7.", 12))
+    # a colleague's client writes Message-IDs at the same domain: not ours
+    assert not PLUS.wrote("<5f1c2b7e-3d4a-4c1e-9b2d-1a2b3c4d5e6f@ministry.example>")
+    assert OWN_DOMAIN.wrote(OWN_DOMAIN.message_id())
+    assert len(OWN_DOMAIN.message_id()) == len("<>@portal.test") + 32
+    assert not OWN_DOMAIN.wrote("<abc@nra.example>")
+
+
+def load(**env: str) -> Settings:
+    return Settings.load(
+        {f"PORTAL_{k.upper()}": v for k, v in env.items()}, toml_path=Path("/nonexistent")
+    )
+
+
+def test_the_settings_name_the_portals_address() -> None:
+    settings = load(address="Portal@Ministry.Example", mail_provider="Google")
+    assert (settings.submit_address, settings.mail_provider) == (
+        "portal@ministry.example",
+        "google",
+    )
+    assert addresses.of(settings).reply("r1-x") == "portal+r1-x@ministry.example"
+    assert load(address_separator="-", address="portal@ministry.example").address_separator == "-"
+    assert load().submit_address == "submit@localhost"
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"address": "portal@ministry.example, other@ministry.example"}, "one bare address"),
+        ({"address": "Portal <portal@ministry.example>"}, "one bare address"),
+        ({"address": "portal"}, "must be one address"),
+        ({"address": "portal@localhost"}, "must be one address"),
+        ({"address": "a@b@ministry.example"}, "one bare address"),
+        ({"address": "portal+bot@ministry.example"}, "holds the separator"),
+        ({"address": "co-op@ministry.example", "address_separator": "-"}, "holds the separator"),
+        ({"address_separator": "."}, "must be one of"),
+        ({"address_separator": "_"}, "must be one of"),
+        ({"mail_provider": "yahoo"}, "google, microsoft or empty"),
+    ],
+)
+def test_a_wrong_address_setting_is_refused(env: dict[str, str], says: str) -> None:
+    with pytest.raises(ConfigError, match=says):
+        load(**env)
