@@ -338,3 +338,23 @@ def test_renewal_reminders_go_to_the_colleague_whose_address_works(portal: Porta
             select(OutboxItem.recipient).where(OutboxItem.kind == "renewal_reminder")
         ).all()
     assert reminders == ["deputy@nra.example"]
+
+
+def test_from_a_mailbox_a_report_to_its_signed_bounce_address_is_linked_by_it(
+    portal: Portal,
+) -> None:
+    factories.register_people(portal)
+    outbox_id = sent_to_vong(portal)
+    mailbox = {"address": "portal@ministry.example"}
+    to = bounces.envelope_sender(portal.settings.with_changes(**mailbox), outbox_id)
+    assert to is not None and to.startswith("portal+bounce-")
+    raw = sample("gmail_account_does_not_exist.eml", message_id="<unknown@portal.test>")
+    raw = raw.replace(VERP.encode(), to.encode())
+    assert handled(portal, keep(portal, raw, [to]), **mailbox) == (
+        "bounce: permanent 5.1.1, score 1"
+    )
+    forged = to.rsplit("-", 1)[0] + "-aaaaaaaaaaaa@ministry.example"
+    raw = raw.replace(to.encode(), forged.encode())
+    assert handled(portal, keep(portal, raw, [forged]), **mailbox) == (
+        "ignored: bounce address not ours (wrong signature)"
+    )
