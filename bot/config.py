@@ -54,6 +54,8 @@ class Settings:
     raw_retention_days: int = 180  # raw mail of processed inbox items is emptied after this
     processors: int = 1  # processes of `portal run` that handle inbox items
     processing_timeout: float = 60.0  # seconds one item may take; then it is set aside
+    bounce_threshold: float = 2.0  # bounce score (+1 permanent, +0.5 temporary a day): dead
+    bounce_forget_days: int = 21  # a score is forgotten after this many days without bounces
     # ---- running from an existing mailbox (IMAP in, the provider's SMTP out) ----------------
     imap_url: str = ""  # imaps://user@host/INBOX (imap:// without TLS); empty: no mailbox read
     imap_password: str = ""  # the mailbox's password when not in PORTAL_IMAP_URL
@@ -185,6 +187,8 @@ _POSITIVE_NUMBERS: dict[str, type[int] | type[float]] = {
     "smtp_store_timeout": float,
     "imap_poll": float,
     "backups_kept": int,
+    "bounce_threshold": float,
+    "bounce_forget_days": int,
 }
 
 

@@ -135,12 +135,15 @@ class Context:
                     buttons=_rows(buttons),
                 )
             )
-        if person.email is None:
+        address = person.reachable_email  # an address that bounces gets nothing more
+        if address is None:
+            if person.email is not None:
+                log.info("person %d: every address bounces; %s not sent", person.id, template)
             return None
         return self.enqueue(
             Outbound(
                 channel="email",
-                recipient=person.email,
+                recipient=address,
                 kind=template,
                 subject=subject,
                 body=body,

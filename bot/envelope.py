@@ -18,6 +18,25 @@ Buttons = tuple[tuple[tuple[str, str], ...], ...]  # rows of (label, what pressi
 
 
 @dataclass(frozen=True)
+class Failure:
+    """One recipient a delivery report says our mail did not reach, and how."""
+
+    address: str  # the failed recipient, lower case ("" when the report names none)
+    kind: str  # "permanent" | "temporary" | "delayed" | "policy" (store.bounces)
+    status: str = ""  # the enhanced status code, "5.1.1"
+    reason: str = ""  # the remote server's diagnostic, on one line
+
+
+@dataclass(frozen=True)
+class Bounce:
+    """A delivery report about mail we sent, as its channel read it: the Message-IDs of the
+    returned original (when it came back with it) and the failures it reports."""
+
+    message_ids: tuple[str, ...] = ()
+    failures: tuple[Failure, ...] = ()
+
+
+@dataclass(frozen=True)
 class Inbound:
     """A message as the processor sees it, whatever channel brought it."""
 
@@ -37,6 +56,7 @@ class Inbound:
     callback_id: str | None = None  # Telegram: a button press, answered once
     callback_data: str | None = None
     callback_message_id: int | None = None  # the message whose button was pressed
+    bounce: Bounce | None = None  # a delivery report about our own mail (bot.people.bounces)
 
     @property
     def answer_to(self) -> str:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+from functools import partial
 from pathlib import Path
 
 from telegram.error import TelegramError
@@ -27,6 +28,7 @@ from bot.errors import ConfigError
 from bot.operations.metrics import metrics_page
 from bot.operations.polling_state import PollingReporter
 from bot.operations.status import Status, as_json, gather
+from bot.people import bounces
 from bot.people.retention import prune
 from bot.people.subscriptions import unsubscribe_by_digest_token
 from bot.pipeline.delivery import WORKER as delivery_worker
@@ -130,7 +132,9 @@ async def delivery_service(portal: Portal, stop: asyncio.Event, wake: Shared) ->
             except TelegramError:
                 log.exception("Telegram cannot be reached; its messages wait in the outbox")
                 del senders["telegram"]
-        delivery = Delivery(portal.sessions, senders, wake.worker or delivery_worker)
+        delivery = Delivery(
+            portal.sessions, senders, wake.worker or delivery_worker, settings=portal.settings
+        )
         while not stop.is_set():
             delivered = await outliving_the_database("delivery", delivery.deliver_due())
             if not delivered:  # while mail goes out, more may be waiting: no pause
@@ -269,7 +273,10 @@ def senders_for(portal: Portal) -> dict[str, Sender]:
         RelaySender.for_settings(settings) if settings.relay else MaildirSender(settings.maildir)
     )
     email = EmailSender(
-        transport, from_name=settings.bot_name, from_address=settings.submit_address
+        transport,
+        from_name=settings.bot_name,
+        from_address=settings.submit_address,
+        envelope_sender=partial(bounces.envelope_sender, settings),
     )
     senders: dict[str, Sender] = {"email": email}
     if settings.telegram_token:

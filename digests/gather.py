@@ -20,7 +20,7 @@ from digests.build import (
 )
 from store.digests import last_sent
 from store.matches import OPEN, Match
-from store.people import Person
+from store.people import Person, bouncing_addresses
 from store.records import PUBLISHED, Record
 from store.subscriptions import OWN, active
 
@@ -40,9 +40,13 @@ FACTS = (
 
 
 def recipients(session: Session, period: str, now: datetime) -> list[Recipient]:
-    """One recipient per address, with the filters and actors of all its subscriptions."""
+    """One recipient per address, with the filters and actors of all its subscriptions; none
+    for an address that bounces (bot.people.bounces)."""
     grouped: dict[tuple[str, str], list] = defaultdict(list)  # type: ignore[type-arg]
+    dead = bouncing_addresses(session)  # kept subscribed: their digests start again if it works
     for subscription in active(session):
+        if subscription.channel == "email" and subscription.address.lower() in dead:
+            continue
         grouped[(subscription.channel, subscription.address)].append(subscription)
     sent = last_sent(session, period)
     found = []

@@ -3,6 +3,7 @@
 from store.actors import Actor
 from store.audit import AuditEntry
 from store.base import Base
+from store.bounces import BounceEvent
 from store.calls import Call, CallRecipient, ForwardedAnswer
 from store.digests import DigestEntry, DigestRun
 from store.inbox import InboxItem
@@ -19,6 +20,7 @@ __all__ = [
     "Actor",
     "AuditEntry",
     "Base",
+    "BounceEvent",
     "Conversation",
     "Call",
     "CallRecipient",

@@ -41,6 +41,11 @@ class Person(Base):
         return self.emails[0].address if self.emails else None
 
     @property
+    def reachable_email(self) -> str | None:
+        """Their first address that does not bounce; None when every one does."""
+        return next((e.address for e in self.emails if not e.is_bouncing), None)
+
+    @property
     def mail_language(self) -> str:
         """The language of mail that answers nothing they wrote: theirs, else English."""
         return self.language or "en"
@@ -60,6 +65,16 @@ class EmailAddress(Base):
     address: Mapped[str] = mapped_column(String(320), unique=True)  # stored lower-case
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     person: Mapped[Person] = relationship(back_populates="emails")
+    # Bounces (bot.people.bounces): the score, the last bounce counted, and since when the
+    # address is taken to be dead (no digests or reminders go to it while it is set).
+    bounce_score: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    last_bounce_at: Mapped[datetime | None]
+    bounce_reason: Mapped[str | None] = mapped_column(String(500))
+    bouncing_since: Mapped[datetime | None]
+
+    @property
+    def is_bouncing(self) -> bool:
+        return self.bouncing_since is not None
 
 
 def normalise_address(address: str) -> str:
@@ -70,6 +85,18 @@ def person_by_email(session: Session, address: str) -> Person | None:
     return session.scalars(
         select(Person).join(EmailAddress).where(EmailAddress.address == normalise_address(address))
     ).first()
+
+
+def email_address(session: Session, address: str) -> EmailAddress | None:
+    return session.scalars(
+        select(EmailAddress).where(EmailAddress.address == normalise_address(address))
+    ).first()
+
+
+def bouncing_addresses(session: Session) -> set[str]:
+    return set(
+        session.scalars(select(EmailAddress.address).where(EmailAddress.bouncing_since.isnot(None)))
+    )
 
 
 def person_by_telegram(session: Session, telegram_id: int) -> Person | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import mailbox
+import re
 import smtplib
 import socket
 import threading
@@ -123,10 +124,18 @@ def read_maildir(path: Path) -> list[EmailMessage]:
         return []
     box = mailbox.Maildir(path, factory=None, create=False)
     messages = []
-    for key in box.iterkeys():
+    for key in sorted(box.iterkeys(), key=outbox_id_of_file):
         with box.get_file(key) as handle:
             messages.append(message_from_binary_file(handle, policy=policy.default))
-    return sorted(messages, key=lambda m: int(m["X-Portal-Outbox-Id"]))
+    return messages
+
+
+def outbox_id_of_file(name: str) -> int:
+    """The outbox item a maildir file holds, from its name (sending.maildir_name): mail carries
+    no internal id in its headers."""
+    found = re.search(r"\.M(\d+)_", name)
+    assert found is not None, name
+    return int(found[1])
 
 
 def email(

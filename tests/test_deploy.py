@@ -151,6 +151,9 @@ def test_the_mail_recipe_agrees_with_the_portals_settings() -> None:
     recipients = (DEPLOY / "postfix" / "portal_recipients").read_text()
     assert f"{portal.submit_address}   OK" in recipients
     assert f"reply@{portal.domain}    OK" in recipients
+    assert f"bounce@{portal.domain}   OK" in recipients  # bot.verp: our envelope senders
+    signed = set(dkim["SignHeaders"].split(","))
+    assert {"List-Unsubscribe", "List-Unsubscribe-Post"} <= signed  # RFC 8058
 
 
 def test_main_cf_has_no_comment_after_a_value() -> None:

@@ -17,10 +17,11 @@ from bot.errors import NotFound, UserError
 from bot.people.registry import actor_named
 from bot.records.views import RecordView
 from store.actors import ACTOR_TYPES, Actor
+from store.bounces import permanent_failure_of
 from store.calls import Call, CallRecipient, recipients_of
 from store.db import transaction
 from store.outbox import OutboxItem
-from store.people import Person, focal_points
+from store.people import Person, bouncing_addresses, focal_points
 from store.records import OPEN, list_records
 
 log = logging.getLogger(__name__)
@@ -83,11 +84,15 @@ class SendReport:
     queued: int = 0
     already: int = 0
     without_focal_point: int = 0
+    unreachable: int = 0  # focal points whose every address bounces: not written to
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"{self.queued} mail(s) queued, {self.already} already sent, "
             f"{self.without_focal_point} actor(s) without a focal point"
+        )
+        return text + (
+            f", {self.unreachable} unreachable (address bouncing)" if self.unreachable else ""
         )
 
 
@@ -122,6 +127,9 @@ def send(
             with sessions() as session:
                 row = _row(session, call_id, person_id, actor_id)
             wanted = _may_remind(row, now) if remind else row is None or row.sent_at is None
+            if wanted and _unreachable(sessions, person_id):
+                report.unreachable += 1
+                continue
             report.queued += wanted
             report.already += not wanted
             continue
@@ -159,18 +167,21 @@ def _queue_one(
             row = _row(session, call_id, person_id, actor_id)
             if not (_may_remind(row, now) if remind else row is None or row.sent_at is None):
                 return "already"
+            person = session.get_one(Person, person_id)
+            if person.reachable_email is None:
+                return "unreachable"
             if row is None:
-                person = session.get_one(Person, person_id)
                 row = CallRecipient(
                     call_id=call_id,
                     person_id=person_id,
                     actor_id=actor_id,
-                    address=person.email or "",
+                    address=person.reachable_email,
                     language=person.mail_language,
                 )
                 session.add(row)
                 session.flush()
             item = _mail(session, settings, row, now, due, reminder=remind)
+            session.flush()  # the item's id, for the ledger
             if remind:
                 row.reminded_at = now
             else:
@@ -178,6 +189,11 @@ def _queue_one(
             return "queued"
     except IntegrityError:  # a concurrent send wrote it first
         return "already"
+
+
+def _unreachable(sessions: sessionmaker[Session], person_id: int) -> bool:
+    with sessions() as session:
+        return session.get_one(Person, person_id).reachable_email is None
 
 
 def _may_remind(row: CallRecipient | None, now: datetime) -> bool:
@@ -226,13 +242,17 @@ def _mail(
 class StatusLine:
     actor: str
     address: str
-    state: str  # answered / updated / no_change / silent / not_sent / no_focal_point
+    state: str  # answered / updated / no_change / silent / unreachable / not_sent /
+    # no_focal_point
     when: datetime | None
 
 
 def status(session: Session, call_id: int) -> list[StatusLine]:
+    """Per actor and focal point. Not answered: "unreachable" when the call bounced or the
+    address bounces (the actor may have lost its focal point), else "silent"."""
     call = get(session, call_id)
     by_key = {(r.actor_id, r.person_id): r for r in recipients_of(session, call.id)}
+    dead = bouncing_addresses(session)
     lines = []
     for actor in actors_of(session, call):
         people = focal_points(session, actor)
@@ -241,7 +261,13 @@ def status(session: Session, call_id: int) -> list[StatusLine]:
         for person in people:
             row = by_key.get((actor.id, person.id))
             if row is None or row.sent_at is None:
-                lines.append(StatusLine(actor.code, person.email or "", "not_sent", None))
+                state = "not_sent" if person.reachable_email else "unreachable"
+                lines.append(StatusLine(actor.code, person.email or "", state, None))
+            elif row.answer is None and (
+                row.address in dead
+                or (row.outbox_item_id and permanent_failure_of(session, row.outbox_item_id))
+            ):
+                lines.append(StatusLine(actor.code, row.address, "unreachable", None))
             else:
                 lines.append(
                     StatusLine(actor.code, row.address, row.answer or "silent", row.answered_at)

@@ -11,6 +11,7 @@ from bot.cli.digests import digest, matches
 from bot.cli.doctor import doctor
 from bot.cli.inbox import inbox
 from bot.cli.mailbox import mailbox
+from bot.cli.outbox import outbox
 from bot.cli.people import focal_point, secretariat
 from bot.cli.records import confirm, records, reject
 from bot.cli.report import report
@@ -29,6 +30,7 @@ for command in (
     reject,
     inbox,
     mailbox,
+    outbox,
     digest,
     matches,
     call,

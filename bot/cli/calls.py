@@ -110,7 +110,7 @@ def remind_command(ctx: click.Context, call_id: int, dry_run: bool) -> None:
 @click.argument("call_id", type=int)
 @click.pass_context
 def status_command(ctx: click.Context, call_id: int) -> None:
-    """Per actor and focal point: answered, updated, no change, silent."""
+    """Per actor and focal point: answered, updated, no change, silent, unreachable."""
     with session_for(ctx) as session:
         found = calls.get(session, call_id)
         lines = calls.status(session, call_id)

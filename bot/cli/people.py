@@ -8,9 +8,10 @@ import json
 import click
 
 from bot.cli.base import session_for, table
-from bot.people import erasure, export, registry
+from bot.errors import NotFound
+from bot.people import bounces, erasure, export, registry
 from store.base import utcnow
-from store.people import focal_points
+from store.people import email_address, focal_points
 from store.people import secretariat as secretariat_members
 
 LANGUAGE = click.Choice(registry.LANGUAGES)
@@ -63,12 +64,31 @@ def set_language(ctx: click.Context, email: str, language: str) -> None:
 
 @focal_point.command("list")
 @click.option("--actor", "actor_name", help="Only the focal points of this actor.")
+@click.option("--bouncing", is_flag=True, help="Only addresses that bounce, with the reason.")
 @click.pass_context
-def list_focal_points(ctx: click.Context, actor_name: str | None) -> None:
+def list_focal_points(ctx: click.Context, actor_name: str | None, bouncing: bool) -> None:
     """List focal points with the actors they serve."""
     with session_for(ctx) as session:
         actor = registry.actor_named(session, actor_name) if actor_name else None
-        rows = [
+        people = focal_points(session, actor)
+        if bouncing:
+            rows = [
+                (
+                    e.address,
+                    p.name,
+                    ",".join(a.code for a in p.actors),
+                    f"{e.bouncing_since:%Y-%m-%d}" if e.bouncing_since else "",
+                    f"{e.bounce_score:g}",
+                    (e.bounce_reason or "")[:60],
+                )
+                for p in people
+                for e in p.emails
+                if e.is_bouncing
+            ]
+            table(rows, ("email", "name", "actors", "since", "score", "last bounce"))
+            click.echo(f"{len(rows)} bouncing address(es)")
+            return
+        listed = [
             (
                 p.email or "",
                 p.name,
@@ -76,10 +96,24 @@ def list_focal_points(ctx: click.Context, actor_name: str | None) -> None:
                 p.language or "-",
                 str(p.telegram_id or ""),
             )
-            for p in focal_points(session, actor)
+            for p in people
         ]
-    table(rows, ("email", "name", "actors", "lang", "telegram"))
-    click.echo(f"{len(rows)} focal point(s)")
+    table(listed, ("email", "name", "actors", "lang", "telegram"))
+    click.echo(f"{len(listed)} focal point(s)")
+
+
+@focal_point.command("enable")
+@click.argument("email")
+@click.pass_context
+def enable_address(ctx: click.Context, email: str) -> None:
+    """Write to EMAIL again after it bounced (its bounce score starts from zero)."""
+    with session_for(ctx) as session:
+        row = email_address(session, email)
+        if row is None:
+            raise NotFound(f"no one is registered with {email}")
+        was = row.is_bouncing
+        bounces.enable(row)
+    click.echo(f"{email} gets mail again" if was else f"{email} was not bouncing; score reset")
 
 
 @focal_point.command("remove")

@@ -8,8 +8,10 @@ import socket
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.config import Settings
 from bot.envelope import Sender
 from bot.errors import DeliveryError, RecipientGone
+from bot.people import bounces
 from store import outbox
 from store.base import utcnow
 from store.db import transaction
@@ -27,9 +29,15 @@ class Delivery:
     is started again (e.g. "host:delivery-1"), so that it can take back what it held."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], senders: dict[str, Sender], worker: str = WORKER
+        self,
+        sessions: sessionmaker[Session],
+        senders: dict[str, Sender],
+        worker: str = WORKER,
+        *,
+        settings: Settings | None = None,
     ) -> None:
         self.sessions = sessions
+        self.settings = settings  # given: a relay's refusal of an address counts as a bounce
         self.senders = senders
         self.worker = worker
         self.started = utcnow()
@@ -65,6 +73,10 @@ class Delivery:
             elif error.startswith("gone: "):
                 outbox.mark_undeliverable(item, error)
                 stop_writing_to(session, item.channel, item.recipient)
+                if item.channel == "email" and self.settings is not None:
+                    ctx = bounces.system(session, self.settings, utcnow(), None)
+                    log.info("outbox item %d: %s", item.id,
+                             bounces.refused_at_hand_off(ctx, item, error))  # fmt: skip
             else:
                 outbox.mark_failed_attempt(item, error)
                 log.warning(

@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.context import Context
 from bot.envelope import Front, Inbound
 from bot.parsing.parser import parse_submission
-from bot.people import registry
+from bot.people import bounces, registry
 from bot.pipeline.fronts import front_of
 from bot.pipeline.reading import read_inbound
 from store.inbox import InboxItem
@@ -36,6 +36,8 @@ def handle(
     `front` replaces the registered front of the item's channel (tests give one their DNS).
     """
     inbound = inbound or (front.read(item) if front else read_inbound(item))
+    if inbound.bounce is not None or bounces.addressed_to_bounces(settings, inbound.recipients):
+        return bounces.read(Context(session, settings, inbound, None, inbox_item_id=item.id))
     if inbound.automatic:
         return f"ignored: {inbound.automatic}"
     front = front or front_of(inbound.channel)
@@ -43,6 +45,7 @@ def handle(
     answered = front.admit(ctx, item)
     if answered is not None:
         return answered
+    bounces.heard_from(ctx)
     return dispatch(ctx, front)
 
 

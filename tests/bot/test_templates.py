@@ -317,6 +317,7 @@ STATUS_LINES = [
     StatusLine("LBN", "rana@lmac.example", "no_change", datetime(2027, 7, 3, 14, 0)),
     StatusLine("COL", "ana.perez@cancilleria.example", "answered", datetime(2027, 7, 4, 8, 0)),
     StatusLine("NPA", "kari@npaid.example", "silent", None),
+    StatusLine("NOR", "old.desk@mfa.example", "unreachable", None),
     StatusLine("NPA", "deputy@npaid.example", "not_sent", None),
     StatusLine("TCD", "-", "no_focal_point", None),
 ]
@@ -964,6 +965,70 @@ CASES: list[tuple[str, str, Context]] = [
     ("spoofed_mail", "spoofed_mail", lambda lg: {"subject": "NEED: Technical survey teams"}),
     ("spoofed_mail-no-subject", "spoofed_mail", lambda lg: {"subject": ""}),
     ("ambiguous_from", "ambiguous_from", lambda lg: {"subject": "WITHDRAW N-2026-0001"}),
+    (
+        "address_bouncing",
+        "address_bouncing",
+        lambda lg: {
+            "colleague": SimpleNamespace(name="Vong Saysana"),
+            "address": "vong@nra.example",
+            "actors": ["Lao PDR"],
+            "reason": "5.1.1 550 5.1.1 <vong@nra.example>: User unknown",
+        },
+    ),
+    (
+        "address_bouncing-no-name-no-actor-no-reason",
+        "address_bouncing",
+        lambda lg: {
+            "colleague": SimpleNamespace(name=""),
+            "address": "isu-old@ccm.example",
+            "actors": [],
+            "reason": "",
+        },
+    ),
+    (
+        "address_bouncing-two-actors",
+        "address_bouncing",
+        lambda lg: {
+            "colleague": SimpleNamespace(name="Kari Nordmann"),
+            "address": "kari@npaid.example",
+            "actors": ["NPA", "Norway"],
+            "reason": "5.1.10 RESOLVER.ADR.RecipientNotFound",
+        },
+    ),
+    (
+        "colleague_bouncing",
+        "colleague_bouncing",
+        lambda lg: {
+            "colleague": SimpleNamespace(name="Vong Saysana"),
+            "address": "vong@nra.example",
+            "actor": "Lao PDR",
+        },
+    ),
+    (
+        "colleague_bouncing-no-names",
+        "colleague_bouncing",
+        lambda lg: {
+            "colleague": SimpleNamespace(name=""),
+            "address": "vong@nra.example",
+            "actor": "Lao PDR",
+            "person": SimpleNamespace(name="", language=lg),
+        },
+    ),
+    (
+        "sending_refused",
+        "sending_refused",
+        lambda lg: {
+            "address": "vong@nra.example",
+            "status": "5.7.1",
+            "reason": "550 5.7.1 Unauthenticated email from portal.test is not accepted due to "
+            "domain's DMARC policy",
+        },
+    ),
+    (
+        "sending_refused-no-reason",
+        "sending_refused",
+        lambda lg: {"address": "vong@nra.example", "status": "5.7.26", "reason": ""},
+    ),
 ]
 
 

@@ -190,5 +190,4 @@ async def test_an_email_gets_the_subject_and_body_and_no_buttons(
         "Reply-To",
         "Subject",
         "To",
-        "X-Portal-Outbox-Id",
     ]

@@ -133,3 +133,34 @@ def test_actors_list_by_type(portal_cli) -> None:  # type: ignore[no-untyped-def
     assert code == 0
     assert lines[-1] == "112 actor(s)"
     assert len(lines) == 1 + 112 + 1
+
+
+def test_a_bouncing_address_is_listed_and_enabled_again(portal_cli, portal) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from store.db import transaction
+    from store.people import email_address
+
+    portal_cli(
+        "focal-point", "add", "--actor", "LAO", "--email", "vong@nra.example", "--name", "Vong"
+    )
+    portal_cli("focal-point", "add", "--actor", "LBN", "--email", "rana@lmac.example")
+    with transaction(portal.sessions) as session:
+        row = email_address(session, "vong@nra.example")
+        row.bounce_score, row.bounce_reason = 2.0, "5.1.1 User unknown"
+        row.bouncing_since = datetime(2026, 12, 3, tzinfo=UTC)
+    assert portal_cli("focal-point", "list", "--bouncing") == (
+        0,
+        "email             name  actors  since       score  last bounce\n"
+        "vong@nra.example  Vong  LAO     2026-12-03  2      5.1.1 User unknown\n"
+        "1 bouncing address(es)\n",
+    )
+    assert portal_cli("focal-point", "enable", "vong@nra.example") == (
+        0,
+        "vong@nra.example gets mail again\n",
+    )
+    assert portal_cli("focal-point", "list", "--bouncing")[1].splitlines()[-1] == (
+        "0 bouncing address(es)"
+    )
+    code, output = portal_cli("focal-point", "enable", "nobody@nowhere.example")
+    assert code != 0 and "no one is registered with nobody@nowhere.example" in output

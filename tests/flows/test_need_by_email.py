@@ -229,7 +229,7 @@ def test_a_bounce_is_never_answered(people: RunningPortal) -> None:
     people.settled()
     assert people.mail(0) == []
     with people.portal.sessions() as session:
-        assert session.query(InboxItem).one().outcome == "ignored: bounce (null sender)"
+        assert session.query(InboxItem).one().outcome == "ignored: bounce for no mail of ours"
 
 
 def test_the_record_id_counts_up(people: RunningPortal) -> None:

@@ -20,10 +20,13 @@ from bot.config import Settings
 from bot.errors import ConfigError
 from bot.operations.backup import make_backup
 from bot.operations.restore import restore
+from store.migrate import head_revision
 from store.people import EmailAddress
 from store.records import Record
 from tests.factories import publish, register_people
 from tests.flows.test_need_by_email import LAO_NEED
+
+HEAD = head_revision()
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -138,7 +141,7 @@ def test_a_damaged_archive_is_refused_and_nothing_written(
 def test_the_archive_is_private_and_says_what_it_holds(original: Portal, tmp_path: Path) -> None:
     archive = make_backup(original.settings, settings_path=tmp_path / "none.toml", now=NOW)
     original.close()
-    assert archive == original.settings.home / "backups" / "portal-0008-20260302T090000Z.tar.gz"
+    assert archive == original.settings.home / "backups" / f"portal-{HEAD}-20260302T090000Z.tar.gz"
     assert archive.stat().st_mode & 0o777 == 0o600
     with tarfile.open(archive) as tar:
         names = tar.getnames()
@@ -149,7 +152,7 @@ def test_the_archive_is_private_and_says_what_it_holds(original: Portal, tmp_pat
     database = "database/portal.db" if kind == "sqlite" else "database/portal.pgdump"
     assert names == ["manifest.json", database, "secret_key"]
     assert manifest["format"] == 1 and manifest["database"] == kind
-    assert manifest["revision"] == "0008" and manifest["created_at"] == NOW.isoformat()
+    assert manifest["revision"] == HEAD and manifest["created_at"] == NOW.isoformat()
     assert sorted(manifest["files"]) == [database, "secret_key"]
 
 

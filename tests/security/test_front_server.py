@@ -52,6 +52,6 @@ def test_a_forged_need_is_kept_refused_and_reported_to_its_owner(running: Runnin
         "vong@nra.example",
         "A message sent in your name was refused",
     )
-    assert notice["Auto-Submitted"] == "auto-replied"
+    assert notice["Auto-Submitted"] == "auto-generated"  # a notice: it answers nothing of theirs
     assert help_["To"] == "vong@nra.example"
     assert outcomes(running) == ["refused: dmarc fail", "help sent"]

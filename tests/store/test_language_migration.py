@@ -38,7 +38,7 @@ def test_init_keeps_the_languages_people_had_and_new_people_may_have_none(portal
                 )
             )
     portal.init()
-    assert migrate.current_revision(portal.engine) == migrate.head_revision() == "0008"
+    assert migrate.current_revision(portal.engine) == migrate.head_revision()
     with portal.engine.begin() as connection:
         tables = MetaData()
         people = Table("people", tables, autoload_with=connection)
@@ -75,4 +75,4 @@ def test_downgrade_gives_english_to_people_without_a_language(portal: Portal) ->
         languages = connection.execute(select(people.c.language).order_by(people.c.id)).scalars()
         assert list(languages) == ["en", "es"]
     migrate_to(portal, "head", down=False)
-    assert migrate.current_revision(portal.engine) == "0008"
+    assert migrate.current_revision(portal.engine) == migrate.head_revision()

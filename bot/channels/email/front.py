@@ -9,6 +9,7 @@ from email.parser import BytesHeaderParser
 from bot import addresses, commands, tokens
 from bot.calls import replies as call_replies
 from bot.channels.email import authentication
+from bot.channels.email.bounces import read_bounce
 from bot.channels.email.reading import automatic_reason, read_email
 from bot.context import ERROR_REPLY_INTERVAL, Context
 from bot.envelope import Asked, Inbound
@@ -44,7 +45,7 @@ class EmailFront:
     def read(self, item: InboxItem) -> Inbound:
         inbound = read_email(item.raw, item.sender, item.recipients, self.portal)
         told = detect_language(inbound.subject, inbound.text, inbound.quoted)
-        return replace(inbound, language=told)
+        return replace(inbound, language=told, bounce=read_bounce(item.raw, item.sender))
 
     def automatic(self, item: InboxItem) -> str | None:
         """From the header alone, read without decoding (compat32 leaves header values as they

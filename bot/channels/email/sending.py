@@ -8,6 +8,7 @@ import io
 import logging
 import mailbox
 import os
+from collections.abc import Callable
 from email.generator import BytesGenerator
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -42,9 +43,11 @@ def compose(item: OutboxItem, *, from_name: str, from_address: str) -> EmailMess
     message["Subject"] = one_line(item.subject)
     message["Date"] = format_datetime(item.created_at)
     message["Message-ID"] = item.message_id
-    message["Auto-Submitted"] = "auto-replied"  # digests say auto-generated in their headers
+    # RFC 3834: a reply to a message is auto-replied; what answers nothing (calls, reminders,
+    # notices, digests) is auto-generated. No internal id goes out in a header.
+    replying = "In-Reply-To" in item.headers
+    message["Auto-Submitted"] = "auto-replied" if replying else "auto-generated"
     message["Reply-To"] = from_address
-    message["X-Portal-Outbox-Id"] = str(item.id)
     for name, value in item.headers.items():
         if name == PARTS:  # the neutral parts: a mail has no buttons, and replaces nothing
             continue
@@ -87,7 +90,14 @@ class MaildirSender:
         self.path = path
         mailbox.Maildir(path, create=False).clean()
 
-    async def send(self, item: OutboxItem, message: EmailMessage) -> None:
+    async def send(
+        self, item: OutboxItem, message: EmailMessage, sender: str | None = None
+    ) -> None:
+        """`sender`, the envelope sender, is written as Return-Path (what a delivering server
+        writes): whoever takes the file on says it in MAIL FROM."""
+        if sender is not None:
+            del message["Return-Path"]
+            message["Return-Path"] = f"<{sender}>"
         try:
             await asyncio.to_thread(self._write, maildir_name(item), message, item.attempts)
         except OSError as exc:
@@ -147,15 +157,18 @@ class RelaySender:
         login = login_for(settings.relay, settings.relay_password, settings, setting="PORTAL_RELAY")
         return cls(settings.relay, login=login)
 
-    async def send(self, item: OutboxItem, message: EmailMessage) -> None:
-        """Hand it to the relay. A retry after a crash sends the same message (same Message-ID
-        and Date), which receiving systems recognise as one."""
+    async def send(
+        self, item: OutboxItem, message: EmailMessage, sender: str | None = None
+    ) -> None:
+        """Hand it to the relay, from the envelope `sender` (our VERP address). A retry after a
+        crash sends the same message (same Message-ID and Date), which receiving systems
+        recognise as one."""
         log.debug("outbox item %d: handing %s to %s", item.id, item.message_id, self.host)
         try:
             async with self._client() as client:
                 if self.login is not None:
                     await smtp_login(client, self.login)
-                await client.send_message(message)
+                await client.send_message(message, sender=sender)
         except ConfigError as exc:  # OAuth2 authorisation withdrawn: kept until authorised again
             log.error("outbox item %d: relay %s: %s", item.id, self.host, exc)
             raise DeliveryError(f"relay {self.host}:{self.port}: {exc}") from exc
@@ -187,13 +200,20 @@ class EmailSender:
     """Delivers email outbox items through the maildir or the relay."""
 
     def __init__(
-        self, transport: MaildirSender | RelaySender, *, from_name: str, from_address: str
+        self,
+        transport: MaildirSender | RelaySender,
+        *,
+        from_name: str,
+        from_address: str,
+        envelope_sender: Callable[[int], str | None] | None = None,
     ) -> None:
         self.transport = transport
         self.from_name = from_name
         self.from_address = from_address
+        self.envelope_sender = envelope_sender  # outbox id -> its VERP address
 
     async def deliver(self, item: OutboxItem) -> None:
         message = compose(item, from_name=self.from_name, from_address=self.from_address)
-        await self.transport.send(item, message)
+        sender = self.envelope_sender(item.id) if self.envelope_sender else None
+        await self.transport.send(item, message, sender)
         log.info("outbox item %d delivered (%s)", item.id, item.kind)

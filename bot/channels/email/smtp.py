@@ -87,7 +87,8 @@ class SubmissionHandler:
         self.store_timeout = store_timeout
         self.also_accepts = also_accepts
         self._accepted = re.compile(
-            rf"^(submit|reply\+[A-Za-z0-9_.=-]+)@{re.escape(self.domain)}$", re.IGNORECASE
+            rf"^(submit|reply\+[A-Za-z0-9_.=-]+|bounce\+[0-9]+-[A-Za-z2-7]+)@{re.escape(self.domain)}$",
+            re.IGNORECASE,
         )
 
     async def handle_MAIL(
