@@ -51,9 +51,7 @@ def status(ctx: click.Context) -> None:
         ("telegram", _telegram(found.telegram, found.polling)),
         (
             "bouncing addresses",
-            "not counted yet"
-            if found.bouncing_addresses is None
-            else str(found.bouncing_addresses),
+            "unknown" if found.bouncing_addresses is None else str(found.bouncing_addresses),
         ),
         ("last backup", _when(found.last_backup_at)),
     ]

@@ -26,7 +26,7 @@ from bot.operations.backup import latest_backup, portal_version
 from bot.operations.polling_state import PollingState
 from bot.operations.polling_state import read as read_polling
 from digests.period import trigger
-from store import migrate
+from store import migrate, people
 from store.queues import Queues, last_digest_run, queues
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class Status:
     next_digest_at: datetime | None
     telegram: str  # "off" | "webhook" | "polling"
     polling: PollingState | None
-    bouncing_addresses: int | None  # None: not counted (see bouncing_addresses)
+    bouncing_addresses: int | None  # None: the database did not answer
     last_backup_at: datetime | None
 
     @property
@@ -88,9 +88,8 @@ class Status:
 
 
 def bouncing_addresses(session: Session) -> int | None:
-    """HOOK for the bounce handling of a later issue: the number of addresses whose mail
-    bounces. None until bounces are counted; status, /healthz and /metrics already show it."""
-    return None
+    """How many addresses are marked bouncing (bot.people.bounces)."""
+    return len(people.bouncing_addresses(session))
 
 
 def gather(settings: Settings, engine: Engine, now: datetime | None = None) -> Status:

@@ -9,6 +9,9 @@ from click.testing import CliRunner, Result
 from bot.app import Portal
 from bot.cli.base import cli
 from bot.config import Settings
+from store.migrate import head_revision
+
+HEAD = head_revision()
 
 
 def portal(args: list[str], home: Path) -> Result:
@@ -32,10 +35,10 @@ def test_backup_then_restore_elsewhere_then_refuse_to_overwrite(tmp_path: Path) 
 
     restored = portal(["restore", str(archive)], elsewhere)
     assert restored.exit_code == 0
-    assert restored.output.startswith(f"restored {archive}: database revision 0008, made ")
+    assert restored.output.startswith(f"restored {archive}: database revision {HEAD}, made ")
     assert (elsewhere / "secret_key").read_text() == (home / "secret_key").read_text()
     assert portal(["status"], elsewhere).output.splitlines()[2] == (
-        "revision            0008 (up to date)"
+        f"revision            {HEAD} (up to date)"
     )
 
     again = portal(["restore", str(archive)], elsewhere)

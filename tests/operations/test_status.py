@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from bot.app import Portal
 from bot.cli.base import cli
@@ -14,6 +15,11 @@ from bot.operations.polling_state import PollingReporter, read
 from bot.operations.status import as_json, gather
 from store.db import make_engine, transaction
 from store.digests import DigestRun
+from store.migrate import head_revision
+from store.people import EmailAddress
+from tests.factories import register_people
+
+HEAD = head_revision()
 
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)  # a Thursday
 
@@ -37,7 +43,7 @@ def test_status_of_a_quiet_portal_on_the_command_line(settings: Settings, portal
     assert result.exit_code == 0
     assert lines[0] == "version             0.1.0"
     assert lines[2:6] == [
-        "revision            0008 (up to date)",
+        f"revision            {HEAD} (up to date)",
         "inbox               0 waiting, 0 failed, 0 quarantined",
         "outbox              0 waiting, 0 failed",
         "last digests        2026-W48 (finished 2026-11-23 08:01 UTC)",
@@ -45,7 +51,7 @@ def test_status_of_a_quiet_portal_on_the_command_line(settings: Settings, portal
     assert lines[6].startswith("next digests        20")
     assert lines[7:] == [
         "telegram            off",
-        "bouncing addresses  not counted yet",
+        "bouncing addresses  0",
         "last backup         never",
         "healthy",
     ]
@@ -56,9 +62,9 @@ def test_a_database_behind_the_code_is_a_problem(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     result = CliRunner().invoke(cli, ["status"], env=env, catch_exceptions=False)
     assert result.exit_code == 1
-    assert "revision            none, the code is at 0008: run `portal init`" in result.output
+    assert f"revision            none, the code is at {HEAD}: run `portal init`" in result.output
     assert result.output.endswith(
-        "PROBLEM: the database is at revision none (not initialised), not 0008\nNOT healthy\n"
+        f"PROBLEM: the database is at revision none (not initialised), not {HEAD}\nNOT healthy\n"
     )
     assert list((tmp_path / "empty").iterdir()) == []  # no empty database left behind
 
@@ -102,3 +108,15 @@ def test_a_database_that_does_not_answer_is_a_fact(tmp_path: Path) -> None:
     assert status.problems == [f"the database does not answer: {status.database_error}"]
     assert "s3cret" not in str(as_json(status))
     assert as_json(status)["inbox"] is None
+
+
+def test_a_bouncing_address_is_counted_and_needs_attention(portal: Portal) -> None:
+    register_people(portal)
+    with transaction(portal.sessions) as session:
+        address = session.scalars(
+            select(EmailAddress).where(EmailAddress.address == "vong@nra.example")
+        ).one()
+        address.bouncing_since = NOW - timedelta(days=2)
+    found = gather(portal.settings, portal.engine, NOW)
+    assert (found.bouncing_addresses, found.problems) == (1, [])
+    assert found.attention == ["1 bouncing address(es)"]
