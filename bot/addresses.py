@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -136,9 +137,21 @@ class Addresses:
 def of(settings: Settings) -> Addresses:
     return Addresses(
         domain=settings.domain.strip().lower(),
-        address=settings.address.strip().lower(),
+        address=own_address(settings),
         separator=settings.address_separator,
     )
+
+
+def own_address(settings: Settings) -> str:
+    """PORTAL_ADDRESS; when unset, the login of PORTAL_IMAP_URL if that is an address: the
+    portal read from a mailbox is written to at that mailbox's address (a shared mailbox,
+    logged in to as somebody else, sets PORTAL_ADDRESS)."""
+    if settings.address.strip():
+        return settings.address.strip().lower()
+    if not settings.imap_url.strip():
+        return ""
+    login = unquote(urlsplit(settings.imap_url.strip()).username or "").partition(";")[0]
+    return login.lower() if check_address(login, settings.address_separator) is None else ""
 
 
 def check_address(address: str, separator: str) -> str | None:

@@ -46,6 +46,10 @@ READ_FROM_LICENSE_FILE = {
         "Zlib",
         "Permission is granted to anyone to use this software for any purpose",
     ),
+    "imapclient": (  # its metadata says only "New BSD"
+        "BSD-3-Clause",
+        "Neither the name of Menno Smits nor the names of its",
+    ),
 }
 
 

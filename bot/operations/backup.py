@@ -29,6 +29,8 @@ FORMAT = 1  # of the archive; restore refuses what it does not know
 MANIFEST = "manifest.json"
 DATABASE = {"sqlite": "database/portal.db", "postgresql": "database/portal.pgdump"}
 SECRET_KEY = "secret_key"
+OAUTH2 = "oauth2.json"  # the mailbox's OAuth2 authorisation (bot.channels.email.oauth2_tokens)
+PRIVATE = (SECRET_KEY, OAUTH2)  # files of PORTAL_HOME, readable by the portal's user only
 SETTINGS_FILE = "portal.toml"
 AUTOMATIC = "auto-"
 SUFFIX = ".tar.gz"
@@ -75,6 +77,9 @@ def make_backup(
                 "the secret key is set by PORTAL_SECRET_KEY, not kept in PORTAL_HOME: it is not "
                 "in the backup; keep it with the backup yourself"
             )
+        authorisation = settings.home / OAUTH2
+        if authorisation.is_file():
+            files[OAUTH2] = authorisation
         toml = settings_path or settings_file()
         if toml.is_file():
             files[SETTINGS_FILE] = toml

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.operations.backup import DATABASE, FORMAT, MANIFEST, SECRET_KEY, SETTINGS_FILE
+from bot.operations.backup import DATABASE, FORMAT, MANIFEST, PRIVATE, SETTINGS_FILE
 from bot.operations.dumps import is_empty, kind_of, load, sqlite_path
 
 log = logging.getLogger(__name__)
@@ -66,11 +66,10 @@ def restore(settings: Settings, archive: Path, settings_path: Path) -> dict[str,
             )
         settings.home.mkdir(parents=True, exist_ok=True)
         load(url, folder / DATABASE[kind])
-        if SECRET_KEY in files:
-            key = settings.home / "secret_key"
-            descriptor = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        for name in (name for name in PRIVATE if name in files):
+            descriptor = os.open(settings.home / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(descriptor, "wb") as stream:
-                stream.write((folder / SECRET_KEY).read_bytes())
+                stream.write((folder / name).read_bytes())
         if SETTINGS_FILE in files and not settings_path.exists():
             settings_path.write_bytes((folder / SETTINGS_FILE).read_bytes())
             settings_path.chmod(0o600)
@@ -84,11 +83,12 @@ def _refuse_unless_empty(settings: Settings, manifest: dict[str, Any], kind: str
             f"the backup holds a {manifest.get('database')} database but PORTAL_DATABASE_URL "
             f"points to {kind}: set it to a {manifest.get('database')} database"
         )
-    if SECRET_KEY in manifest["files"] and (settings.home / "secret_key").exists():
-        raise ConfigError(
-            f"{settings.home / 'secret_key'} exists: restore only onto an empty PORTAL_HOME "
-            "(nothing was changed)"
-        )
+    for name in PRIVATE:
+        if name in manifest["files"] and (settings.home / name).exists():
+            raise ConfigError(
+                f"{settings.home / name} exists: restore only onto an empty PORTAL_HOME "
+                "(nothing was changed)"
+            )
     if kind == "sqlite" and not is_empty(url):
         raise ConfigError(
             f"{sqlite_path(url)} exists: restore only onto an empty PORTAL_HOME "

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import verp
+from bot import addresses, verp
 from bot.config import Settings
 from bot.context import ERROR_REPLY_INTERVAL, Context
 from bot.envelope import Bounce, Failure, Inbound
@@ -260,7 +260,7 @@ def _reason(failure: Failure) -> str:
 
 
 def _parts(settings: Settings) -> tuple[str, str, str]:
-    return verp.parts(settings.domain, settings.address, settings.address_separator)
+    return verp.parts(settings.domain, addresses.own_address(settings), settings.address_separator)
 
 
 def _redact(address: str) -> str:

@@ -126,3 +126,22 @@ def test_the_settings_name_the_portals_address() -> None:
 def test_a_wrong_address_setting_is_refused(env: dict[str, str], says: str) -> None:
     with pytest.raises(ConfigError, match=says):
         load(**env)
+
+
+@pytest.mark.parametrize(
+    ("imap_url", "address", "own"),
+    [
+        ("imaps://portal%40ministry.example:pw@imap.example/INBOX", "", "portal@ministry.example"),
+        ("imaps://Portal@Ministry.example@imap.example/INBOX", "", "portal@ministry.example"),
+        ("imaps://portal%40x.org;AUTH=XOAUTH2@imap.gmail.com/", "", "portal@x.org"),
+        ("imaps://isu-desk:pw@imap.example/INBOX", "", ""),  # a login, not an address
+        ("imaps://isu%40x.org:pw@imap.example/Shared", "ccm@x.org", "ccm@x.org"),
+        ("", "", ""),
+    ],
+)
+def test_the_mailbox_login_is_the_portal_s_address_unless_one_is_set(
+    imap_url: str, address: str, own: str
+) -> None:
+    settings = Settings(imap_url=imap_url, address=address)
+    assert addresses.own_address(settings) == own
+    assert settings.submit_address == (own or "submit@localhost")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -12,11 +13,15 @@ from bot.channels.email.imap import mailbox_url
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.runner import mailbox_service, parts_for
+from store.base import utcnow
 from store.mailboxes import MailboxPosition
 from store.records import Record
 from tests.faults.conftest import StartPortal
 from tests.flows.test_need_by_email import LAO_NEED
+from tests.harness import reply
 from tests.mailbox.conftest import Mailbox, items, new_server, quick, wait_for
+
+YEAR = utcnow().year  # records are numbered by the year they are made in
 
 KEPT = {"\\Seen", "$PortalKept"}
 
@@ -193,3 +198,33 @@ def test_idle_is_renewed_and_mail_still_read(
     uid = mailbox.deliver(mailbox.delivered())
     running.mail(1)
     assert [item.meta["imap"]["uid"] for item in items(running.portal)] == [uid]
+
+
+def test_two_settings_run_the_portal_from_a_mailbox_and_replies_come_back_to_it(
+    start_portal: StartPortal, mailbox: Mailbox
+) -> None:
+    """PORTAL_IMAP_URL (its password in it, or PORTAL_IMAP_PASSWORD) is all a newcomer sets:
+    the mailbox's login is the portal's address, and replies come back to its plus form."""
+    mailbox.deliver(mailbox.delivered(subject="NEED", body=LAO_NEED))
+    running = start_portal(imap_url=mailbox.url())
+
+    (receipt,) = running.mail(1)
+    local = mailbox.login.partition("@")[0]
+    assert receipt["From"].addresses[0].addr_spec == mailbox.login
+    assert re.fullmatch(rf"{local}\+r1-[0-9a-z-]+@ministry\.example", receipt["Reply-To"])
+    running.settled()
+
+    message, _ = reply(receipt, "vong@nra.example", "Amount: 300000 USD")
+    mailbox.deliver(
+        f"Return-Path: <vong@nra.example>\r\nDelivered-To: {receipt['Reply-To']}\r\n".encode()
+        + message.as_bytes().replace(b"\n", b"\r\n")
+    )
+    update = running.mail(2)[1]
+    running.settled()
+    assert update["Subject"] == (
+        f"Updated: N-{YEAR}-0001 Technical survey teams for two districts of Savannakhet"
+    )
+    assert [item.outcome for item in items(running.portal)] == [
+        f"need N-{YEAR}-0001 created",
+        f"N-{YEAR}-0001 updated (amount)",
+    ]

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from bot import tokens
 from bot.app import Portal
+from bot.channels.email.oauth2_tokens import token_path
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.operations.backup import make_backup
@@ -212,3 +213,32 @@ def test_a_postgresql_backup_without_pg_dump_says_what_to_install(
         "client tools (Debian/Ubuntu: apt install postgresql-client)"
     )
     assert list(tmp_path.glob("*.tar.gz")) == []
+
+
+def test_the_mailbox_authorisation_goes_with_the_backup_and_comes_back_private(
+    original: Portal, empty_database_url: str, tmp_path: Path
+) -> None:
+    """PORTAL_HOME/oauth2.json (bot.channels.email.oauth2_tokens) is as hard to make again as
+    the key: an operator would have to sign in to the provider's console again."""
+    authorisation = original.settings.home / token_path(original.settings).name
+    authorisation.write_text('{"refresh_token": "1//kept"}')
+    authorisation.chmod(0o600)
+    archive = make_backup(original.settings, tmp_path / "b.tar.gz", settings_path=tmp_path / "x")
+    original.close()
+    target = original.settings.with_changes(
+        home=tmp_path / "restored-home", database_url=empty_database_url, secret_key=""
+    )
+    target.home.mkdir()
+    (target.home / "oauth2.json").write_text("{}")
+    with pytest.raises(ConfigError, match="oauth2.json exists: restore only onto an empty"):
+        restore(target, archive, tmp_path / "x")
+    (target.home / "oauth2.json").unlink()
+
+    manifest = restore(target, archive, tmp_path / "x")
+
+    assert "oauth2.json" in manifest["files"]
+    kept = target.home / "oauth2.json"
+    assert (kept.read_text(), kept.stat().st_mode & 0o777) == (
+        '{"refresh_token": "1//kept"}',
+        0o600,
+    )
