@@ -35,6 +35,7 @@ class Context:
     person: Person | None
     inbox_item_id: int | None = None
     about: tokens.Token | None = None  # what the sender replied to, from a valid reply token
+    vouched: bool = False  # the channel vouches for the sender's address (set by its front)
     now: datetime = field(default_factory=utcnow)
     sent: list[OutboxItem] = field(default_factory=list)
 

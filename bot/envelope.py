@@ -25,6 +25,7 @@ class Failure:
     kind: str  # "permanent" | "temporary" | "delayed" | "policy" (store.bounces)
     status: str = ""  # the enhanced status code, "5.1.1"
     reason: str = ""  # the remote server's diagnostic, on one line
+    original: str = ""  # the address our mail was sent to, when the report says (an alias's)
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,14 @@ class Front(Protocol):
         could not be read)."""
 
     def admit(self, ctx: Context, item: InboxItem) -> str | None:
-        """Find the sender (ctx.person) and what they replied to (ctx.about); return the
-        outcome when the channel answered the message itself or refused it, else None."""
+        """Find the sender (ctx.person), whether the channel vouches for them (ctx.vouched)
+        and what they replied to (ctx.about); return the outcome when the channel answered
+        the message itself or refused it, else None."""
+
+    def vouched(self, ctx: Context, item: InboxItem) -> bool:
+        """Whether the channel vouches for the sender's address, asked of a message that is
+        not admitted (a delivery report): authenticated by the checks configured, or no
+        checks configured at all (email); a channel that proves its senders always does."""
 
     def command(self, ctx: Context) -> Asked | None:
         """The command the message asks for; None when it names none (maybe a submission)."""

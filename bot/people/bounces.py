@@ -51,6 +51,9 @@ def read(ctx: Context) -> str:
     The mail is found (a) by our signed envelope sender it came back to, else (b) by the
     Message-ID of the returned original, else (c), when running from a mailbox (whose
     provider rewrites the envelope sender), by the failed address, if we wrote to it lately.
+    Anyone who knows our Message-ID or an address we write to can forge (b) and (c): they
+    count only when the channel vouches for the report's From (ctx.vouched: authenticated by
+    the checks configured, or none configured); else the event is kept with weight 0.
     """
     inbound, bounce = ctx.inbound, ctx.inbound.bounce
     if bounce is None:
@@ -62,10 +65,14 @@ def read(ctx: Context) -> str:
         return "ignored: bounce address not ours (wrong signature)"
     if item is None or item.channel != "email":
         return "ignored: bounce for no mail of ours"
-    failure = _failure_of(bounce, item.recipient)
+    failure, unmatched = _failure_of(bounce, item.recipient, by_envelope=how == "verp")
     if failure is None:
         return f"ignored: bounce reports no failure (outbox item {item.id})"
-    return count(ctx, item.recipient, failure, item.id, source="bounce")
+    if how != "verp" and not ctx.vouched:
+        why: str | None = "the report is not authenticated"
+    else:
+        why = "the report names another address" if unmatched else None
+    return count(ctx, item.recipient, failure, item.id, source="bounce", not_counted=why)
 
 
 def refused_at_hand_off(ctx: Context, item: OutboxItem, error: str) -> str:
@@ -77,11 +84,25 @@ def refused_at_hand_off(ctx: Context, item: OutboxItem, error: str) -> str:
     return count(ctx, item.recipient, failure, item.id, source="relay")
 
 
-def count(ctx: Context, recipient: str, failure: Failure, outbox_id: int, *, source: str) -> str:
+def count(
+    ctx: Context,
+    recipient: str,
+    failure: Failure,
+    outbox_id: int,
+    *,
+    source: str,
+    not_counted: str | None = None,
+) -> str:
     """Add the failure to the address's score (once a day at most, as Mailman does); mark the
     address and tell who must know when the score reaches the threshold. An address no person
-    has (a subscriber's) is scored from its recent bounces, and unsubscribed at the threshold."""
+    has (a subscriber's) is scored from its recent bounces, and unsubscribed at the threshold.
+    With `not_counted` (why), the event is only kept, with weight 0, and nothing follows."""
     address = recipient.strip().lower()
+    if not_counted is not None:
+        log.info("inbox item %s: bounce for %s not counted: %s", ctx.inbox_item_id,
+                 _redact(address), not_counted)  # fmt: skip
+        _keep_event(ctx, address, failure, 0.0, outbox_id, source)
+        return f"bounce: not counted, {not_counted}"
     row = email_address(ctx.session, address)
     forget = timedelta(days=ctx.settings.bounce_forget_days)
     today = ctx.now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -98,19 +119,7 @@ def count(ctx: Context, recipient: str, failure: Failure, outbox_id: int, *, sou
         if row is not None
         else weight_counted_since(ctx.session, address, ctx.now - forget) + added
     )
-    ctx.session.add(
-        BounceEvent(
-            address=address,
-            kind=failure.kind,
-            status=failure.status,
-            reason=failure.reason,
-            weight=added,
-            outbox_item_id=outbox_id,
-            inbox_item_id=ctx.inbox_item_id,
-            source=source,
-            at=ctx.now,
-        )
-    )
+    _keep_event(ctx, address, failure, added, outbox_id, source)
     if failure.kind == POLICY:
         _tell_sending_refused(ctx, address, failure)
         return f"bounce: refused by policy ({failure.status}), not counted"
@@ -126,9 +135,28 @@ def count(ctx: Context, recipient: str, failure: Failure, outbox_id: int, *, sou
     return outcome
 
 
+def _keep_event(
+    ctx: Context, address: str, failure: Failure, weight: float, outbox_id: int, source: str
+) -> None:
+    ctx.session.add(
+        BounceEvent(
+            address=address,
+            kind=failure.kind,
+            status=failure.status,
+            reason=failure.reason,
+            weight=weight,
+            outbox_item_id=outbox_id,
+            inbox_item_id=ctx.inbox_item_id,
+            source=source,
+            at=ctx.now,
+        )
+    )
+
+
 def heard_from(ctx: Context) -> None:
-    """A person whose address was bouncing wrote in from it: it works again."""
-    if ctx.person is None or ctx.inbound.channel != "email":
+    """A person whose address was bouncing wrote in from it: it works again. Only mail the
+    channel vouches for tells (anyone can write a From; HELP is answered unauthenticated)."""
+    if ctx.person is None or ctx.inbound.channel != "email" or not ctx.vouched:
         return
     row = email_address(ctx.session, ctx.inbound.sender)
     if row is not None and (row.is_bouncing or row.bounce_score):
@@ -186,13 +214,21 @@ def _last_sent_to(session: Session, address: str, since: datetime) -> OutboxItem
     ).first()
 
 
-def _failure_of(bounce: Bounce, recipient: str) -> Failure | None:
-    """The failure of the address we wrote to; else the report's only or first one (the mail
-    may have been forwarded to the address that failed)."""
+def _failure_of(
+    bounce: Bounce, recipient: str, *, by_envelope: bool
+) -> tuple[Failure | None, bool]:
+    """The failure of the address we wrote to (as the report's final or original recipient),
+    and False; else the report's only failure when it came back to our signed envelope sender,
+    which was for that one recipient (the mail was forwarded on), and False; else its first
+    failure and True: it names another address (an alias's member), which counts for nobody."""
     failures = [f for f in bounce.failures if f.kind]
-    mine = [f for f in failures if f.address == recipient.strip().lower()]
-    found = mine or failures
-    return found[0] if found else None
+    address = recipient.strip().lower()
+    mine = [f for f in failures if address in (f.address, f.original)]
+    if mine:
+        return mine[0], False
+    if not failures:
+        return None, False
+    return failures[0], not (by_envelope and len(failures) == 1)
 
 
 def _mark_bouncing(ctx: Context, row: EmailAddress) -> None:

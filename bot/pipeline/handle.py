@@ -36,12 +36,14 @@ def handle(
     `front` replaces the registered front of the item's channel (tests give one their DNS).
     """
     inbound = inbound or (front.read(item) if front else read_inbound(item))
+    ctx = Context(session, settings, inbound, None, inbox_item_id=item.id)
     if inbound.bounce is not None or bounces.addressed_to_bounces(settings, inbound.recipients):
-        return bounces.read(Context(session, settings, inbound, None, inbox_item_id=item.id))
+        if inbound.bounce is not None:  # whether its From is believed decides what it links to
+            ctx.vouched = (front or front_of(inbound.channel)).vouched(ctx, item)
+        return bounces.read(ctx)
     if inbound.automatic:
         return f"ignored: {inbound.automatic}"
     front = front or front_of(inbound.channel)
-    ctx = Context(session, settings, inbound, None, inbox_item_id=item.id)
     answered = front.admit(ctx, item)
     if answered is not None:
         return answered

@@ -4,6 +4,7 @@ refusals at hand-off, and the fallbacks when a mailbox's provider rewrote our en
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -197,9 +198,9 @@ def test_a_bouncing_address_gets_no_notice_but_a_second_address_does(portal: Por
 # ---- where the report is linked from -----------------------------------------------------
 
 
-def keep(portal: Portal, raw: bytes, recipients: list[str]) -> int:
+def keep(portal: Portal, raw: bytes, recipients: list[str], sender: str = "") -> int:
     with transaction(portal.sessions) as session:
-        item, _ = store_message(session, channel="email", sender="", recipients=recipients,
+        item, _ = store_message(session, channel="email", sender=sender, recipients=recipients,
                                 message_id=None, raw=raw)  # fmt: skip
         return item.id
 
@@ -210,10 +211,12 @@ def handled(portal: Portal, item_id: int, **changes: str) -> str:
         return handle(session, portal.settings.with_changes(**changes), item)
 
 
-def sent_to_vong(portal: Portal) -> int:
+def sent_to_vong(
+    portal: Portal, recipient: str = "vong@nra.example", message_id: str = "<digest-1@portal.test>"
+) -> int:
     with transaction(portal.sessions) as session:
-        item = OutboxItem(channel="email", recipient="vong@nra.example", kind="digest", body="",
-                          message_id="<digest-1@portal.test>", status="sent")  # fmt: skip
+        item = OutboxItem(channel="email", recipient=recipient, kind="digest", body="",
+                          message_id=message_id, status="sent")  # fmt: skip
         session.add(item)
         session.flush()
         return item.id
@@ -358,3 +361,170 @@ def test_from_a_mailbox_a_report_to_its_signed_bounce_address_is_linked_by_it(
     assert handled(portal, keep(portal, raw, [forged]), **mailbox) == (
         "ignored: bounce address not ours (wrong signature)"
     )
+
+
+def weights(portal: Portal) -> list[tuple[str, str, float]]:
+    with portal.sessions() as session:
+        return [(e.address, e.kind, e.weight)
+                for e in session.scalars(select(BounceEvent).order_by(BounceEvent.id))]  # fmt: skip
+
+
+# Google's verdict on a report's From, as mx.google.com writes it on top of what it received
+GOOGLE_PASS = (
+    "Authentication-Results: mx.google.com;\r\n"
+    "       dkim=pass header.i=@{domain} header.s=20230601 header.b=AbCdEf12;\r\n"
+    "       spf=pass (google.com: domain of postmaster@{domain} designates 209.85.220.41 as "
+    "permitted sender) smtp.mailfrom=postmaster@{domain};\r\n"
+    "       dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from={domain}\r\n"
+)
+
+
+def test_from_a_mailbox_a_report_linked_by_the_failed_address_counts_only_when_authenticated(
+    portal: Portal,
+) -> None:
+    """Anyone can mail the portal's mailbox a report naming a focal point's address: under
+    checks (here Google's), only one the provider vouches for counts."""
+    factories.register_people(portal)
+    sent_to_vong(portal)
+    google = {"imap_url": "imaps://portal@imap.gmail.com/INBOX", "mail_provider": "google",
+              "address": "portal@ministry.example"}  # fmt: skip
+    forged = sample("forged_wrong_mac.eml").replace(  # From: MAILER-DAEMON@mx.attacker.example
+        b"To: bounce+7-aaaaaaaaaaaa@portal.test", b"To: portal@ministry.example"
+    )
+    for _ in range(2):
+        item = keep(portal, forged, ["portal@ministry.example"])
+        assert handled(portal, item, **google) == (
+            "bounce: not counted, the report is not authenticated"
+        )
+    assert weights(portal) == [("vong@nra.example", "permanent", 0.0)] * 2
+    with portal.sessions() as session:
+        row = email_address(session, "vong@nra.example")
+        assert row is not None
+        assert (row.bounce_score, row.last_bounce_at, row.bouncing_since) == (0.0, None, None)
+
+    vouched = GOOGLE_PASS.format(domain="mx.attacker.example").encode() + forged
+    assert handled(portal, keep(portal, vouched, ["portal@ministry.example"]), **google) == (
+        "bounce: permanent 5.1.1, score 1"  # its From domain is who it says: it counts
+    )
+    other = GOOGLE_PASS.format(domain="elsewhere.example").encode() + forged
+    assert handled(portal, keep(portal, other, ["portal@ministry.example"]), **google) == (
+        "bounce: not counted, the report is not authenticated"  # dmarc passed for another domain
+    )
+
+
+def test_from_gmail_a_genuine_report_linked_by_the_failed_address_counts(portal: Portal) -> None:
+    factories.register_people(portal)
+    sent_to_vong(portal)
+    google = {"imap_url": "imaps://portal@imap.gmail.com/INBOX", "mail_provider": "google",
+              "address": "portal@ministry.example"}  # fmt: skip
+    report = sample("gmail_account_does_not_exist.eml", message_id="<unknown@portal.test>")
+    report = report.replace(VERP.encode(), b"portal@ministry.example")
+    assert handled(portal, keep(portal, report, ["portal@ministry.example"]), **google) == (
+        "bounce: not counted, the report is not authenticated"  # no verdict of Google's on it
+    )
+    genuine = GOOGLE_PASS.format(domain="googlemail.com").encode() + report
+    assert handled(portal, keep(portal, genuine, ["portal@ministry.example"]), **google) == (
+        "bounce: permanent 5.1.1, score 1"
+    )
+    assert weights(portal) == [
+        ("vong@nra.example", "permanent", 0.0),
+        ("vong@nra.example", "permanent", 1.0),
+    ]
+
+
+def test_a_report_linked_by_its_message_id_counts_only_when_authenticated(portal: Portal) -> None:
+    """Our Message-ID is known to the recipient and to whoever they copied: not proof enough."""
+    factories.register_people(portal)
+    sent_to_vong(portal)
+    raw = sample("postfix_user_unknown.eml", message_id="<digest-1@portal.test>")
+    checked = {"trusted_authserv_id": "mx.portal.test"}
+    assert handled(portal, keep(portal, raw, ["submit@portal.test"]), **checked) == (
+        "bounce: not counted, the report is not authenticated"
+    )
+    vouched = (
+        b"Authentication-Results: mx.portal.test; dmarc=pass header.from=relay.portal.test\r\n"
+        + raw
+    )
+    assert handled(portal, keep(portal, vouched, ["submit@portal.test"]), **checked) == (
+        "bounce: permanent 5.1.1, score 1"
+    )
+
+
+def test_a_report_that_names_another_address_counts_against_nobody(portal: Portal) -> None:
+    """Mail to an alias whose one member left: the report names the member, not the alias."""
+    factories.register_people(portal)
+    sent_to_vong(portal, "info@nra.example", "<digest-info@portal.test>")
+    raw = sample("postfix_user_unknown.eml", "left@nra.example", "<digest-info@portal.test>")
+    assert handled(portal, keep(portal, raw, ["submit@portal.test"])) == (
+        "bounce: not counted, the report names another address"
+    )
+    expanded = raw.replace(  # the server says which address it expanded: the alias
+        b"Original-Recipient: rfc822;left@nra.example",
+        b"Original-Recipient: rfc822;info@nra.example",
+    )
+    assert handled(portal, keep(portal, expanded, ["submit@portal.test"])) == (
+        "bounce: permanent 5.1.1, score 1"
+    )
+    assert weights(portal) == [
+        ("info@nra.example", "permanent", 0.0),
+        ("info@nra.example", "permanent", 1.0),
+    ]
+
+
+def test_a_report_to_our_signed_address_naming_one_other_address_counts_but_two_do_not(
+    portal: Portal,
+) -> None:
+    """Our envelope was for one recipient: a lone failure is theirs (forwarded on); of two
+    failures naming others, none can be told to be theirs."""
+    factories.register_people(portal)
+    outbox_id = sent_to_vong(portal)
+    to = bounces.envelope_sender(portal.settings, outbox_id)
+    assert to is not None
+    raw = sample("postfix_user_unknown.eml", "vong.saysana@forward.example")
+    raw = raw.replace(VERP.encode(), to.encode())
+    assert handled(portal, keep(portal, raw, [to])) == "bounce: permanent 5.1.1, score 1"
+    two = raw.replace(
+        b"Final-Recipient:",
+        b"Final-Recipient: rfc822; vong.s@forward.example\r\nAction: failed\r\n"
+        b"Status: 5.1.1\r\n\r\nFinal-Recipient:",
+        1,
+    )
+    assert handled(portal, keep(portal, two, [to])) == (
+        "bounce: not counted, the report names another address"
+    )
+    assert weights(portal) == [
+        ("vong@nra.example", "permanent", 1.0),
+        ("vong@nra.example", "permanent", 0.0),
+    ]
+
+
+def help_from_vong(authentication_results: str = "") -> bytes:
+    return (
+        f"{authentication_results}From: Vong Saysana <vong@nra.example>\r\n"
+        "To: submit@portal.test\r\nSubject: HELP\r\n"
+        f"Message-ID: <{uuid.uuid4().hex}@nra.example>\r\n\r\nHELP\r\n"
+    ).encode()
+
+
+def test_only_authenticated_mail_clears_a_bouncing_address(portal: Portal) -> None:
+    """HELP is answered even unauthenticated (to the registered address): it clears nothing."""
+    factories.register_people(portal)
+    with transaction(portal.sessions) as session:
+        row = email_address(session, "vong@nra.example")
+        assert row is not None
+        row.bounce_score, row.last_bounce_at, row.bouncing_since = 2.0, DAY, DAY
+    checked = {"trusted_authserv_id": "mx.portal.test"}
+
+    def state() -> tuple[float, bool]:
+        with portal.sessions() as session:
+            row = email_address(session, "vong@nra.example")
+            assert row is not None
+            return row.bounce_score, row.is_bouncing
+
+    forged = keep(portal, help_from_vong(), ["submit@portal.test"], "vong@nra.example")
+    assert handled(portal, forged, **checked) == "help sent"
+    assert state() == (2.0, True)
+    results = "Authentication-Results: mx.portal.test; dmarc=pass header.from=nra.example\r\n"
+    genuine = keep(portal, help_from_vong(results), ["submit@portal.test"], "vong@nra.example")
+    assert handled(portal, genuine, **checked) == "help sent"
+    assert state() == (0.0, False)

@@ -55,12 +55,13 @@ def _dsn_failures(message: Message) -> list[Failure]:
             action = fields.get("action", "").strip().lower()
             if action not in ("failed", "delayed"):
                 continue  # delivered, relayed, expanded: nothing failed
-            recipient = fields.get("final-recipient") or fields.get("original-recipient") or ""
+            final = _address(fields.get("final-recipient", ""))
+            original = _address(fields.get("original-recipient", ""))
             status = _status(fields.get("status", "")) or _status(fields.get("diagnostic-code"))
             reason = " ".join(fields.get("diagnostic-code", "").split())
             reason = reason.split(";", 1)[1].strip() if ";" in reason[:20] else reason
             failures.append(
-                Failure(_address(recipient), _kind(action, status), status, reason[:500])
+                Failure(final or original, _kind(action, status), status, reason[:500], original)
             )
     return failures
 

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 # their answer goes to the From address, that is to its registered owner, never to a forger.
 # Flagged read_only in bot/data/words.json.
 READ_ONLY = frozenset(entry.name for entry in table().commands if entry.read_only)
+# Verdicts under which the From address is believed: authenticated, or no checks configured.
+VOUCHED = frozenset({authentication.PASS, authentication.OFF})
 
 
 class EmailFront:
@@ -63,11 +65,28 @@ class EmailFront:
         verdict = authentication.authenticate(
             message, item.raw, inbound.sender, settings, self.dnsfunc
         )
+        ctx.vouched = verdict.status in VOUCHED
         if verdict.status == authentication.FAIL or (
             verdict.status == authentication.UNAUTHENTICATED and not _only_reads(ctx)
         ):
             return _refuse_unauthenticated(ctx, verdict)
         return _check_token(ctx)
+
+    def vouched(self, ctx: Context, item: InboxItem) -> bool:
+        """A delivery report's From (a null envelope sender: its domain is the From's), as
+        any sender's: the provider's or our front server's verdict, or our DKIM check, says
+        pass; or nothing is configured (off: every From is taken as it says)."""
+        message = authentication.headers_of(item.raw)
+        if authentication.ambiguous_from(message):
+            return False
+        verdict = authentication.authenticate(
+            message, item.raw, ctx.inbound.sender, ctx.settings, self.dnsfunc
+        )
+        if verdict.status not in VOUCHED:
+            log.info("inbox item %s: report from %s %s (%s)", ctx.inbox_item_id,
+                     authentication.domain_of(ctx.inbound.sender), verdict.status,
+                     verdict.detail)  # fmt: skip
+        return verdict.status in VOUCHED
 
     def command(self, ctx: Context) -> Asked | None:
         found = commands.read_command(ctx.inbound.subject, ctx.inbound.text)

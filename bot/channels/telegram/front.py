@@ -29,10 +29,14 @@ class TelegramFront:
     def automatic(self, item: InboxItem) -> str | None:
         return None  # an update is small JSON: reading it whole is what tells
 
+    def vouched(self, ctx: Context, item: InboxItem) -> bool:
+        return True  # Telegram gives the user id of whoever sent the update
+
     def admit(self, ctx: Context, item: InboxItem) -> str | None:
         """Buttons, /start, /cancel, /language, the guided forms: answered here."""
         user_id = int(ctx.inbound.sender)
         ctx.person = person_by_telegram(ctx.session, user_id)
+        ctx.vouched = True  # Telegram gives the user id of whoever sent the update
         if ctx.person is not None and ctx.person.language:
             # The app's language yields to the one they chose; what they write still tells.
             told = detect_language("", ctx.inbound.text)
