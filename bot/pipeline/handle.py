@@ -37,8 +37,9 @@ def handle(
     """
     inbound = inbound or (front.read(item) if front else read_inbound(item))
     ctx = Context(session, settings, inbound, None, inbox_item_id=item.id)
-    if inbound.bounce is not None or bounces.addressed_to_bounces(settings, inbound.recipients):
-        if inbound.bounce is not None:  # whether its From is believed decides what it links to
+    to_bounces = bounces.addressed_to_bounces(settings, inbound.recipients)
+    if inbound.bounce is not None or to_bounces:
+        if inbound.bounce is not None and not to_bounces:  # no signed address: is From true?
             ctx.vouched = (front or front_of(inbound.channel)).vouched(ctx, item)
         return bounces.read(ctx)
     if inbound.automatic:
