@@ -204,6 +204,7 @@ def store_tokens(
         access_token=str(answer["access_token"]),
         expires_at=now + float(answer.get("expires_in", 3600)),
     )
+    path.parent.mkdir(parents=True, exist_ok=True)  # the lock file goes beside it
     with file_lock(path):
         write_record(path, record)
     return record
