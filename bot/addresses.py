@@ -13,7 +13,9 @@ Two modes, from the settings:
 
 Tokens (bot.tokens.SHAPE) hold "-" themselves: a token is what follows the known prefix
 (`portal` and the separator), never what follows the first or last separator, so "-" as the
-separator reads back unambiguously. Local parts and domains are compared without case.
+separator reads back unambiguously. A separator form is ours only when what follows the prefix
+has the shape of a token or of our bounce address's tag (bot.verp): portal-team@ is a colleague.
+Local parts and domains are compared without case.
 
 Outgoing Message-IDs use PORTAL_DOMAIN when it is set (anything but "localhost"), else, in
 mailbox mode, the address's domain; in mailbox mode they also carry a mark of ours in their left
@@ -28,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
+
+from bot import tokens, verp
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -80,9 +84,9 @@ class Addresses:
     def _token_of(self, recipient: str) -> str | None:
         local, _, domain = recipient.strip().lower().rpartition("@")
         if self.mailbox and domain == self.address_domain:
-            prefix = self.local + self.separator
-            if local.startswith(prefix):
-                return local[len(prefix) :] or None
+            suffix = self._suffix_of(local)
+            if suffix is not None and tokens.SHAPE.match(suffix):
+                return suffix
         legacy = domain == self.domain and (not self.mailbox or self.domain_is_set)
         if legacy and local.startswith("reply+"):
             return local[len("reply+") :] or None
@@ -99,7 +103,17 @@ class Addresses:
             return domain == self.domain
         if domain != self.address_domain:
             return False
-        return local == self.local or local.startswith(self.local + self.separator)
+        if local == self.local:
+            return True
+        suffix = self._suffix_of(local)
+        return suffix is not None and bool(
+            tokens.SHAPE.match(suffix) or verp.is_mailbox_tag(suffix)
+        )
+
+    def _suffix_of(self, local: str) -> str | None:
+        """What follows `portal` and the separator in a local part (lower case), if it has them."""
+        prefix = self.local + self.separator
+        return local[len(prefix) :] if local.startswith(prefix) else None
 
     def accepted_by_smtp(self, recipient: str) -> bool:
         """What the SMTP listener takes beyond submit@DOMAIN and reply+…@DOMAIN: PORTAL_ADDRESS

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.addresses import Addresses
+from bot import addresses
 
 KINDS = {
     "r": "record",
@@ -77,7 +77,7 @@ def reply_address(
 ) -> str:
     """reply+TOKEN@domain, the address of a portal that owns `domain` (bot.addresses knows the
     mailbox mode's portal+TOKEN@…)."""
-    return Addresses(domain.lower()).reply(make(key, kind, object_id, recipient, now))
+    return addresses.Addresses(domain.lower()).reply(make(key, kind, object_id, recipient, now))
 
 
 def check(key: bytes, token: str, sender: str, now: datetime) -> TokenCheck:
@@ -100,4 +100,4 @@ def check(key: bytes, token: str, sender: str, now: datetime) -> TokenCheck:
 def from_recipients(recipients: tuple[str, ...], domain: str) -> str | None:
     """The token in the first reply+TOKEN@DOMAIN recipient, if any (bot.addresses.token_in
     for the mailbox mode too)."""
-    return Addresses(domain.lower()).token_in(recipients)
+    return addresses.Addresses(domain.lower()).token_in(recipients)

@@ -27,6 +27,13 @@ def parts(domain: str, address: str = "", address_separator: str = "+") -> tuple
     return LOCAL, SEPARATOR, domain
 
 
+def is_mailbox_tag(suffix: str) -> bool:
+    """Whether `suffix` (what follows portal+ in mailbox mode) has the shape of our bounce
+    address's `bounce-<outbox id>-<mac>`, signed or not."""
+    found, dash, rest = suffix.lower().partition("-")
+    return found == LOCAL and bool(dash) and _TAG.match(rest) is not None
+
+
 def tag(key: bytes, outbox_id: int) -> str:
     """What follows the separator: `<outbox id>-<mac>`, lower case (mail systems fold case)."""
     return f"{outbox_id}-{_mac(key, outbox_id)}"

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import os
+import stat
 import tarfile
 import tempfile
 from datetime import datetime
@@ -67,11 +68,13 @@ def make_backup(
         out = settings.backups / f"{prefix}{revision or 'empty'}-{now:%Y%m%dT%H%M%SZ}{SUFFIX}"
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".backup-") as work:
-        files: dict[str, Path] = {DATABASE[kind]: Path(work) / "database"}
-        dump(url, files[DATABASE[kind]])
+        # the small files are copied first, each read once: the manifest's checksums and the
+        # archive are of those copies, so a file replaced meanwhile (the running portal renews
+        # its OAuth2 token by renaming a new oauth2.json over it) cannot make them disagree
+        files: dict[str, Path] = {}
         key = settings.home / "secret_key"
         if key.is_file():
-            files[SECRET_KEY] = key
+            files[SECRET_KEY] = _copied(key, Path(work))
         elif settings.secret_key:
             log.warning(
                 "the secret key is set by PORTAL_SECRET_KEY, not kept in PORTAL_HOME: it is not "
@@ -79,10 +82,12 @@ def make_backup(
             )
         authorisation = settings.home / OAUTH2
         if authorisation.is_file():
-            files[OAUTH2] = authorisation
+            files[OAUTH2] = _copied(authorisation, Path(work))
         toml = settings_path or settings_file()
         if toml.is_file():
-            files[SETTINGS_FILE] = toml
+            files[SETTINGS_FILE] = _copied(toml, Path(work), SETTINGS_FILE)
+        files = {DATABASE[kind]: Path(work) / "database", **files}  # the database first
+        dump(url, files[DATABASE[kind]])
         manifest = {
             "format": FORMAT,
             "portal_version": portal_version(),
@@ -132,6 +137,20 @@ def latest_backup(folder: Path) -> Path | None:
     """The most recently written archive in `folder`, automatic or not."""
     found = list(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else []
     return max(found, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def _copied(source: Path, folder: Path, name: str = "") -> Path:
+    """`source` read once into `folder` (private, with the source's mode): a file renamed over
+    `source` meanwhile is in the copy whole, or not at all."""
+    target = folder / (name or source.name)
+    with source.open("rb") as stream:
+        mode = stat.S_IMODE(os.fstat(stream.fileno()).st_mode)
+        body = stream.read()
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as copy:
+        copy.write(body)
+    target.chmod(mode)
+    return target
 
 
 def _sha256(path: Path) -> str:

@@ -90,9 +90,20 @@ def _libpq(url: str) -> tuple[str, dict[str, str]]:
     command line, where `ps` shows it)."""
     parsed: URL = make_url(url)
     env = dict(os.environ)
-    if parsed.password:
-        env["PGPASSWORD"] = str(parsed.password)
-    plain = parsed.set(drivername="postgresql", password=None)
+    given = parsed.query.get("password")  # ?password=…, which libpq reads as well
+    if isinstance(given, tuple):
+        given = given[-1] if given else None
+    password = parsed.password or given
+    if password:
+        env["PGPASSWORD"] = str(password)
+    plain = URL.create(  # not URL.set(password=None), which leaves the password as it is
+        "postgresql",
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.difference_update_query(["password"]).query,
+    )
     return plain.render_as_string(hide_password=False), env
 
 

@@ -12,9 +12,11 @@ items that failed for good, bouncing addresses. A person looks at those; nothing
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -56,7 +58,7 @@ class Status:
         """What makes the portal unhealthy now (empty: healthy)."""
         found: list[str] = []
         if self.database_error is not None:
-            return [f"the database does not answer: {self.database_error}"]
+            return ["the database does not answer"]  # the driver names hosts, users: logged
         if self.revision != self.head:
             at = self.revision or "none (not initialised)"
             found.append(f"the database is at revision {at}, not {self.head}")
@@ -111,7 +113,7 @@ def gather(settings: Settings, engine: Engine, now: datetime | None = None) -> S
                 last_period, last_at = (run.period, run.finished_at) if run else (None, None)
                 bouncing = bouncing_addresses(session)
     except SQLAlchemyError as exc:
-        error = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        error = masked(str(getattr(exc, "orig", None) or exc).splitlines()[0], settings)
         log.warning("status: the database does not answer: %s", error)
     backup = latest_backup(settings.backups)
     telegram = "off"
@@ -135,6 +137,17 @@ def gather(settings: Settings, engine: Engine, now: datetime | None = None) -> S
             datetime.fromtimestamp(backup.stat().st_mtime, UTC) if backup is not None else None
         ),
     )
+
+
+def masked(text: str, settings: Settings) -> str:
+    """A driver's error text without the database's password (given in the URL or as a
+    password= parameter)."""
+    url = make_url(settings.effective_database_url)
+    given = url.query.get("password")
+    known = [url.password, *(given if isinstance(given, tuple) else [given])]
+    for secret in filter(None, known):
+        text = text.replace(str(secret), "***").replace(quote(str(secret), safe=""), "***")
+    return re.sub(r"(password\s*=\s*)('[^']*'|[^\s',;)]+)", r"\1***", text, flags=re.IGNORECASE)
 
 
 def _no_sqlite_file(engine: Engine) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import addresses, tokens
+from bot import addresses, tokens, verp
 from bot.addresses import Addresses
 from bot.config import Settings
 from bot.errors import ConfigError
@@ -51,21 +51,40 @@ def test_a_mailbox_portal_gets_replies_at_its_separator_forms(portal: Addresses)
 
 
 def test_only_the_address_and_its_separator_forms_are_ours_in_a_shared_domain() -> None:
+    token = tokens.make(KEY, "r", 12, "vong@nra.example", NOW)
+    bounce = f"bounce-{verp.tag(KEY, 7)}"
     assert PLUS.is_ours("portal@ministry.example")
     assert PLUS.is_ours("Portal@Ministry.Example")
-    assert PLUS.is_ours("portal+x@ministry.example")
+    assert PLUS.is_ours(f"portal+{token}@ministry.example")
+    assert PLUS.is_ours(f"PORTAL+{bounce.upper()}@ministry.example")
     assert not PLUS.is_ours("colleague@ministry.example")
     assert not PLUS.is_ours("portalx@ministry.example")
-    assert not PLUS.is_ours("portal-x@ministry.example")
+    assert not PLUS.is_ours(f"portal-{token}@ministry.example")
     assert not PLUS.is_ours("portal@other.example")
     assert not PLUS.is_ours("")
-    assert DASH.is_ours("portal-x@ministry.example")
-    assert not DASH.is_ours("portal+x@ministry.example")
+    assert DASH.is_ours(f"portal-{token}@ministry.example")
+    assert DASH.is_ours(f"portal-{bounce}@ministry.example")
+    assert not DASH.is_ours(f"portal+{token}@ministry.example")
+
+
+@pytest.mark.parametrize("portal", [PLUS, DASH], ids=["plus", "dash"])
+def test_a_colleague_named_like_the_portal_is_somebody_else(portal: Addresses) -> None:
+    """Only a token's or a bounce tag's shape after the separator makes a separator form ours:
+    portal-team@ is a colleague (and a "+" form that is no token is nobody's reply address)."""
+    sep = portal.separator
+    for colleague in ("team", "desk-2", "bounce", "bounce-7", "bounce-7-x", "r1-x"):
+        address = f"portal{sep}{colleague}@ministry.example"
+        assert not portal.is_ours(address), address
+        assert portal.token_in((address, "portal@ministry.example")) is None, address
+    # a bounce address is ours but holds no reply token
+    assert portal.token_in((f"portal{sep}bounce-{verp.tag(KEY, 7)}@ministry.example",)) is None
 
 
 def test_the_smtp_listener_takes_the_address_only_at_its_own_domain() -> None:
     at_home = Addresses("ministry.example", "portal@ministry.example", "+")
-    assert at_home.accepted_by_smtp("Portal+r1-x@ministry.example")
+    token = tokens.make(KEY, "r", 1, "vong@nra.example", NOW)
+    assert at_home.accepted_by_smtp(f"Portal+{token.upper()}@ministry.example")
+    assert not at_home.accepted_by_smtp("portal+team@ministry.example")
     assert at_home.accepted_by_smtp("portal@ministry.example")
     assert not at_home.accepted_by_smtp("colleague@ministry.example")
     assert not PLUS.accepted_by_smtp("portal@ministry.example")  # PORTAL_DOMAIN elsewhere

@@ -70,7 +70,38 @@ def test_a_code_exchanged_with_its_verifier_is_stored_in_a_private_file(
     }
     assert record.access_token in provider.access_tokens
     assert provider.exchanges == 1
-    assert [p.name for p in tmp_path.iterdir()] == ["oauth2.json"]  # no temporary file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["oauth2.json", "oauth2.json.lock"]
+
+
+def test_a_new_authorisation_is_written_under_the_renewals_lock(
+    tmp_path: Path, provider: FakeOAuth2Provider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A running portal renews under oauth2.json.lock: `portal mailbox authorize` writes under
+    it too, so a renewal in progress finishes first and cannot overwrite the new tokens."""
+    import fcntl
+    import os
+
+    from bot.channels.email import oauth2_authorize
+
+    held: list[bool] = []
+    write = oauth2_authorize.write_record
+
+    def write_and_try_the_lock(path: Path, record: object) -> None:
+        descriptor = os.open(path.with_name("oauth2.json.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:  # another holder of the lock (a renewal) could not take it now
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held.append(False)
+        except BlockingIOError:
+            held.append(True)
+        finally:
+            os.close(descriptor)
+        write(path, record)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(oauth2_authorize, "write_record", write_and_try_the_lock)
+    settings = settings_for(tmp_path, provider)
+    store_tokens(token_path(settings), provider_for(settings), USER, provider.issue(), 1000.0)
+    assert held == [True]
+    assert read_record(token_path(settings)).user == USER
 
 
 def test_a_code_with_another_verifier_is_refused(

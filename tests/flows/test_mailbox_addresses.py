@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
+from bot import tokens, verp
 from bot.app import Portal
 from bot.config import Settings
 from store.base import utcnow
@@ -76,31 +77,38 @@ def test_a_reply_to_the_plus_address_corrects_the_record(
 def test_the_listener_takes_the_address_and_not_a_colleagues(
     people: RunningPortal, separator: str
 ) -> None:
-    with pytest.raises(smtplib.SMTPRecipientsRefused):
-        people.send(
-            email("vong@nra.example", "HELP", ""), recipients=["colleague@ministry.example"]
-        )
+    for colleague in ("colleague@ministry.example", f"portal{separator}team@ministry.example"):
+        with pytest.raises(smtplib.SMTPRecipientsRefused):
+            people.send(email("vong@nra.example", "HELP", ""), recipients=[colleague])
+    forged = tokens.make(b"not the portal's key", "r", 1, "vong@nra.example", utcnow())
     people.send(
-        email("vong@nra.example", "HELP", ""), recipients=[f"PORTAL{separator}x@ministry.example"]
+        email("vong@nra.example", "HELP", ""),
+        recipients=[f"PORTAL{separator}{forged.upper()}@ministry.example"],
     )
     people.send(email("vong@nra.example", "HELP", ""), recipients=["submit@ministry.example"])
     people.settled()
-    # portal+x is one of our reply addresses, with a token that is not one
+    # a token's shape makes it one of our reply addresses; this token is not one of ours
     assert outcomes(people.portal) == ["reply address refused: altered", "help sent"]
 
 
 def test_a_colleague_is_not_our_own_address(people: RunningPortal, separator: str) -> None:
+    bounce = f"portal{separator}bounce-{verp.tag(b'any key', 7)}@ministry.example"
     people.send(email("colleague@ministry.example", "HELP", "", to=ADDRESS))
     people.send(email("Cooperation Portal <portal@ministry.example>", "HELP", "", to=ADDRESS))
-    people.send(email(f"portal{separator}x@ministry.example", "HELP", "", to=ADDRESS))
+    people.send(email(bounce, "HELP", "", to=ADDRESS))
+    people.send(email(f"portal{separator}team@ministry.example", "HELP", "", to=ADDRESS))
     people.settled()
     assert outcomes(people.portal) == [
         "help sent",
         "ignored: from our own address",
         "ignored: from our own address",
+        "help sent",
     ]
-    (answer,) = people.mail(1)
-    assert answer["To"] == "colleague@ministry.example"
+    answers = people.mail(2)
+    assert [answer["To"] for answer in answers] == [
+        "colleague@ministry.example",
+        f"portal{separator}team@ministry.example",
+    ]
 
 
 def test_a_reply_kept_as_the_imap_intake_keeps_it_is_understood(
@@ -120,6 +128,18 @@ def test_a_reply_kept_as_the_imap_intake_keeps_it_is_understood(
     recipients = [ADDRESS, reply_to.upper(), "boss@nra.example"]
     done = deliver(portal, answer, recipients=recipients, settings=mailbox)
     assert done.outcome == f"N-{YEAR}-0001 updated (amount)"
+
+
+def test_a_colleague_in_copy_is_no_reply_address(
+    portal: Portal, settings: Settings, separator: str
+) -> None:
+    """portal-team@ (or portal+team@) Cc'd, as the IMAP intake reads the recipients: the
+    message is answered, not refused for an altered reply address."""
+    colleague = f"portal{separator}team@ministry.example"
+    mailbox = settings.with_changes(domain="localhost")
+    message = email("vong@nra.example", "HELP", "", to=ADDRESS, cc=colleague)
+    done = deliver(portal, message, recipients=[ADDRESS, colleague], settings=mailbox)
+    assert done.outcome == "help sent"
 
 
 def test_a_portal_with_its_own_domain_still_ignores_the_whole_domain(

@@ -242,3 +242,44 @@ def test_the_mailbox_authorisation_goes_with_the_backup_and_comes_back_private(
         '{"refresh_token": "1//kept"}',
         0o600,
     )
+
+
+def test_a_token_renewed_while_the_backup_is_written_leaves_an_archive_restore_takes(
+    original: Portal, empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The running portal renames a renewed oauth2.json over the old one at any moment: here
+    just after the backup computed its checksum. The archive holds one version, and restore
+    accepts it."""
+    from bot.channels.email.oauth2_tokens import TokenRecord, read_record, write_record
+    from bot.operations import backup
+
+    path = token_path(original.settings)
+    before = TokenRecord("google", "portal@ministry.example", "1//first", "ya29.first", 1000.0)
+    renewed = TokenRecord("google", "portal@ministry.example", "1//second", "ya29.second", 5000.0)
+    write_record(path, before)
+    checksum = backup._sha256
+    renewals: list[str] = []
+
+    def checksum_then_renew(of: Path) -> str:
+        digest = checksum(of)
+        if of.name == path.name and not renewals:
+            write_record(path, renewed)  # os.replace, as OAuth2Tokens does
+            renewals.append(of.name)
+        return digest
+
+    monkeypatch.setattr(backup, "_sha256", checksum_then_renew)
+    archive = make_backup(original.settings, tmp_path / "b.tar.gz", settings_path=tmp_path / "x")
+    original.close()
+    assert renewals == ["oauth2.json"]
+    assert read_record(path) == renewed  # the portal's file moved on
+    target = original.settings.with_changes(
+        home=tmp_path / "restored-home", database_url=empty_database_url, secret_key=""
+    )
+
+    manifest = restore(target, archive, tmp_path / "x")
+
+    database = (
+        "database/portal.db" if manifest["database"] == "sqlite" else "database/portal.pgdump"
+    )
+    assert sorted(manifest["files"]) == [database, "oauth2.json", "secret_key"]
+    assert read_record(target.home / "oauth2.json") == before  # the version checksummed

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -97,17 +100,55 @@ def test_telegram_polling_failing_for_long_is_a_problem(settings: Settings, port
     assert gather(polling, portal.engine, since + timedelta(minutes=16)).problems == []
 
 
-def test_a_database_that_does_not_answer_is_a_fact(tmp_path: Path) -> None:
+def test_a_database_that_does_not_answer_is_a_fact(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """/healthz says only that the database does not answer; the driver's text, which names
+    hosts and users, goes to the log."""
     settings = Settings(
         home=tmp_path, database_url="postgresql+psycopg://nobody:s3cret@127.0.0.1:1/none"
     )
     engine = make_engine(settings.database_url)
-    status = gather(settings, engine, NOW)
+    with caplog.at_level(logging.WARNING, "bot.operations.status"):
+        status = gather(settings, engine, NOW)
     engine.dispose()
     assert status.database == "postgresql+psycopg://nobody:***@127.0.0.1:1/none"
-    assert status.problems == [f"the database does not answer: {status.database_error}"]
-    assert "s3cret" not in str(as_json(status))
+    assert status.problems == ["the database does not answer"]
+    assert "127.0.0.1" not in json.dumps(as_json(status))
     assert as_json(status)["inbox"] is None
+    assert status.database_error is not None and "127.0.0.1" in status.database_error
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("WARNING", f"status: the database does not answer: {status.database_error}")
+    ]
+
+
+def test_the_logged_error_has_the_password_masked(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A driver that repeats what it was given (the password in the URL, or password=)."""
+    from sqlalchemy.exc import OperationalError
+
+    from bot.operations import status
+
+    said = "connection to 'host=db.lan user=portal password=s3cr%t' (s3cr%25t) failed: s3cr%t"
+
+    def fails(engine: object) -> str:
+        raise OperationalError("SELECT 1", {}, Exception(said))
+
+    monkeypatch.setattr(status.migrate, "current_revision", fails)
+    for url in (
+        "postgresql+psycopg://portal:s3cr%25t@db.lan/portal",
+        "postgresql+psycopg://portal@db.lan/portal?password=s3cr%25t",
+    ):
+        caplog.clear()
+        settings = Settings(home=tmp_path, database_url=url)
+        with caplog.at_level(logging.WARNING, "bot.operations.status"):
+            found = gather(settings, make_engine(url), NOW)
+        detail = "connection to 'host=db.lan user=portal password=***' (***) failed: ***"
+        assert found.database_error == detail
+        assert [r.getMessage() for r in caplog.records] == [
+            f"status: the database does not answer: {detail}"
+        ]
 
 
 def test_a_bouncing_address_is_counted_and_needs_attention(portal: Portal) -> None:

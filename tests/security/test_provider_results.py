@@ -12,7 +12,9 @@ from bot import addresses, tokens
 from bot.app import Portal
 from bot.channels.email.results import Result, parse_authentication_results
 from bot.config import Settings
+from bot.people import registry
 from store.base import utcnow
+from store.db import transaction
 from tests.flows.test_need_by_email import LAO_NEED
 from tests.security.conftest import deliver, message
 from tests.security.test_authentication import on_top, records
@@ -22,6 +24,7 @@ CREATED = "need N-2026-0001 created"
 FAIL = "refused: dmarc fail"
 UNAUTHENTICATED = "refused: unauthenticated"
 MX = "mx.portal.test"
+VONG = "vong@nra.example"
 
 
 def mailbox(settings: Settings, provider: str) -> Settings:
@@ -50,6 +53,9 @@ def sample(name: str) -> bytes:
         ("microsoft", "microsoft-bestguesspass", CREATED),
         ("microsoft", "microsoft-no-dmarc-record", UNAUTHENTICATED),
         ("microsoft", "microsoft-forged-lower-header", FAIL),
+        # Exchange Online's AuthAs says the message did not come through its edge: no header
+        # of Microsoft's, the topmost one is whoever wrote it
+        ("microsoft", "microsoft-no-authas-forged-pass", UNAUTHENTICATED),
         # the other provider's header is no evidence
         ("microsoft", "gmail-pass", UNAUTHENTICATED),
         ("google", "microsoft-pass", UNAUTHENTICATED),
@@ -69,6 +75,66 @@ def test_the_providers_header_decides(
     else:  # nothing changes, and the owner of the address is told, never the forger
         assert records(people) == []
         assert [(m.recipient, m.kind) for m in done.mail] == [("vong@nra.example", "spoofed_mail")]
+
+
+COLLEAGUE = "souk@ministry.example"  # a focal point whose mailbox is in the portal's tenant
+
+
+@pytest.fixture
+def colleague(people: Portal) -> Portal:
+    with transaction(people.sessions) as session:
+        registry.add_focal_point(session, actor_name="LAO", email=COLLEAGUE, name="Souk")
+    return people
+
+
+def auth_as(raw: bytes, *values: str) -> bytes:
+    """The sample with Exchange's AuthAs header(s) replaced by `values`."""
+    lines = [
+        line
+        for line in raw.split(b"\n")
+        if not line.startswith(b"X-MS-Exchange-Organization-AuthAs:")
+    ]
+    at = lines.index(b"MIME-Version: 1.0")
+    added = [f"X-MS-Exchange-Organization-AuthAs: {value}".encode() for value in values]
+    return b"\n".join(lines[:at] + added + lines[at:])
+
+
+def test_a_colleague_in_the_tenant_is_authenticated_by_exchange(
+    colleague: Portal, settings: Settings
+) -> None:
+    """AuthAs: Internal. The mail carries no header of Microsoft's edge, only the
+    intra-organisation `dmarc=none` line; the tenant lets a mailbox send only as itself."""
+    done = deliver(colleague, sample("microsoft-internal"), settings=mailbox(settings, "microsoft"))
+    assert done.outcome == CREATED
+    assert records(colleague) == [("N-2026-0001", "pending")]
+    assert [(m.recipient, m.kind) for m in done.mail] == [
+        (COLLEAGUE, "receipt"),
+        ("isu@ccm.example", "pending_for_secretariat"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "outcome"),
+    [
+        ("microsoft-internal", (), UNAUTHENTICATED),  # Exchange said nothing
+        ("microsoft-internal", ("Partner",), UNAUTHENTICATED),
+        ("microsoft-internal", ("Internal", "Anonymous"), UNAUTHENTICATED),  # not Exchange's own
+        ("microsoft-internal", ("Anonymous",), UNAUTHENTICATED),  # dmarc=none, no DKIM pass
+        ("microsoft-outsider-as-colleague", ("Anonymous",), FAIL),  # as it came from outside
+        ("microsoft-pass", ("Partner",), UNAUTHENTICATED),
+        ("microsoft-pass", ("Internal",), CREATED),
+    ],
+)
+def test_only_exchanges_one_authas_header_says_how_the_mail_came(
+    colleague: Portal, settings: Settings, name: str, values: tuple[str, ...], outcome: str
+) -> None:
+    raw = auth_as(sample(name), *values)
+    done = deliver(colleague, raw, settings=mailbox(settings, "microsoft"))
+    assert done.outcome == outcome
+    if outcome != CREATED:
+        assert records(colleague) == []
+        sender = VONG if name == "microsoft-pass" else COLLEAGUE
+        assert [(m.recipient, m.kind) for m in done.mail] == [(sender, "spoofed_mail")]
 
 
 def test_the_receipt_of_a_mailbox_portal_asks_for_replies_at_its_plus_address(

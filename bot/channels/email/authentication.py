@@ -5,10 +5,16 @@ needs is passed in). Whose Authentication-Results (RFC 8601) count:
 
 * PORTAL_TRUSTED_AUTHSERV_ID set: the topmost header naming that authserv-id (our front server);
 * else PORTAL_MAIL_PROVIDER=google: the topmost header naming `mx.google.com`;
-* else PORTAL_MAIL_PROVIDER=microsoft: the topmost Authentication-Results header of all, and only
-  when it names no authserv-id, as Microsoft 365 writes it (`Authentication-Results: spf=pass
-  (sender IP is …) smtp.mailfrom=…; dkim=pass … header.d=…;dmarc=pass action=none header.from=…`);
-  the provider adds its header on top, so anything below came from outside.
+* else PORTAL_MAIL_PROVIDER=microsoft: Exchange Online's `X-MS-Exchange-Organization-AuthAs`
+  first (results.exchange_auth_as). `Anonymous`, mail from outside: the topmost
+  Authentication-Results header of all, and only when it names no authserv-id, as Microsoft 365
+  writes it at its edge (`Authentication-Results: spf=pass (sender IP is …) smtp.mailfrom=…;
+  dkim=pass … header.d=…;dmarc=pass action=none header.from=…`); it adds its header on top, so
+  anything below came from outside. `Internal`, sent by a mailbox of the tenant: pass, since the
+  tenant lets a mailbox send only as its own addresses (or those it has SendAs rights on); such
+  mail carries no header of Microsoft's edge, its topmost one is whatever the message brought.
+  Anything else (no such header, `Partner`, `External`…): unauthenticated. This reading of
+  Exchange's headers follows Microsoft's documentation; it was not tried on a real tenant.
 
 The same rules then read those results, for a front server and a provider alike:
 
@@ -48,7 +54,13 @@ import dkim
 from dkim.util import InvalidTagValueList, parse_tag_value
 from publicsuffixlist import PublicSuffixList
 
-from bot.channels.email.results import Result, topmost_unnamed_results, trusted_results
+from bot.channels.email.results import (
+    AUTH_AS,
+    Result,
+    exchange_auth_as,
+    topmost_unnamed_results,
+    trusted_results,
+)
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -67,7 +79,7 @@ DMARC_PASSES = frozenset({"pass", "bestguesspass"})
 @dataclass(frozen=True)
 class Verdict:
     status: str  # PASS | FAIL | UNAUTHENTICATED | OFF
-    method: str = ""  # "dmarc" | "dkim" | ""
+    method: str = ""  # "dmarc" | "dkim" | "tenant" (Exchange Online's AuthAs) | ""
     detail: str = ""  # for the log: why
 
     @property
@@ -126,6 +138,16 @@ def aligned(signing_domain: str, from_domain: str) -> bool:
     if not signing_domain or not from_domain:
         return False
     return organisational_domain(signing_domain) == organisational_domain(from_domain)
+
+
+def exchange_verdict(message: Message, from_domain: str) -> Verdict:
+    """Microsoft 365: by how Exchange Online says the message reached the tenant (docstring)."""
+    auth_as = exchange_auth_as(message)
+    if auth_as == "anonymous":
+        return dmarc_verdict(topmost_unnamed_results(message), from_domain, message)
+    if auth_as == "internal":
+        return Verdict(PASS, "tenant", f"{AUTH_AS}: Internal (sent from the tenant)")
+    return Verdict(UNAUTHENTICATED, "tenant", f"{AUTH_AS}: {auth_as or 'not one'}")
 
 
 def dmarc_verdict(
@@ -242,7 +264,7 @@ def authenticate(
     if authserv_id:
         return dmarc_verdict(trusted_results(message, authserv_id), from_domain, message)
     if provider == "microsoft":
-        return dmarc_verdict(topmost_unnamed_results(message), from_domain, message)
+        return exchange_verdict(message, from_domain)
     if is_on(settings.verify_dkim):
         return dkim_verdict(message, raw, from_domain, dnsfunc)
     return Verdict(OFF)

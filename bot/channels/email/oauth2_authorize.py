@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from bot.channels.email.oauth2 import OAuth2Error, Provider, post_form, refused, request_tokens
-from bot.channels.email.oauth2_tokens import TokenRecord, write_record
+from bot.channels.email.oauth2_tokens import TokenRecord, file_lock, write_record
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +188,8 @@ def finish_device_flow(
 def store_tokens(
     path: Path, provider: Provider, user: str, answer: dict[str, Any], now: float
 ) -> TokenRecord:
-    """Write the token file from the token endpoint's first answer."""
+    """Write the token file from the token endpoint's first answer, under the lock a running
+    portal takes to renew: its renewal cannot write the old authorisation over this one."""
     refresh = answer.get("refresh_token")
     if not refresh:
         raise OAuth2Error(
@@ -203,5 +204,7 @@ def store_tokens(
         access_token=str(answer["access_token"]),
         expires_at=now + float(answer.get("expires_in", 3600)),
     )
-    write_record(path, record)
+    path.parent.mkdir(parents=True, exist_ok=True)  # the lock file goes beside it
+    with file_lock(path):
+        write_record(path, record)
     return record

@@ -1,4 +1,5 @@
-"""Authentication-Results headers (RFC 8601): read linearly, and only our front server's counts."""
+"""Authentication-Results headers (RFC 8601): read linearly, and only our front server's counts;
+Exchange Online's word on how a message reached the tenant."""
 
 from __future__ import annotations
 
@@ -138,3 +139,17 @@ def topmost_unnamed_results(message: Message) -> list[Result] | None:
             server, results = parse_authentication_results(str(value))
             return results if server == "" else None
     return None
+
+
+AUTH_AS = "X-MS-Exchange-Organization-AuthAs"
+
+
+def exchange_auth_as(message: Message) -> str:
+    """How Exchange Online says the message reached the tenant, lower case: `anonymous` (from
+    outside, through its edge, which adds its Authentication-Results), `internal` (sent by a
+    mailbox of the tenant), `partner`, `external`…; "" without exactly one such header.
+
+    Exchange removes X-MS-Exchange-Organization-* headers from mail that comes in from outside
+    and writes its own, so one that is there is Exchange's; two mean it was not."""
+    values = message.get_all(AUTH_AS) or []
+    return str(values[0]).strip().lower() if len(values) == 1 else ""
