@@ -39,3 +39,13 @@ def remember(session: Session, mailbox: str, uidvalidity: int, last_uid: int) ->
     elif last_uid > row.last_uid:
         row.last_uid = last_uid
     session.flush()
+
+
+def rewind(session: Session, mailbox: str, uidvalidity: int) -> None:
+    """Set a mailbox's position back to its start: every message not marked kept is read."""
+    row = session.get(MailboxPosition, mailbox, with_for_update=True)
+    if row is None:
+        session.add(MailboxPosition(mailbox=mailbox, uidvalidity=uidvalidity, last_uid=0))
+    else:
+        row.uidvalidity, row.last_uid = uidvalidity, 0
+    session.flush()

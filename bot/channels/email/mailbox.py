@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot.channels.email.delivered import envelope_of
 from bot.channels.email.imap import MailboxUrl, connect
@@ -34,6 +35,7 @@ IDLE_RENEW = 25 * 60.0  # seconds; RFC 2177 asks to renew IDLE before 29 minutes
 IDLE_SLICE = 1.0  # seconds an IDLE waits before looking at `halt`
 FIRST_DELAY, LAST_DELAY = 1.0, 300.0  # back-off after a failure, doubling
 CONNECTION_ERRORS = (OSError, IMAPClientError)  # imaplib's error and abort, sockets, TLS
+DATABASE_ERRORS = (OperationalError, InterfaceError, TimeoutError)  # the inbox itself is down
 
 # keep(sender, recipients, message_id, raw, meta) -> the inbox item id, once committed.
 Keep = Callable[[str, list[str], str | None, bytes, dict[str, Any]], Future[int]]
@@ -44,6 +46,10 @@ class Positions(Protocol):
 
     def get(self, mailbox: str) -> tuple[int, int] | None: ...
     def put(self, mailbox: str, uidvalidity: int, last_uid: int) -> None: ...
+
+
+class NotSent(Exception):
+    """The server's FETCH answer left a message out, and a search says it is still there."""
 
 
 class NotKept(Exception):
@@ -64,12 +70,14 @@ class MailboxReader:
         keep: Keep,
         positions: Positions,
         on_stored: Callable[[], None] = lambda: None,
+        report: Callable[[str | None], None] = lambda error: None,
     ) -> None:
         self.mailbox = mailbox
         self.settings = settings
         self.keep = keep
         self.positions = positions
         self.on_stored = on_stored
+        self.report = report  # after each pass: None when it went well, else what went wrong
         self.processed = settings.imap_processed
         self.timeout = settings.smtp_store_timeout
         self.keywords = False  # may the server keep $PortalKept? (told when selecting)
@@ -95,6 +103,7 @@ class MailboxReader:
                     _close(client)
                 return
             except Exception as exc:
+                self.report(str(exc) or type(exc).__name__)  # MailboxUrl's repr: no password
                 if self.good:  # a good session ended: a new outage, from the first delay
                     self.outage, delay = False, FIRST_DELAY
                 if not self.outage:
@@ -117,12 +126,14 @@ class MailboxReader:
         store_delay = FIRST_DELAY
         while not halt.is_set():
             try:
-                self.take_new(client)
+                self.take_new(client, halt)
+                self.report(None)
                 store_delay = FIRST_DELAY
                 if not self.good and self.outage:
                     log.info("mailbox %s can be read again", self.mailbox.name)
                 self.good = True
             except NotKept as exc:
+                self.report(str(exc))
                 log.warning(
                     "mailbox %s: %s; it stays unread there, tried again in %g s",
                     self.mailbox.name,
@@ -148,15 +159,23 @@ class MailboxReader:
         self.uidvalidity, self.last = uidvalidity, 0
         if known is not None and known[0] == uidvalidity:
             self.last = known[1]
+        elif known is None:  # the first contact: what is there already is left to people
+            self.last = _last_uid(client, selected)
+            log.info(
+                "mailbox %s: starting after the %d messages already in the folder (left "
+                "unread; `portal mailbox rewind` has them read)",
+                self.mailbox.name,
+                int(selected.get(b"EXISTS", 0)),
+            )
+            self.positions.put(self.mailbox.name, uidvalidity, self.last)
         else:
-            if known is not None:
-                log.warning(
-                    "mailbox %s: UIDVALIDITY changed from %d to %d; its unmarked messages are "
-                    "read again (those already kept are recognised)",
-                    self.mailbox.name,
-                    known[0],
-                    uidvalidity,
-                )
+            log.warning(
+                "mailbox %s: UIDVALIDITY changed from %d to %d; its unmarked messages are "
+                "read again (those already kept are recognised)",
+                self.mailbox.name,
+                known[0],
+                uidvalidity,
+            )
             self.positions.put(self.mailbox.name, uidvalidity, 0)
         log.info(
             "reading mailbox %s (UIDVALIDITY %d, kept up to UID %d)",
@@ -181,15 +200,16 @@ class MailboxReader:
         client.idle_done()
 
     # ---- one pass ----------------------------------------------------------------------------
-    def take_new(self, client: IMAPClient) -> int:
+    def take_new(self, client: IMAPClient, halt: threading.Event | None = None) -> int:
         """Keep every unmarked message above the position, in UID order, in batches (of
-        BATCH messages, BATCH_BYTES at most); returns how many were kept. A message refused
-        holds the position, not the others; a batch refused whole (the database is down)
-        ends the pass with NotKept, tried again after a pause."""
+        BATCH messages, BATCH_BYTES at most), stopping between batches once `halt` is set;
+        returns how many were kept. A message refused holds the position, not the others;
+        the database down ends the pass with NotKept, tried again after a pause. \\Seen is
+        no mark: a message a person opened first is read all the same."""
         client.noop()  # the server tells of new messages only between commands
         criteria: list[Any] = ["UID", f"{self.last + 1}:*", "NOT", "DELETED"]
-        if not self.processed:
-            criteria += ["UNSEEN", "UNKEYWORD", KEPT] if self.keywords else ["UNSEEN"]
+        if not self.processed and self.keywords:  # without keywords, the position alone
+            criteria += ["UNKEYWORD", KEPT]
         uids = sorted(uid for uid in client.search(criteria) if uid > self.last)  # n:* is 1+
         sizes: dict[int, int] = {}
         for start in range(0, len(uids), 1000):
@@ -198,6 +218,8 @@ class MailboxReader:
         kept = 0
         refused: tuple[int, BaseException] | None = None
         for batch in _batches(uids, sizes):
+            if halt is not None and halt.is_set():  # stopping: the rest at the next start
+                break
             taken, failed = self._take(client, batch, sizes)
             kept += taken
             if refused is None:  # the position moves up to the first message not kept
@@ -206,7 +228,7 @@ class MailboxReader:
                     self.positions.put(self.mailbox.name, self.uidvalidity, done[-1])
                     self.last = done[-1]
             refused = refused or failed
-            if failed is not None and not taken:  # the inbox itself fails (the database)
+            if failed is not None and isinstance(failed[1], DATABASE_ERRORS):
                 raise NotKept(f"message UID {failed[0]} could not be kept ({failed[1]!r})")
         if refused is not None:  # that one message: tried again at each look
             log.warning(
@@ -231,28 +253,36 @@ class MailboxReader:
                     sizes[uid],
                 )
         bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
+        unsent = [u for u in uids if u not in sizes or (u in small and u not in bodies)]
+        failures: list[tuple[int, BaseException]] = []
+        if unsent:  # gone meanwhile (a person deleted or moved it), or a server's slip?
+            there = client.search(["UID", ",".join(map(str, unsent)), "NOT", "DELETED"])
+            failures += [(uid, NotSent("the server did not send it")) for uid in there]
         waiting: list[tuple[int, Future[int]]] = []
         for uid in small:
-            if uid not in bodies:  # gone meanwhile (a person deleted or moved it)
+            if uid not in bodies:
                 continue
             raw = bytes(bodies[uid][b"BODY[]"])
             sender, recipients, message_id = envelope_of(raw, self.settings.smtp_max_recipients)
             where = {"mailbox": self.mailbox.name, "uidvalidity": self.uidvalidity, "uid": uid}
             waiting.append((uid, self.keep(sender, recipients, message_id, raw, {"imap": where})))
         kept: list[int] = []
-        refused: tuple[int, BaseException] | None = None
         for uid, future in waiting:
             try:
                 item_id = future.result(self.timeout)
             except Exception as exc:
-                refused = refused or (uid, exc)
+                failures.append((uid, exc))
                 continue
             log.info("inbox item %d kept from mailbox %s UID %d", item_id, self.mailbox.name, uid)
             kept.append(uid)
         if kept:
             self.on_stored()
             self.mark(client, kept)
-        return len(kept), refused
+        if not failures:
+            return len(kept), None
+        first = min(failures, key=lambda failure: failure[0])
+        down = [failure for failure in failures if isinstance(failure[1], DATABASE_ERRORS)]
+        return len(kept), (first[0], down[0][1] if down else first[1])  # the database's first
 
     def mark(self, client: IMAPClient, uids: list[int]) -> None:
         """Tell the server these are kept: flagged, or moved to the processed folder."""
@@ -267,6 +297,13 @@ class MailboxReader:
                 client.uid_expunge(uids)
             else:  # also expunges what a person deleted: no way to tell them apart
                 client.expunge()
+
+
+def _last_uid(client: IMAPClient, selected: dict[bytes, Any]) -> int:
+    """The UID of the folder's newest message (UIDNEXT - 1, or a search without UIDNEXT)."""
+    if b"UIDNEXT" in selected:
+        return int(selected[b"UIDNEXT"]) - 1
+    return max(client.search(["ALL"]), default=0)
 
 
 def _still_here(response: Any) -> bool:
