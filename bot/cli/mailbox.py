@@ -50,7 +50,7 @@ def rewind_command(ctx: click.Context) -> None:
     with session_for(ctx) as session:
         rewind(session, where.name, int(status[b"UIDVALIDITY"]))
     click.echo(
-        f"mailbox {where.name}: position set back to its start; the portal reads its "
+        f"mailbox {where.name}: position set back to its start; the portal reads those of its "
         f"{status[b'MESSAGES']} message(s) not marked kept when it next starts"
     )
 

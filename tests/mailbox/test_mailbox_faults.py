@@ -18,7 +18,7 @@ from bot.pipeline.intake import GroupCommit
 from store.mailboxes import MailboxPosition
 from tests.faults.conftest import StartPortal
 from tests.faults.test_storage import database_refusing_connections
-from tests.mailbox.conftest import Mailbox, items, restart, wait_for
+from tests.mailbox.conftest import Mailbox, first_pass, from_start, items, restart, wait_for
 
 KEPT = {"\\Seen", "$PortalKept"}
 
@@ -40,7 +40,7 @@ def test_a_crash_between_the_commit_and_the_mark_keeps_the_message_once(
 
     monkeypatch.setattr(MailboxReader, "mark", mark_once)
     uid = mailbox.deliver(mailbox.delivered())
-    running = start_portal(imap_url=mailbox.url())
+    running = start_portal(from_start(mailbox), imap_url=mailbox.url())
     wait_for(lambda: mailbox.flags() == {uid: KEPT})
     running.settled()
     assert failures == [[uid]]
@@ -52,7 +52,7 @@ def test_a_crash_between_the_commit_and_the_mark_keeps_the_message_once(
 def test_a_dropped_connection_is_made_again_and_later_mail_read(
     sqlite_only: None, start_portal: StartPortal, mailbox: Mailbox, caplog: pytest.LogCaptureFixture
 ) -> None:
-    running = start_portal(imap_url=mailbox.url())
+    running = first_pass(start_portal(imap_url=mailbox.url()))
     first = mailbox.deliver(mailbox.delivered())
     running.mail(1)
     mailbox.kick()
@@ -68,7 +68,7 @@ def test_a_dropped_connection_is_made_again_and_later_mail_read(
 def test_a_restarted_server_is_read_again(
     sqlite_only: None, start_portal: StartPortal, mailbox: Mailbox
 ) -> None:
-    running = start_portal(imap_url=mailbox.url())
+    running = first_pass(start_portal(imap_url=mailbox.url()))
     first = mailbox.deliver(mailbox.delivered())
     running.mail(1)
     restart(mailbox.server)
@@ -85,7 +85,7 @@ def test_a_new_uidvalidity_reads_the_unmarked_mail_again_and_keeps_it_once(
     """The provider renumbered the folder and lost the flags of a kept message: the portal's
     position means nothing now; the message read again is recognised, the new one kept."""
     first = mailbox.deliver(mailbox.delivered())
-    running = start_portal(imap_url=mailbox.url())
+    running = start_portal(from_start(mailbox), imap_url=mailbox.url())
     running.mail(1)
     wait_for(lambda: mailbox.flags() == {first: KEPT})
     running.stop()
@@ -134,7 +134,7 @@ def test_a_message_the_inbox_cannot_take_stays_unread_and_is_kept_later(
 
     monkeypatch.setattr(GroupCommit, "_store", store)
     uid = mailbox.deliver(mailbox.delivered())
-    running = start_portal(imap_url=mailbox.url())
+    running = start_portal(from_start(mailbox), imap_url=mailbox.url())
     assert refused.wait(20)
     assert mailbox.flags() == {uid: set()}
     assert items(running.portal) == []
@@ -187,7 +187,7 @@ def test_one_message_the_inbox_refuses_holds_the_position_not_the_others(
     first = mailbox.deliver(mailbox.delivered())
     poison = mailbox.deliver(mailbox.delivered(subject="LIST", body="POISON"))
     third = mailbox.deliver(mailbox.delivered(subject="LIST"))
-    running = start_portal(imap_url=mailbox.url())
+    running = start_portal(from_start(mailbox), imap_url=mailbox.url())
     running.mail(2)
     running.settled()
     assert [item.meta["imap"]["uid"] for item in items(running.portal)] == [first, third]
