@@ -9,7 +9,7 @@ from store.mailboxes import position_of, remember
 
 
 class MailboxPositions:
-    """The reader's memory (bot.channels.email.mailbox.Positions) on the database."""
+    """The reader's memory (bot.channels.email.mailbox_pass.Positions) on the database."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions

@@ -170,7 +170,7 @@ def test_a_stop_in_the_middle_of_a_backlog_waits_for_one_batch_only(
     mailbox: Mailbox,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("bot.channels.email.mailbox.BATCH", 1)
+    monkeypatch.setattr("bot.channels.email.mailbox_pass.BATCH", 1)
     uids = [mailbox.deliver(mailbox.delivered(body=f"help {n}")) for n in range(3)]
     from_start(mailbox)(portal)
     halt = threading.Event()
