@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.channels.email.mailbox import MailboxReader
 from bot.config import Settings
+from bot.operations import mailbox_state
 from bot.pipeline.intake import GroupCommit
 from store.mailboxes import MailboxPosition
 from tests.faults.conftest import StartPortal
@@ -21,6 +22,7 @@ from tests.faults.test_storage import database_refusing_connections
 from tests.mailbox.conftest import Mailbox, first_pass, from_start, items, restart, wait_for
 
 KEPT = {"\\Seen", "$PortalKept"}
+DOWN = "the inbox cannot keep mail (the database)"  # the reader's state: no host, no user
 
 
 def test_a_crash_between_the_commit_and_the_mark_keeps_the_message_once(
@@ -162,10 +164,13 @@ def test_postgresql_down_the_message_stays_unread_until_it_is_back(
         uid = mailbox.deliver(mailbox.delivered())
         wait_for(lambda: said(f"message UID {uid} could not be kept"))
         assert mailbox.flags() == {uid: set()}
+        home = running.portal.settings.home
+        wait_for(lambda: getattr(mailbox_state.read(home), "error", None) == DOWN)
     running.mail(1)
     running.settled()
     assert [item.meta["imap"]["uid"] for item in items(running.portal)] == [uid]
     wait_for(lambda: mailbox.flags() == {uid: KEPT})
+    wait_for(lambda: getattr(mailbox_state.read(home), "failing_since", 0) is None)
 
 
 def test_one_message_the_inbox_refuses_holds_the_position_not_the_others(

@@ -99,7 +99,7 @@ class MailboxReader(FolderPass):
                     log.info("mailbox %s can be read again", self.mailbox.name)
                 self.good = True
             except NotKept as exc:
-                self.report(str(exc))
+                self.report("the inbox cannot keep mail (the database)")  # no host, no user
                 log.warning(
                     "mailbox %s: %s; it stays unread there, tried again in %g s",
                     self.mailbox.name,
