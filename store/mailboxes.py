@@ -28,6 +28,12 @@ def position_of(session: Session, mailbox: str) -> tuple[int, int] | None:
     return None if row is None else (row.uidvalidity, row.last_uid)
 
 
+def kept_at(session: Session, mailbox: str) -> datetime | None:
+    """When the mailbox's position last moved, or None when it was never read."""
+    row = session.get(MailboxPosition, mailbox)
+    return None if row is None else row.updated_at
+
+
 def remember(session: Session, mailbox: str, uidvalidity: int, last_uid: int) -> None:
     """Keep a mailbox's position. Under the same UIDVALIDITY it only moves forward; a new
     UIDVALIDITY replaces the old position whole (the old UIDs mean nothing any more)."""

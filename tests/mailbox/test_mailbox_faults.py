@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import Future
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from bot.channels.email.mailbox import MailboxReader
 from bot.config import Settings
 from bot.operations import mailbox_state
 from bot.pipeline.intake import GroupCommit
+from store.base import utcnow
 from store.mailboxes import MailboxPosition
 from tests.faults.conftest import StartPortal
 from tests.faults.test_storage import database_refusing_connections
@@ -85,11 +87,15 @@ def test_a_new_uidvalidity_reads_the_unmarked_mail_again_and_keeps_it_once(
     start_portal: StartPortal, mailbox: Mailbox, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The provider renumbered the folder and lost the flags of a kept message: the portal's
-    position means nothing now; the message read again is recognised, the new one kept."""
+    position means nothing now; the message read again is recognised, the new one kept, and
+    the mail received long before (left to people at the first contact) is not read."""
+    owner = mailbox.client()
+    owner.append("INBOX", mailbox.delivered(subject="LIST"), msg_time=datetime(2024, 5, 2, 9, 0))
+    owner.logout()
+    running = first_pass(start_portal(imap_url=mailbox.url()))
     first = mailbox.deliver(mailbox.delivered())
-    running = start_portal(from_start(mailbox), imap_url=mailbox.url())
     running.mail(1)
-    wait_for(lambda: mailbox.flags() == {first: KEPT})
+    wait_for(lambda: mailbox.flags() == {1: set(), first: KEPT})
     running.stop()
     before = mailbox.uidvalidity()
 
@@ -103,7 +109,7 @@ def test_a_new_uidvalidity_reads_the_unmarked_mail_again_and_keeps_it_once(
     second = mailbox.deliver(mailbox.delivered(subject="LIST"))
     again = start_portal(imap_url=mailbox.url())
     again.mail(2)
-    wait_for(lambda: mailbox.flags() == {first: KEPT, second: KEPT})
+    wait_for(lambda: mailbox.flags() == {1: set(), first: KEPT, second: KEPT})
     again.settled()
     kept = items(again.portal)
     assert [(item.meta["imap"]["uidvalidity"], item.meta["imap"]["uid"]) for item in kept] == [
@@ -116,7 +122,8 @@ def test_a_new_uidvalidity_reads_the_unmarked_mail_again_and_keeps_it_once(
     changed = [r.getMessage() for r in caplog.records if "UIDVALIDITY changed" in r.getMessage()]
     assert len(changed) == 1
     assert changed[0].endswith(
-        "to 42; its unmarked messages are read again (those already kept are recognised)"
+        f"to 42; its unmarked messages received since {utcnow().date() - timedelta(days=1)} "
+        "are read again (those already kept are recognised)"
     )
 
 

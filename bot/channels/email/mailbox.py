@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from imapclient import IMAPClient
@@ -122,6 +123,7 @@ class MailboxReader(FolderPass):
         flags = selected.get(b"PERMANENTFLAGS", ())
         self.keywords = rb"\*" in flags
         known = self.positions.get(self.mailbox.name)
+        self.since = None
         self.uidvalidity, self.last = uidvalidity, 0
         if known is not None and known[0] == uidvalidity:
             self.last = known[1]
@@ -134,13 +136,16 @@ class MailboxReader(FolderPass):
                 int(selected.get(b"EXISTS", 0)),
             )
             self.positions.put(self.mailbox.name, uidvalidity, self.last)
-        else:
+        else:  # renumbered: what came since the position last moved (a day's margin) is read
+            moved = self.positions.kept_at(self.mailbox.name)
+            self.since = (moved - timedelta(days=1)).date() if moved is not None else None
             log.warning(
-                "mailbox %s: UIDVALIDITY changed from %d to %d; its unmarked messages are "
-                "read again (those already kept are recognised)",
+                "mailbox %s: UIDVALIDITY changed from %d to %d; its unmarked messages received "
+                "since %s are read again (those already kept are recognised)",
                 self.mailbox.name,
                 known[0],
                 uidvalidity,
+                self.since,
             )
             self.positions.put(self.mailbox.name, uidvalidity, 0)
         log.info(

@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from imapclient import IMAPClient
@@ -40,6 +41,7 @@ class Positions(Protocol):
 
     def get(self, mailbox: str) -> tuple[int, int] | None: ...
     def put(self, mailbox: str, uidvalidity: int, last_uid: int) -> None: ...
+    def kept_at(self, mailbox: str) -> datetime | None: ...
 
 
 class NotSent(Exception):
@@ -71,6 +73,7 @@ class FolderPass:
         self.keywords = False  # may the server keep $PortalKept? (told when selecting)
         self.uidvalidity = 0  # of the folder selected
         self.last = 0  # every message up to this UID is kept (or deliberately left)
+        self.since: date | None = None  # only mail received since (a new UIDVALIDITY's pass)
 
     def take_new(self, client: IMAPClient, halt: threading.Event | None = None) -> int:
         """Keep every unmarked message above the position, in UID order, in batches (of
@@ -82,6 +85,8 @@ class FolderPass:
         criteria: list[Any] = ["UID", f"{self.last + 1}:*", "NOT", "DELETED"]
         if not self.processed and self.keywords:  # without keywords, the position alone
             criteria += ["UNKEYWORD", KEPT]
+        if self.since is not None:
+            criteria += ["SINCE", self.since]
         uids = sorted(uid for uid in client.search(criteria) if uid > self.last)  # n:* is 1+
         sizes: dict[int, int] = {}
         for start in range(0, len(uids), 1000):
