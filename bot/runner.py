@@ -25,6 +25,7 @@ from bot.channels.telegram.sending import TelegramSender, set_commands
 from bot.config import Settings
 from bot.envelope import Sender
 from bot.errors import ConfigError
+from bot.operations import mailbox_state
 from bot.operations.metrics import metrics_page
 from bot.operations.polling_state import PollingReporter
 from bot.operations.status import Status, as_json, gather
@@ -97,6 +98,7 @@ async def mailbox_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> 
         intake.submit,
         MailboxPositions(portal.sessions),
         on_stored=stored,
+        report=mailbox_state.reporter(portal.settings.home),
     )
     halt = threading.Event()  # the reader's thread looks at it between short waits
     reading = asyncio.ensure_future(asyncio.to_thread(reader.serve, halt))

@@ -28,6 +28,12 @@ def position_of(session: Session, mailbox: str) -> tuple[int, int] | None:
     return None if row is None else (row.uidvalidity, row.last_uid)
 
 
+def kept_at(session: Session, mailbox: str) -> datetime | None:
+    """When the mailbox's position last moved, or None when it was never read."""
+    row = session.get(MailboxPosition, mailbox)
+    return None if row is None else row.updated_at
+
+
 def remember(session: Session, mailbox: str, uidvalidity: int, last_uid: int) -> None:
     """Keep a mailbox's position. Under the same UIDVALIDITY it only moves forward; a new
     UIDVALIDITY replaces the old position whole (the old UIDs mean nothing any more)."""
@@ -38,4 +44,14 @@ def remember(session: Session, mailbox: str, uidvalidity: int, last_uid: int) ->
         row.uidvalidity, row.last_uid = uidvalidity, last_uid
     elif last_uid > row.last_uid:
         row.last_uid = last_uid
+    session.flush()
+
+
+def rewind(session: Session, mailbox: str, uidvalidity: int) -> None:
+    """Set a mailbox's position back to its start: every message not marked kept is read."""
+    row = session.get(MailboxPosition, mailbox, with_for_update=True)
+    if row is None:
+        session.add(MailboxPosition(mailbox=mailbox, uidvalidity=uidvalidity, last_uid=0))
+    else:
+        row.uidvalidity, row.last_uid = uidvalidity, 0
     session.flush()

@@ -1,15 +1,15 @@
-"""`portal mailbox check`: can the portal read its mailbox, and where did it leave off there."""
+"""`portal mailbox check` and `rewind`: can the portal read its mailbox, where it left off there."""
 
 from __future__ import annotations
 
 import click
 from imapclient.exceptions import IMAPClientError
 
-from bot.channels.email.imap import connect, mailbox_url
+from bot.channels.email.imap import MailboxUrl, connect, mailbox_url
 from bot.cli.base import session_for
 from bot.config import Settings
 from bot.errors import ConfigError
-from store.mailboxes import position_of
+from store.mailboxes import position_of, rewind
 
 
 @click.group()
@@ -22,19 +22,7 @@ def mailbox() -> None:
 def check_command(ctx: click.Context) -> None:
     """Log in, and show the folder's messages, UIDVALIDITY and the position the portal keeps."""
     settings: Settings = ctx.find_root().obj
-    if not settings.imap_url:
-        raise ConfigError("PORTAL_IMAP_URL is not set: the portal reads no mailbox")
-    where = mailbox_url(settings)
-    try:
-        client = connect(where, settings)
-        try:
-            status = client.folder_status(
-                where.folder, [b"MESSAGES", b"UNSEEN", b"UIDVALIDITY", b"UIDNEXT"]
-            )
-        finally:
-            client.logout()
-    except (OSError, IMAPClientError) as exc:
-        raise click.ClickException(f"mailbox {where.name} cannot be read: {exc}") from exc
+    where, status = _folder_status(ctx)
     click.echo(f"mailbox {where.name}: logged in")
     click.echo(
         f"messages {status[b'MESSAGES']}, unread {status[b'UNSEEN']}, "
@@ -51,3 +39,36 @@ def check_command(ctx: click.Context) -> None:
         click.echo(f"kept messages are moved to {settings.imap_processed}")
     else:
         click.echo("kept messages are flagged \\Seen (and $PortalKept)")
+
+
+@mailbox.command("rewind")
+@click.pass_context
+def rewind_command(ctx: click.Context) -> None:
+    """Have the portal read the folder from its first message at its next start: every
+    message not marked kept, read or unread (at its first start it leaves those already there)."""
+    where, status = _folder_status(ctx)
+    with session_for(ctx) as session:
+        rewind(session, where.name, int(status[b"UIDVALIDITY"]))
+    click.echo(
+        f"mailbox {where.name}: position set back to its start; the portal reads those of its "
+        f"{status[b'MESSAGES']} message(s) not marked kept when it next starts"
+    )
+
+
+def _folder_status(ctx: click.Context) -> tuple[MailboxUrl, dict[bytes, int]]:
+    """Log in; the folder's MESSAGES, UNSEEN, UIDVALIDITY and UIDNEXT."""
+    settings: Settings = ctx.find_root().obj
+    if not settings.imap_url:
+        raise ConfigError("PORTAL_IMAP_URL is not set: the portal reads no mailbox")
+    where = mailbox_url(settings)
+    try:
+        client = connect(where, settings)
+        try:
+            status = client.folder_status(
+                where.folder, [b"MESSAGES", b"UNSEEN", b"UIDVALIDITY", b"UIDNEXT"]
+            )
+        finally:
+            client.logout()
+    except (OSError, IMAPClientError) as exc:
+        raise click.ClickException(f"mailbox {where.name} cannot be read: {exc}") from exc
+    return where, status

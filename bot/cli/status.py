@@ -55,6 +55,8 @@ def status(ctx: click.Context) -> None:
         ),
         ("last backup", _when(found.last_backup_at)),
     ]
+    if found.mailbox is not None:
+        lines.append(("mailbox", _mailbox(found.mailbox)))
     width = max(len(name) for name, _ in lines)
     for name, value in lines:
         click.echo(f"{name.ljust(width)}  {value}")
@@ -86,3 +88,9 @@ def _telegram(mode: str, polling: PollingState | None) -> str:
     if polling.failing_since:
         return f"polling FAILING since {polling.failing_since} ({polling.error})"
     return f"polling, last answer {polling.ok_at}"
+
+
+def _mailbox(reading: PollingState) -> str:
+    if reading.failing_since:
+        return f"FAILING since {reading.failing_since} ({reading.error})"
+    return f"read, last good pass {reading.ok_at}"

@@ -77,6 +77,21 @@ class StatusCollector(Collector):
                 "When Telegram last answered a poll",
                 ok.timestamp(),
             )
+        ok = status.mailbox.last_ok() if status.mailbox is not None else None
+        if ok is not None:
+            yield _gauge(
+                "portal_mailbox_last_pass_timestamp_seconds",
+                "When the mailbox reader last read its folder without a failure",
+                ok.timestamp(),
+            )
+        if status.mailbox is not None:
+            failing = status.mailbox.failing_from()
+            yield _age(
+                "portal_mailbox_failing_seconds",
+                "How long the mailbox reader has failed without a good pass (0: it reads)",
+                status.now,
+                failing,
+            )
         if status.bouncing_addresses is not None:
             yield _gauge(
                 "portal_bouncing_addresses",

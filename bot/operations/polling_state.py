@@ -33,10 +33,10 @@ def state_file(home: Path) -> Path:
     return home / "state" / "telegram-polling.json"
 
 
-def read(home: Path) -> PollingState | None:
+def read(home: Path, path: Path | None = None) -> PollingState | None:
     """The last state written, or None when no poller ever ran in this home."""
     try:
-        return PollingState(**json.loads(state_file(home).read_text()))
+        return PollingState(**json.loads((path or state_file(home)).read_text()))
     except (OSError, ValueError, TypeError):
         return None
 
@@ -44,9 +44,9 @@ def read(home: Path) -> PollingState | None:
 class PollingReporter:
     """Called by the poller after each poll: None when it answered, else what went wrong."""
 
-    def __init__(self, home: Path) -> None:
-        self.path = state_file(home)
-        self.state = read(home) or PollingState()
+    def __init__(self, home: Path, path: Path | None = None) -> None:
+        self.path = path or state_file(home)  # another part's file (bot.operations.mailbox_state)
+        self.state = read(home, self.path) or PollingState()
         self.written_at: datetime | None = None
 
     def __call__(self, error: str | None) -> None:

@@ -4,7 +4,8 @@ Unhealthy (HTTP 503), as GitLab's readiness check: the portal cannot do its work
   * the database does not answer, or is not at the code's revision (`portal init` not run);
   * an inbox item has waited more than STUCK (15 min) to be handled: the processors are down;
   * an outbox item has been due for more than STUCK: delivery is down or cannot keep up;
-  * Telegram polling has failed without a break for more than STUCK.
+  * Telegram polling has failed without a break for more than STUCK;
+  * the mailbox reader (PORTAL_IMAP_URL) has failed without a good pass for more than STUCK.
 Needing attention, shown but still healthy (200): inbox items failed or quarantined, outbox
 items that failed for good, bouncing addresses. A person looks at those; nothing is stuck.
 """
@@ -24,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.operations import mailbox_state
 from bot.operations.backup import latest_backup, portal_version
 from bot.operations.polling_state import PollingState
 from bot.operations.polling_state import read as read_polling
@@ -52,6 +54,7 @@ class Status:
     polling: PollingState | None
     bouncing_addresses: int | None  # None: the database did not answer
     last_backup_at: datetime | None
+    mailbox: PollingState | None = None  # the mailbox reader's, when PORTAL_IMAP_URL is set
 
     @property
     def problems(self) -> list[str]:
@@ -72,6 +75,9 @@ class Status:
         failing = self.polling.failing_from() if self.polling else None
         if self.telegram == "polling" and failing and self.now - failing > STUCK:
             found.append(f"Telegram polling has failed since {failing:%Y-%m-%d %H:%M} UTC")
+        failing = self.mailbox.failing_from() if self.mailbox else None
+        if failing and self.now - failing > STUCK:
+            found.append(f"the mailbox cannot be read since {failing:%Y-%m-%d %H:%M} UTC")
         return found
 
     @property
@@ -136,6 +142,7 @@ def gather(settings: Settings, engine: Engine, now: datetime | None = None) -> S
         last_backup_at=(
             datetime.fromtimestamp(backup.stat().st_mtime, UTC) if backup is not None else None
         ),
+        mailbox=mailbox_state.read(settings.home) if settings.imap_url else None,
     )
 
 
@@ -206,4 +213,11 @@ def as_json(status: Status) -> dict[str, object]:
         },
         "bouncing_addresses": status.bouncing_addresses,
         "last_backup": when(status.last_backup_at),
+        "mailbox": {
+            "last_pass_ok": status.mailbox.ok_at,
+            "failing_since": status.mailbox.failing_since,
+            "error": status.mailbox.error,
+        }
+        if status.mailbox
+        else None,
     }

@@ -17,8 +17,12 @@ from imapclient import IMAPClient
 from sqlalchemy import select
 
 from bot.app import Portal
+from bot.operations import mailbox_state
+from store.db import transaction
 from store.inbox import InboxItem
+from store.mailboxes import rewind
 from tests.faults.conftest import (  # noqa: F401 (fixtures)
+    RunningPortal,
     postgresql_only,
     run_portal,
     sqlite_only,
@@ -137,3 +141,20 @@ def wait_for(what: Callable[[], object], timeout: float = 20.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("waited in vain")
         time.sleep(0.05)
+
+
+def from_start(mailbox: Mailbox) -> Callable[[Portal], None]:
+    """For start_portal(before=…): the portal reads the mail already in the folder, as after
+    `portal mailbox rewind` (at its first contact it would leave it to people)."""
+
+    def rewound(portal: Portal) -> None:
+        with transaction(portal.sessions) as session:
+            rewind(session, mailbox.name, mailbox.uidvalidity())
+
+    return rewound
+
+
+def first_pass(running: RunningPortal) -> RunningPortal:
+    """Once the reader has read its folder once: mail delivered from now on is new to it."""
+    wait_for(lambda: getattr(mailbox_state.read(running.portal.settings.home), "ok_at", None))
+    return running

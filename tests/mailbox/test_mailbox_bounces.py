@@ -9,14 +9,14 @@ from store.people import EmailAddress
 from tests.faults.conftest import StartPortal
 from tests.flows.test_bounces import sample
 from tests.flows.test_need_by_email import LAO_NEED
-from tests.mailbox.conftest import Mailbox, items, wait_for
+from tests.mailbox.conftest import Mailbox, from_start, items, wait_for
 
 
 def test_a_report_to_the_mailbox_s_bounce_address_counts_against_the_address(
     start_portal: StartPortal, mailbox: Mailbox
 ) -> None:
     mailbox.deliver(mailbox.delivered(subject="NEED", body=LAO_NEED))
-    running = start_portal(imap_url=mailbox.url())
+    running = start_portal(from_start(mailbox), imap_url=mailbox.url())
     (receipt,) = running.mail(1)
     running.settled()
     local = mailbox.login.partition("@")[0]
@@ -44,7 +44,7 @@ def test_a_report_whose_envelope_was_rewritten_is_found_by_the_returned_message_
     comes back to portal@…, and the Message-ID it returns says which mail it was. No checks
     are configured here (off): its From is believed, so it counts (with checks: below)."""
     mailbox.deliver(mailbox.delivered(subject="NEED", body=LAO_NEED))
-    running = start_portal(imap_url=mailbox.url())
+    running = start_portal(from_start(mailbox), imap_url=mailbox.url())
     (receipt,) = running.mail(1)
     running.settled()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import Future
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,13 +15,16 @@ from sqlalchemy.exc import OperationalError
 
 from bot.channels.email.mailbox import MailboxReader
 from bot.config import Settings
+from bot.operations import mailbox_state
 from bot.pipeline.intake import GroupCommit
+from store.base import utcnow
 from store.mailboxes import MailboxPosition
 from tests.faults.conftest import StartPortal
 from tests.faults.test_storage import database_refusing_connections
-from tests.mailbox.conftest import Mailbox, items, restart, wait_for
+from tests.mailbox.conftest import Mailbox, first_pass, from_start, items, restart, wait_for
 
 KEPT = {"\\Seen", "$PortalKept"}
+DOWN = "the inbox cannot keep mail (the database)"  # the reader's state: no host, no user
 
 
 def test_a_crash_between_the_commit_and_the_mark_keeps_the_message_once(
@@ -40,7 +44,7 @@ def test_a_crash_between_the_commit_and_the_mark_keeps_the_message_once(
 
     monkeypatch.setattr(MailboxReader, "mark", mark_once)
     uid = mailbox.deliver(mailbox.delivered())
-    running = start_portal(imap_url=mailbox.url())
+    running = start_portal(from_start(mailbox), imap_url=mailbox.url())
     wait_for(lambda: mailbox.flags() == {uid: KEPT})
     running.settled()
     assert failures == [[uid]]
@@ -52,7 +56,7 @@ def test_a_crash_between_the_commit_and_the_mark_keeps_the_message_once(
 def test_a_dropped_connection_is_made_again_and_later_mail_read(
     sqlite_only: None, start_portal: StartPortal, mailbox: Mailbox, caplog: pytest.LogCaptureFixture
 ) -> None:
-    running = start_portal(imap_url=mailbox.url())
+    running = first_pass(start_portal(imap_url=mailbox.url()))
     first = mailbox.deliver(mailbox.delivered())
     running.mail(1)
     mailbox.kick()
@@ -68,7 +72,7 @@ def test_a_dropped_connection_is_made_again_and_later_mail_read(
 def test_a_restarted_server_is_read_again(
     sqlite_only: None, start_portal: StartPortal, mailbox: Mailbox
 ) -> None:
-    running = start_portal(imap_url=mailbox.url())
+    running = first_pass(start_portal(imap_url=mailbox.url()))
     first = mailbox.deliver(mailbox.delivered())
     running.mail(1)
     restart(mailbox.server)
@@ -83,11 +87,15 @@ def test_a_new_uidvalidity_reads_the_unmarked_mail_again_and_keeps_it_once(
     start_portal: StartPortal, mailbox: Mailbox, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The provider renumbered the folder and lost the flags of a kept message: the portal's
-    position means nothing now; the message read again is recognised, the new one kept."""
+    position means nothing now; the message read again is recognised, the new one kept, and
+    the mail received long before (left to people at the first contact) is not read."""
+    owner = mailbox.client()
+    owner.append("INBOX", mailbox.delivered(subject="LIST"), msg_time=datetime(2024, 5, 2, 9, 0))
+    owner.logout()
+    running = first_pass(start_portal(imap_url=mailbox.url()))
     first = mailbox.deliver(mailbox.delivered())
-    running = start_portal(imap_url=mailbox.url())
     running.mail(1)
-    wait_for(lambda: mailbox.flags() == {first: KEPT})
+    wait_for(lambda: mailbox.flags() == {1: set(), first: KEPT})
     running.stop()
     before = mailbox.uidvalidity()
 
@@ -101,7 +109,7 @@ def test_a_new_uidvalidity_reads_the_unmarked_mail_again_and_keeps_it_once(
     second = mailbox.deliver(mailbox.delivered(subject="LIST"))
     again = start_portal(imap_url=mailbox.url())
     again.mail(2)
-    wait_for(lambda: mailbox.flags() == {first: KEPT, second: KEPT})
+    wait_for(lambda: mailbox.flags() == {1: set(), first: KEPT, second: KEPT})
     again.settled()
     kept = items(again.portal)
     assert [(item.meta["imap"]["uidvalidity"], item.meta["imap"]["uid"]) for item in kept] == [
@@ -114,7 +122,8 @@ def test_a_new_uidvalidity_reads_the_unmarked_mail_again_and_keeps_it_once(
     changed = [r.getMessage() for r in caplog.records if "UIDVALIDITY changed" in r.getMessage()]
     assert len(changed) == 1
     assert changed[0].endswith(
-        "to 42; its unmarked messages are read again (those already kept are recognised)"
+        f"to 42; its unmarked messages received since {utcnow().date() - timedelta(days=1)} "
+        "are read again (those already kept are recognised)"
     )
 
 
@@ -134,7 +143,7 @@ def test_a_message_the_inbox_cannot_take_stays_unread_and_is_kept_later(
 
     monkeypatch.setattr(GroupCommit, "_store", store)
     uid = mailbox.deliver(mailbox.delivered())
-    running = start_portal(imap_url=mailbox.url())
+    running = start_portal(from_start(mailbox), imap_url=mailbox.url())
     assert refused.wait(20)
     assert mailbox.flags() == {uid: set()}
     assert items(running.portal) == []
@@ -162,10 +171,13 @@ def test_postgresql_down_the_message_stays_unread_until_it_is_back(
         uid = mailbox.deliver(mailbox.delivered())
         wait_for(lambda: said(f"message UID {uid} could not be kept"))
         assert mailbox.flags() == {uid: set()}
+        home = running.portal.settings.home
+        wait_for(lambda: getattr(mailbox_state.read(home), "error", None) == DOWN)
     running.mail(1)
     running.settled()
     assert [item.meta["imap"]["uid"] for item in items(running.portal)] == [uid]
     wait_for(lambda: mailbox.flags() == {uid: KEPT})
+    wait_for(lambda: getattr(mailbox_state.read(home), "failing_since", 0) is None)
 
 
 def test_one_message_the_inbox_refuses_holds_the_position_not_the_others(
@@ -187,7 +199,7 @@ def test_one_message_the_inbox_refuses_holds_the_position_not_the_others(
     first = mailbox.deliver(mailbox.delivered())
     poison = mailbox.deliver(mailbox.delivered(subject="LIST", body="POISON"))
     third = mailbox.deliver(mailbox.delivered(subject="LIST"))
-    running = start_portal(imap_url=mailbox.url())
+    running = start_portal(from_start(mailbox), imap_url=mailbox.url())
     running.mail(2)
     running.settled()
     assert [item.meta["imap"]["uid"] for item in items(running.portal)] == [first, third]

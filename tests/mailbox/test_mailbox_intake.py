@@ -19,7 +19,15 @@ from store.records import Record
 from tests.faults.conftest import StartPortal
 from tests.flows.test_need_by_email import LAO_NEED
 from tests.harness import reply
-from tests.mailbox.conftest import Mailbox, items, new_server, quick, wait_for
+from tests.mailbox.conftest import (
+    Mailbox,
+    first_pass,
+    from_start,
+    items,
+    new_server,
+    quick,
+    wait_for,
+)
 
 YEAR = utcnow().year  # records are numbered by the year they are made in
 
@@ -30,7 +38,7 @@ def test_a_need_in_the_mailbox_becomes_a_record_and_is_flagged_seen(
     start_portal: StartPortal, mailbox: Mailbox
 ) -> None:
     uid = mailbox.deliver(mailbox.delivered(subject="NEED", body=LAO_NEED, Cc="ops@nra.example"))
-    running = start_portal(imap_url=mailbox.url())
+    running = start_portal(from_start(mailbox), imap_url=mailbox.url())
 
     (receipt,) = running.mail(1)
     running.settled()
@@ -57,7 +65,7 @@ def test_a_need_in_the_mailbox_becomes_a_record_and_is_flagged_seen(
 def test_mail_delivered_while_the_portal_waits_is_read_at_once(
     sqlite_only: None, start_portal: StartPortal, mailbox: Mailbox
 ) -> None:
-    running = start_portal(imap_url=mailbox.url())
+    running = first_pass(start_portal(imap_url=mailbox.url()))
     first = mailbox.deliver(mailbox.delivered())
     running.mail(1)
     second = mailbox.deliver(mailbox.delivered(subject="LIST"))
@@ -72,7 +80,7 @@ def test_in_the_move_mode_kept_mail_goes_to_the_processed_folder(
 ) -> None:
     mailbox.deliver(mailbox.delivered())
     mailbox.deliver(mailbox.delivered(subject="LIST"))
-    running = start_portal(imap_url=mailbox.url(), imap_processed="Processed")
+    running = start_portal(from_start(mailbox), imap_url=mailbox.url(), imap_processed="Processed")
     running.mail(2)
     running.settled()
     assert len(items(running.portal)) == 2
@@ -87,7 +95,9 @@ def test_a_server_without_idle_nor_move_is_polled_and_mail_copied_then_expunged(
     mailbox = Mailbox(server, "portal0@ministry.example")
     quick(monkeypatch)
     try:
-        running = start_portal(imap_url=mailbox.url(), imap_processed="Done", imap_poll=0.2)
+        running = first_pass(
+            start_portal(imap_url=mailbox.url(), imap_processed="Done", imap_poll=0.2)
+        )
         mailbox.deliver(mailbox.delivered())
         running.mail(1)
         mailbox.deliver(mailbox.delivered(subject="LIST"))
@@ -105,7 +115,7 @@ def test_a_message_over_the_size_limit_is_left_unread_and_the_next_one_is_kept(
 ) -> None:
     big = mailbox.deliver(mailbox.delivered(subject="NEED", body=LAO_NEED * 20))
     small = mailbox.deliver(mailbox.delivered())
-    running = start_portal(imap_url=mailbox.url(), max_message_size=4000)
+    running = start_portal(from_start(mailbox), imap_url=mailbox.url(), max_message_size=4000)
     running.mail(1)
     running.settled()
     assert [item.meta["imap"]["uid"] for item in items(running.portal)] == [small]
@@ -164,7 +174,7 @@ def test_mailbox_check_shows_the_folder_and_the_position(
     from tests.flows.test_need_by_email import run_cli
 
     uid = mailbox.deliver(mailbox.delivered())
-    running = start_portal(imap_url=mailbox.url())
+    running = start_portal(from_start(mailbox), imap_url=mailbox.url())
     running.mail(1)
     wait_for(lambda: mailbox.flags() == {uid: KEPT})
     monkeypatch.setenv("PORTAL_IMAP_URL", mailbox.url())
@@ -205,8 +215,8 @@ def test_two_settings_run_the_portal_from_a_mailbox_and_replies_come_back_to_it(
 ) -> None:
     """PORTAL_IMAP_URL (its password in it, or PORTAL_IMAP_PASSWORD) is all a newcomer sets:
     the mailbox's login is the portal's address, and replies come back to its plus form."""
+    running = first_pass(start_portal(imap_url=mailbox.url()))
     mailbox.deliver(mailbox.delivered(subject="NEED", body=LAO_NEED))
-    running = start_portal(imap_url=mailbox.url())
 
     (receipt,) = running.mail(1)
     local = mailbox.login.partition("@")[0]

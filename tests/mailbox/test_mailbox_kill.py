@@ -16,7 +16,7 @@ from store.inbox import InboxItem
 from tests.faults.conftest import RunPortal
 from tests.faults.process import database_counts, prepare_home
 from tests.harness import read_maildir
-from tests.mailbox.conftest import Mailbox, wait_for
+from tests.mailbox.conftest import Mailbox, from_start, wait_for
 
 MESSAGES = 200
 
@@ -65,6 +65,11 @@ def test_killed_while_reading_the_mailbox_every_message_is_kept_and_handled_once
     for n in range(MESSAGES):
         owner.append("INBOX", mailbox.delivered(subject="HELP", body=f"help {n}"))
     owner.logout()
+    opened = Portal.open(home)
+    try:
+        from_start(mailbox)(opened)  # the mail already there is read (`portal mailbox rewind`)
+    finally:
+        opened.close()
 
     hooks = tmp_path / "hooks"
     hooks.mkdir()

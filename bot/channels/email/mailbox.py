@@ -1,12 +1,11 @@
-"""Email in from an existing mailbox: read over IMAP, kept in the inbox, then marked there.
+"""Email in from an existing mailbox: the reader's sessions, its waits for new mail, back-off.
 
-The contract (README, "Reading an existing mailbox"): a message is fetched with BODY.PEEK[]
-(still unread), committed to the inbox, and only then marked (\\Seen and $PortalKept, or moved
-to PORTAL_IMAP_PROCESSED). The position kept per mailbox (UIDVALIDITY, the UID up to which all
-is kept) chooses the work: the unmarked messages above it. A crash before the mark reads the
-message again, and the inbox's de-duplication keeps it once; so does a new UIDVALIDITY, which
-voids the position. What the inbox cannot take stays unread, tried again with back-off; a
-message over PORTAL_MAX_MESSAGE_SIZE is not fetched, left unread for a person, logged once.
+The contract (README, "Run it from your existing mailbox"): the position kept per mailbox
+(UIDVALIDITY, the UID up to which all is kept) chooses the work; a pass
+(bot.channels.email.mailbox_pass) keeps what is above it. At the first contact the position
+starts after the messages already there (`portal mailbox rewind` sets it back); a new
+UIDVALIDITY voids it, and the inbox's de-duplication recognises what is read again. A failed
+session is tried again with back-off, and each pass's outcome is reported (portal status).
 """
 
 from __future__ import annotations
@@ -15,46 +14,29 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
-from typing import Any, Protocol
+from datetime import timedelta
+from typing import Any
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
-from bot.channels.email.delivered import envelope_of
 from bot.channels.email.imap import MailboxUrl, connect
+from bot.channels.email.mailbox_pass import FolderPass, Keep, NotKept, Positions
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
-KEPT = b"$PortalKept"  # the keyword of a message the portal kept (when the server has keywords)
-BATCH = 50  # messages fetched, kept and marked together
-BATCH_BYTES = 32 * 1024 * 1024  # and at most this many bytes of them (one is never refused)
 IDLE_RENEW = 25 * 60.0  # seconds; RFC 2177 asks to renew IDLE before 29 minutes
 IDLE_SLICE = 1.0  # seconds an IDLE waits before looking at `halt`
 FIRST_DELAY, LAST_DELAY = 1.0, 300.0  # back-off after a failure, doubling
 CONNECTION_ERRORS = (OSError, IMAPClientError)  # imaplib's error and abort, sockets, TLS
-
-# keep(sender, recipients, message_id, raw, meta) -> the inbox item id, once committed.
-Keep = Callable[[str, list[str], str | None, bytes, dict[str, Any]], Future[int]]
-
-
-class Positions(Protocol):
-    """Where the portal left off in each mailbox (store.mailboxes behind it)."""
-
-    def get(self, mailbox: str) -> tuple[int, int] | None: ...
-    def put(self, mailbox: str, uidvalidity: int, last_uid: int) -> None: ...
-
-
-class NotKept(Exception):
-    """The inbox could not take a message; it stays on the server for the next pass."""
 
 
 class ConnectionLost(Exception):
     """The server said goodbye (BYE) in the middle of a wait."""
 
 
-class MailboxReader:
+class MailboxReader(FolderPass):
     """Reads one folder until `halt` is set: a pass, then IDLE (or a pause) until new mail."""
 
     def __init__(
@@ -64,17 +46,10 @@ class MailboxReader:
         keep: Keep,
         positions: Positions,
         on_stored: Callable[[], None] = lambda: None,
+        report: Callable[[str | None], None] = lambda error: None,
     ) -> None:
-        self.mailbox = mailbox
-        self.settings = settings
-        self.keep = keep
-        self.positions = positions
-        self.on_stored = on_stored
-        self.processed = settings.imap_processed
-        self.timeout = settings.smtp_store_timeout
-        self.keywords = False  # may the server keep $PortalKept? (told when selecting)
-        self.uidvalidity = 0  # of the folder selected
-        self.last = 0  # every message up to this UID is kept (or deliberately left)
+        super().__init__(mailbox, settings, keep, positions, on_stored)
+        self.report = report  # after each pass: None when it went well, else what went wrong
         self.outage = False  # the last session failed, and was said to
         self.good = False  # this session has read the folder once
 
@@ -95,6 +70,7 @@ class MailboxReader:
                     _close(client)
                 return
             except Exception as exc:
+                self.report(str(exc) or type(exc).__name__)  # MailboxUrl's repr: no password
                 if self.good:  # a good session ended: a new outage, from the first delay
                     self.outage, delay = False, FIRST_DELAY
                 if not self.outage:
@@ -117,12 +93,14 @@ class MailboxReader:
         store_delay = FIRST_DELAY
         while not halt.is_set():
             try:
-                self.take_new(client)
+                self.take_new(client, halt)
+                self.report(None)
                 store_delay = FIRST_DELAY
                 if not self.good and self.outage:
                     log.info("mailbox %s can be read again", self.mailbox.name)
                 self.good = True
             except NotKept as exc:
+                self.report("the inbox cannot keep mail (the database)")  # no host, no user
                 log.warning(
                     "mailbox %s: %s; it stays unread there, tried again in %g s",
                     self.mailbox.name,
@@ -145,18 +123,30 @@ class MailboxReader:
         flags = selected.get(b"PERMANENTFLAGS", ())
         self.keywords = rb"\*" in flags
         known = self.positions.get(self.mailbox.name)
+        self.since = None
         self.uidvalidity, self.last = uidvalidity, 0
         if known is not None and known[0] == uidvalidity:
             self.last = known[1]
-        else:
-            if known is not None:
-                log.warning(
-                    "mailbox %s: UIDVALIDITY changed from %d to %d; its unmarked messages are "
-                    "read again (those already kept are recognised)",
-                    self.mailbox.name,
-                    known[0],
-                    uidvalidity,
-                )
+        elif known is None:  # the first contact: what is there already is left to people
+            self.last = _last_uid(client, selected)
+            log.info(
+                "mailbox %s: starting after the %d messages already in the folder (left "
+                "unread; `portal mailbox rewind` has them read)",
+                self.mailbox.name,
+                int(selected.get(b"EXISTS", 0)),
+            )
+            self.positions.put(self.mailbox.name, uidvalidity, self.last)
+        else:  # renumbered: what came since the position last moved (a day's margin) is read
+            moved = self.positions.kept_at(self.mailbox.name)
+            self.since = (moved - timedelta(days=1)).date() if moved is not None else None
+            log.warning(
+                "mailbox %s: UIDVALIDITY changed from %d to %d; its unmarked messages received "
+                "since %s are read again (those already kept are recognised)",
+                self.mailbox.name,
+                known[0],
+                uidvalidity,
+                self.since,
+            )
             self.positions.put(self.mailbox.name, uidvalidity, 0)
         log.info(
             "reading mailbox %s (UIDVALIDITY %d, kept up to UID %d)",
@@ -180,115 +170,17 @@ class MailboxReader:
             raise ConnectionLost("the server said BYE")
         client.idle_done()
 
-    # ---- one pass ----------------------------------------------------------------------------
-    def take_new(self, client: IMAPClient) -> int:
-        """Keep every unmarked message above the position, in UID order, in batches (of
-        BATCH messages, BATCH_BYTES at most); returns how many were kept. A message refused
-        holds the position, not the others; a batch refused whole (the database is down)
-        ends the pass with NotKept, tried again after a pause."""
-        client.noop()  # the server tells of new messages only between commands
-        criteria: list[Any] = ["UID", f"{self.last + 1}:*", "NOT", "DELETED"]
-        if not self.processed:
-            criteria += ["UNSEEN", "UNKEYWORD", KEPT] if self.keywords else ["UNSEEN"]
-        uids = sorted(uid for uid in client.search(criteria) if uid > self.last)  # n:* is 1+
-        sizes: dict[int, int] = {}
-        for start in range(0, len(uids), 1000):
-            found = client.fetch(uids[start : start + 1000], ["RFC822.SIZE"])
-            sizes.update((uid, int(data[b"RFC822.SIZE"])) for uid, data in found.items())
-        kept = 0
-        refused: tuple[int, BaseException] | None = None
-        for batch in _batches(uids, sizes):
-            taken, failed = self._take(client, batch, sizes)
-            kept += taken
-            if refused is None:  # the position moves up to the first message not kept
-                done = [uid for uid in batch if failed is None or uid < failed[0]]
-                if done:
-                    self.positions.put(self.mailbox.name, self.uidvalidity, done[-1])
-                    self.last = done[-1]
-            refused = refused or failed
-            if failed is not None and not taken:  # the inbox itself fails (the database)
-                raise NotKept(f"message UID {failed[0]} could not be kept ({failed[1]!r})")
-        if refused is not None:  # that one message: tried again at each look
-            log.warning(
-                "mailbox %s: message UID %d could not be kept (%r); it stays unread there",
-                self.mailbox.name,
-                *refused,
-            )
-        return kept
 
-    def _take(
-        self, client: IMAPClient, uids: list[int], sizes: dict[int, int]
-    ) -> tuple[int, tuple[int, BaseException] | None]:
-        """Keep a batch, then mark what was kept: how many, and the first refused."""
-        small = [u for u in uids if u in sizes and sizes[u] <= self.settings.max_message_size]
-        for uid in uids:
-            if uid in sizes and uid not in small:
-                log.warning(
-                    "mailbox %s: message UID %d has %d bytes, over PORTAL_MAX_MESSAGE_SIZE: "
-                    "not read, left unread there for a person",
-                    self.mailbox.name,
-                    uid,
-                    sizes[uid],
-                )
-        bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
-        waiting: list[tuple[int, Future[int]]] = []
-        for uid in small:
-            if uid not in bodies:  # gone meanwhile (a person deleted or moved it)
-                continue
-            raw = bytes(bodies[uid][b"BODY[]"])
-            sender, recipients, message_id = envelope_of(raw, self.settings.smtp_max_recipients)
-            where = {"mailbox": self.mailbox.name, "uidvalidity": self.uidvalidity, "uid": uid}
-            waiting.append((uid, self.keep(sender, recipients, message_id, raw, {"imap": where})))
-        kept: list[int] = []
-        refused: tuple[int, BaseException] | None = None
-        for uid, future in waiting:
-            try:
-                item_id = future.result(self.timeout)
-            except Exception as exc:
-                refused = refused or (uid, exc)
-                continue
-            log.info("inbox item %d kept from mailbox %s UID %d", item_id, self.mailbox.name, uid)
-            kept.append(uid)
-        if kept:
-            self.on_stored()
-            self.mark(client, kept)
-        return len(kept), refused
-
-    def mark(self, client: IMAPClient, uids: list[int]) -> None:
-        """Tell the server these are kept: flagged, or moved to the processed folder."""
-        if not self.processed:
-            client.add_flags(uids, [rb"\Seen", KEPT] if self.keywords else [rb"\Seen"], silent=True)
-        elif client.has_capability("MOVE"):
-            client.move(uids, self.processed)
-        else:
-            client.copy(uids, self.processed)
-            client.delete_messages(uids, silent=True)
-            if client.has_capability("UIDPLUS"):
-                client.uid_expunge(uids)
-            else:  # also expunges what a person deleted: no way to tell them apart
-                client.expunge()
+def _last_uid(client: IMAPClient, selected: dict[bytes, Any]) -> int:
+    """The UID of the folder's newest message (UIDNEXT - 1, or a search without UIDNEXT)."""
+    if b"UIDNEXT" in selected:
+        return int(selected[b"UIDNEXT"]) - 1
+    return max(client.search(["ALL"]), default=0)
 
 
 def _still_here(response: Any) -> bool:
     """A server's "* OK Still here" in IDLE: it keeps the connection, it says nothing new."""
     return isinstance(response, tuple) and bool(response) and response[0] == b"OK"
-
-
-def _batches(uids: list[int], sizes: dict[int, int]) -> list[list[int]]:
-    """UIDs in runs of BATCH at most, BATCH_BYTES at most (a bigger message alone)."""
-    batches: list[list[int]] = []
-    batch: list[int] = []
-    total = 0
-    for uid in uids:
-        size = sizes.get(uid, 0)
-        if batch and (len(batch) == BATCH or total + size > BATCH_BYTES):
-            batches.append(batch)
-            batch, total = [], 0
-        batch.append(uid)
-        total += size
-    if batch:
-        batches.append(batch)
-    return batches
 
 
 def _close(client: IMAPClient) -> None:
