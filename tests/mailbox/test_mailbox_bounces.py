@@ -65,7 +65,7 @@ def test_with_the_provider_s_checks_a_report_found_by_message_id_counts_only_wit
     PORTAL_MAIL_PROVIDER=google only one Google vouches for (dmarc=pass for its From) counts."""
     vong = "mx.google.com; dmarc=pass (p=NONE sp=NONE dis=NONE) header.from=nra.example"
     mailbox.deliver(mailbox.delivered(subject="NEED", body=LAO_NEED, Authentication_Results=vong))
-    running = start_portal(imap_url=mailbox.url(), mail_provider="google")
+    running = start_portal(from_start(mailbox), imap_url=mailbox.url(), mail_provider="google")
     (receipt,) = running.mail(1)
     running.settled()
 
