@@ -202,6 +202,17 @@ def test_a_strange_but_readable_message_is_handled_at_once(
     assert replies(server) == [receipt(1, title), receipt(2)]
 
 
+def ehlos_answered_while(busy: threading.Thread, server: RunningPortal) -> int:
+    """How many EHLOs, each on a new connection, were answered while `busy` still ran."""
+    answered = 0
+    while busy.is_alive():
+        with smtplib.SMTP(server.host, server.port, timeout=30) as client:
+            client.ehlo("probe.example")
+        answered += busy.is_alive()
+        time.sleep(0.02)
+    return answered
+
+
 def ehlo_times_while(busy: threading.Thread, server: RunningPortal) -> list[float]:
     """How long EHLO takes on a new connection, again and again while `busy` runs."""
     times: list[float] = []
@@ -244,9 +255,9 @@ def test_a_9_mb_one_line_body_is_answered_once_without_holding_up_the_smtp_serve
     send_raw(server, one_long_line(9_000_000))
     handling = threading.Thread(target=finished, args=(server, 1))
     handling.start()
-    times = ehlo_times_while(handling, server)
+    answered = ehlos_answered_while(handling, server)
     handling.join()
-    assert max(times) < 2.0
+    assert answered >= 2  # a server held by the handling would answer none until it ends
     (item,) = finished(server, 1)
     assert (item.status, item.attempts, item.outcome) == ("done", 1, "1 problem(s) reported")
     assert replies(server) == [(SENDER, "parse_error", "Please correct your need: 1 problem found")]
