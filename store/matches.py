@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, cast
@@ -15,10 +16,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     delete,
+    func,
     insert,
     intersect,
     select,
+    update,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -28,6 +32,7 @@ from store.base import Base, utcnow
 from store.records import Record
 
 OPEN, CLOSED = "open", "closed"
+DROPPED = "dropped"  # closed because it fell out of both its records' best matches
 AREA, ASSISTANCE, PLACE = "area", "assistance", "place"
 
 
@@ -133,3 +138,42 @@ def list_matches(
     if since is not None:
         query = query.where(Match.created_at >= since)
     return list(session.scalars(query))
+
+
+def kth_best(
+    session: Session, kind: str, ids: Collection[int], k: int, excluding: int | None = None
+) -> dict[int, tuple[int, int]]:
+    """For each record among `ids` (all of `kind`) with at least k open matches, leaving out its
+    match with `excluding`: the k-th best of them as (score, the other record's id). Ranked by
+    score, then by the other record's id (the older first); one query, window function."""
+    if not ids:
+        return {}
+    mine, theirs = (
+        (Match.need_id, Match.offer_id) if kind == "need" else (Match.offer_id, Match.need_id)
+    )
+    rank = func.row_number().over(partition_by=mine, order_by=(Match.score.desc(), theirs))
+    query = select(mine.label("holder"), Match.score, theirs.label("other"), rank.label("rank"))
+    query = query.where(Match.status == OPEN, mine.in_(sorted(ids)))
+    if excluding is not None:
+        query = query.where(theirs != excluding)
+    ranked = query.subquery()
+    rows = session.execute(
+        select(ranked.c.holder, ranked.c.score, ranked.c.other).where(ranked.c.rank == k)
+    )
+    return {holder: (score, other) for holder, score, other in rows}
+
+
+def drop_matches(session: Session, pairs: Collection[tuple[int, int]], now: datetime) -> None:
+    """Close these open matches (need id, offer id) as dropped, in one executemany."""
+    if pairs:
+        table = cast(Table, Match.__table__)
+        statement = (
+            update(table)
+            .where(
+                table.c.need_id == bindparam("need"),
+                table.c.offer_id == bindparam("offer"),
+                table.c.status == OPEN,
+            )
+            .values(status=DROPPED, closed_at=now)
+        )
+        session.execute(statement, [{"need": n, "offer": o} for n, o in sorted(pairs)])
