@@ -174,6 +174,6 @@ def drop_matches(session: Session, pairs: Collection[tuple[int, int]], now: date
                 table.c.offer_id == bindparam("offer"),
                 table.c.status == OPEN,
             )
-            .values(status=DROPPED, closed_at=now)
+            .values(status=DROPPED, closed_at=now, updated_at=now)
         )
         session.execute(statement, [{"need": n, "offer": o} for n, o in sorted(pairs)])
