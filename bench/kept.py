@@ -22,7 +22,7 @@ from bot.app import Portal
 from bot.matching.refresh import region_countries
 from bot.matching.score import best_matches
 from store.db import transaction
-from store.matches import OPEN, Match
+from store.matches import OPEN, Match, rebuild_bars
 from store.records import PUBLISHED
 
 SAMPLES = 20  # records of each kind whose real best K are scored
@@ -60,7 +60,10 @@ def insert_kept_matches(portal: Portal, published: Sequence[Published], k: int, 
         if len(batch) == BATCH * 10:
             stored += _insert(portal, batch)
             batch = []
-    return stored + _insert(portal, batch)
+    stored += _insert(portal, batch)
+    with transaction(portal.sessions) as session:
+        rebuild_bars(session, k)  # each record's k-th best, as refresh() keeps it
+    return stored
 
 
 def _rows(

@@ -23,10 +23,13 @@ from store.matches import (
     PLACE,
     Codes,
     Match,
+    MatchBar,
     add_matches,
     candidates,
     drop_matches,
+    forget_bars,
     matches_of,
+    set_bars,
     set_tags,
 )
 from store.records import PUBLISHED, Record
@@ -64,6 +67,7 @@ def _column(name: str) -> Any:
 
 
 CANDIDATE_COLUMNS = tuple(_column(name) for name in Candidate._fields)
+BAR_COLUMNS = (MatchBar.keep, MatchBar.score, MatchBar.other_id)
 
 
 def region_countries(code: str) -> frozenset[str]:
@@ -106,6 +110,9 @@ def refresh(session: Session, record: Record, now: datetime, *, keep: int) -> tu
     `keep` (bot.matching.keep). A match it pushes out of both its records' best is dropped.
     """
     existing = {(m.need_id, m.offer_id): m for m in matches_of(session, record, status=None)}
+    # the bars of the records it is matched with may hold this record's old match: not known now
+    held_with = {m.offer_id if record.kind == "need" else m.need_id for m in existing.values()}
+    forget_bars(session, {*held_with, record.id})
     if record.status != PUBLISHED:
         set_tags(session, record, {})
         return 0, _close(existing.values(), now, CLOSED)
@@ -122,15 +129,26 @@ def refresh(session: Session, record: Record, now: datetime, *, keep: int) -> tu
     ids = candidates(session, other, set(record.areas), set(record.assistance), places)
     me = Side.of(record)
     results: list[Found] = []
-    rows = session.execute(select(*CANDIDATE_COLUMNS).where(Record.id.in_(ids)).order_by(Record.id))
-    for candidate in map(Candidate._make, rows):
+    bars: dict[int, tuple[int, int] | None] = {}  # the candidates' bars known for this keep
+    rows = session.execute(
+        select(*CANDIDATE_COLUMNS, *BAR_COLUMNS)
+        .outerjoin(MatchBar, MatchBar.record_id == Record.id)
+        .where(Record.id.in_(ids))
+        .order_by(Record.id)
+    )
+    width = len(CANDIDATE_COLUMNS)
+    for row in rows:
+        candidate = Candidate._make(row[:width])
+        bar_keep, bar_score, bar_other = row[width:]
+        if bar_keep == keep:
+            bars[candidate.id] = None if bar_score is None else (bar_score, bar_other)
         need, offer = (
             (me, Side.of(candidate)) if record.kind == "need" else (Side.of(candidate), me)
         )
         result = match(need, offer, region_countries=region_countries, now=now)
         if result is not None:
             results.append(result)
-    kept = keep_best(session, record.kind, record.id, results, keep)
+    kept = keep_best(session, record.kind, record.id, results, keep, bars)
     found = {(m.need_id, m.offer_id) for m in results}
     new: list[dict[str, Any]] = []
     reopened = 0
@@ -144,6 +162,7 @@ def refresh(session: Session, record: Record, now: datetime, *, keep: int) -> tu
             new.append(_new_row(result, now))
     add_matches(session, new)
     drop_matches(session, kept.dropped, now)
+    set_bars(session, kept.bars, keep)
     held = {(m.need_id, m.offer_id) for m in kept.matches}
     gone = [m for key, m in existing.items() if key not in found]
     outranked = [m for key, m in existing.items() if key in found and key not in held]

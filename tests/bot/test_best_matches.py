@@ -18,7 +18,7 @@ from bot.records.lifecycle import close
 from bot.site.model import gather
 from digests.gather import news
 from store.db import transaction
-from store.matches import CLOSED, DROPPED, OPEN, Match
+from store.matches import CLOSED, DROPPED, OPEN, Match, MatchBar, rebuild_bars
 from store.records import WITHDRAWN, Record, by_public_id
 from tests.factories import context, focal_point, publish
 
@@ -152,3 +152,26 @@ def test_digests_the_site_and_the_command_line_show_the_kept_ones(
     assert lines[-1] == "2 match(es)"
     everything = CliRunner().invoke(cli, ["matches", "list", "--record", "N-2026-0003", "--all"])
     assert "O-2026-0001  41     dropped" in everything.output
+
+
+def bars(portal: Portal) -> dict[int, tuple[int | None, int | None]]:
+    with portal.sessions() as session:
+        return {b.record_id: (b.score, b.other_id) for b in session.scalars(select(MatchBar))}
+
+
+def test_the_bars_kept_are_each_record_s_second_best(two_each: Portal) -> None:
+    publish(two_each, "ingrid@mfa.example", BEST, NOW + timedelta(hours=5))
+    kept = bars(two_each)
+    with transaction(two_each.sessions) as session:
+        rebuild_bars(session, 2)
+    # needs 1-3 and offers 4-7 (ids): the second best's score and the other record's id
+    assert kept == {
+        1: (85, 7),
+        2: (85, 7),
+        3: (58, 6),
+        4: (55, 2),
+        5: (73, 2),
+        6: (85, 2),
+        7: (85, 2),
+    }
+    assert bars(two_each) == kept  # computed afresh from the open matches: the same
