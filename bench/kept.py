@@ -1,6 +1,6 @@
-"""The open matches a portal holds once every record keeps its best K, approximated in bulk for
-the matching bench (computing them exactly would take hours at 100k records).
+"""The open matches a portal holds once every record keeps its best K, approximated in bulk.
 
+For the matching bench: computing them exactly would take hours at 100k records.
 Each published record gets as many open matches as it would hold as its own best K (fewer when
 it has fewer matches), with scores drawn from the real best-K scores of a sample of records of
 its kind, scored as they are when stored (the newer record then just published), against

@@ -1,5 +1,4 @@
-"""Which matches stay open: each record keeps its best K, and a match stays while it is among the
-best K of its need or of its offer.
+"""Which matches stay open: each record's best K, and those among their other record's best K.
 
 A record's matches are ranked by score, then by the other record's id (the older one first), so
 the order is total and a newcomer that only equals a match already held does not push it out.
