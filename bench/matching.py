@@ -19,6 +19,7 @@ from statistics import mean
 from bench.cli import finish, options, percentile, quiet, say
 from bench.corpus import NOW, Corpus, Spec
 from bench.databases import kinds, scratch
+from bench.kept import insert_kept_matches
 from bench.seed import Published, actor_ids, insert_records, record_row, register_people
 from bench.table import Row, ratio, verdict
 from bot.app import Portal
@@ -33,6 +34,7 @@ QUICK_SIZES = (1_000, 5_000)
 SAMPLES = 40  # new records timed at each size
 NAIVE_SAMPLES = 20
 TARGET_MS = 20.0
+KEEP = 25  # PORTAL_MATCHES_PER_RECORD's default
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Timing:
     seconds: list[float]
     candidates: list[int]
     matches: list[int]
+    closed: list[int]
 
 
 def time_refresh(
@@ -47,7 +50,7 @@ def time_refresh(
 ) -> Timing:
     """Publish each spec in a transaction, time refresh() and the flush of its matches, then
     roll back, so every sample sees the same published records."""
-    seconds, found, opened_counts = [], [], []
+    seconds, found, opened_counts, closed_counts = [], [], [], []
     for n, spec in enumerate(specs):
         with portal.sessions() as session:
             session.begin()
@@ -60,15 +63,16 @@ def time_refresh(
             if profile is not None:
                 profile.enable()
             started = time.perf_counter()
-            opened, _ = refresh(session, record, NOW)
+            opened, closed = refresh(session, record, NOW, keep=KEEP)
             session.flush()
             seconds.append(time.perf_counter() - started)
             if profile is not None:
                 profile.disable()
             opened_counts.append(opened)
+            closed_counts.append(closed)
             found.append(len(_candidates(session, record)))
             session.rollback()
-    return Timing(seconds, found, opened_counts)
+    return Timing(seconds, found, opened_counts, closed_counts)
 
 
 def _candidates(session, record: Record) -> list[int]:  # type: ignore[no-untyped-def]
@@ -122,6 +126,9 @@ def run_on(kind: str, sizes: tuple[int, ...], samples: int, profile_path: Path |
             ]
             published += insert_records(portal, dated, len(published) + 1)
             say(f"matching/{kind}: {size:,} published in {time.perf_counter() - started:.1f}s")
+            started = time.perf_counter()
+            kept = insert_kept_matches(portal, published, KEEP, seed=size)
+            say(f"matching/{kind}: {kept:,} kept matches in {time.perf_counter() - started:.1f}s")
             fresh = [newcomers.spec(("need", "offer")[n % 2]) for n in range(samples + 4)]
             gc.collect()
             gc.freeze()  # the bench's own corpus must not make the portal's collections slow
@@ -138,7 +145,8 @@ def run_on(kind: str, sizes: tuple[int, ...], samples: int, profile_path: Path |
             per_candidate = sum(timing.seconds) / max(sum(timing.candidates), 1) * 1e6
             note = (
                 f"{mean(timing.candidates):.0f} candidates, {mean(timing.matches):.0f} matches "
-                f"per new record; {per_candidate:.0f} µs per candidate; "
+                f"opened and {mean(timing.closed):.0f} dropped per new record "
+                f"({kept / size:.0f} open per record held); {per_candidate:.0f} µs per candidate; "
                 f"{len(timing.seconds)} samples"
             )
             last = size == SIZES[-1]

@@ -73,6 +73,7 @@ class Settings:
     # ---- backups --------------------------------------------------------------------------
     backups_dir: str = ""  # where `portal backup` and the automatic backups go; empty: home/backups
     backups_kept: int = 7  # automatic backups (taken before a migration) kept; older ones pruned
+    matches_per_record: int = 25  # each record keeps its best matches, this many, open
     extra: Mapping[str, str] = field(default_factory=dict)
 
     # ---- derived values -------------------------------------------------------------------
@@ -189,6 +190,7 @@ _POSITIVE_NUMBERS: dict[str, type[int] | type[float]] = {
     "backups_kept": int,
     "bounce_threshold": float,
     "bounce_forget_days": int,
+    "matches_per_record": int,
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import cast, select
 from sqlalchemy.orm import Session
 
+from bot.matching.keep import keep as keep_best
 from bot.matching.score import Match as Found
 from bot.matching.score import Side, match
 from bot.records.views import REGION_PREFIX, vocabulary
@@ -17,13 +18,18 @@ from store.matches import (
     AREA,
     ASSISTANCE,
     CLOSED,
+    DROPPED,
     OPEN,
     PLACE,
     Codes,
     Match,
+    MatchBar,
     add_matches,
     candidates,
+    drop_matches,
+    forget_bars,
     matches_of,
+    set_bars,
     set_tags,
 )
 from store.records import PUBLISHED, Record
@@ -61,6 +67,7 @@ def _column(name: str) -> Any:
 
 
 CANDIDATE_COLUMNS = tuple(_column(name) for name in Candidate._fields)
+BAR_COLUMNS = (MatchBar.keep, MatchBar.score, MatchBar.other_id)
 
 
 def region_countries(code: str) -> frozenset[str]:
@@ -95,15 +102,20 @@ def need_countries_for(places: list[str]) -> set[str] | None:
     return countries
 
 
-def refresh(session: Session, record: Record, now: datetime) -> tuple[int, int]:
+def refresh(session: Session, record: Record, now: datetime, *, keep: int) -> tuple[int, int]:
     """Recompute the record's matches after it was published, revised, withdrawn or closed.
 
-    Returns (opened, closed). Only published records of the other kind are considered.
+    Returns (opened, closed). Only published records of the other kind are considered; of its
+    matches, those kept open are its best `keep` and those among their other record's best
+    `keep` (bot.matching.keep). A match it pushes out of both its records' best is dropped.
     """
     existing = {(m.need_id, m.offer_id): m for m in matches_of(session, record, status=None)}
+    # the bars of the records it is matched with may hold this record's old match: not known now
+    held_with = {m.offer_id if record.kind == "need" else m.need_id for m in existing.values()}
+    forget_bars(session, {*held_with, record.id})
     if record.status != PUBLISHED:
         set_tags(session, record, {})
-        return 0, _close(existing.values(), now)
+        return 0, _close(existing.values(), now, CLOSED)
     set_tags(
         session,
         record,
@@ -116,19 +128,32 @@ def refresh(session: Session, record: Record, now: datetime) -> tuple[int, int]:
         places = need_countries_for(record.countries)
     ids = candidates(session, other, set(record.areas), set(record.assistance), places)
     me = Side.of(record)
-    found: set[tuple[int, int]] = set()
-    new: list[dict[str, Any]] = []
-    reopened = 0
-    rows = session.execute(select(*CANDIDATE_COLUMNS).where(Record.id.in_(ids)).order_by(Record.id))
-    for candidate in map(Candidate._make, rows):
+    results: list[Found] = []
+    bars: dict[int, tuple[int, int] | None] = {}  # the candidates' bars known for this keep
+    rows = session.execute(
+        select(*CANDIDATE_COLUMNS, *BAR_COLUMNS)
+        .outerjoin(MatchBar, MatchBar.record_id == Record.id)
+        .where(Record.id.in_(ids))
+        .order_by(Record.id)
+    )
+    width = len(CANDIDATE_COLUMNS)
+    for row in rows:
+        candidate = Candidate._make(row[:width])
+        bar_keep, bar_score, bar_other = row[width:]
+        if bar_keep == keep:
+            bars[candidate.id] = None if bar_score is None else (bar_score, bar_other)
         need, offer = (
             (me, Side.of(candidate)) if record.kind == "need" else (Side.of(candidate), me)
         )
         result = match(need, offer, region_countries=region_countries, now=now)
-        if result is None:
-            continue
+        if result is not None:
+            results.append(result)
+    kept = keep_best(session, record.kind, record.id, results, keep, bars)
+    found = {(m.need_id, m.offer_id) for m in results}
+    new: list[dict[str, Any]] = []
+    reopened = 0
+    for result in kept.matches:
         key = (result.need_id, result.offer_id)
-        found.add(key)
         if key in existing:
             if existing[key].status != OPEN:
                 reopened += 1
@@ -136,8 +161,13 @@ def refresh(session: Session, record: Record, now: datetime) -> tuple[int, int]:
         else:
             new.append(_new_row(result, now))
     add_matches(session, new)
-    stale = [m for key, m in existing.items() if key not in found and m.status == OPEN]
-    return len(new) + reopened, _close(stale, now)
+    drop_matches(session, kept.dropped, now)
+    set_bars(session, kept.bars, keep)
+    held = {(m.need_id, m.offer_id) for m in kept.matches}
+    gone = [m for key, m in existing.items() if key not in found]
+    outranked = [m for key, m in existing.items() if key in found and key not in held]
+    closed = _close(gone, now, CLOSED) + _close(outranked, now, DROPPED)
+    return len(new) + reopened, closed + len(kept.dropped)
 
 
 def _reasons(result: Found) -> list[Any]:
@@ -165,10 +195,10 @@ def _store(row: Match, result: Found, now: datetime) -> None:
     row.score, row.reasons, row.status, row.updated_at = result.score, _reasons(result), OPEN, now
 
 
-def _close(matches, now: datetime) -> int:  # type: ignore[no-untyped-def]
+def _close(matches, now: datetime, status: str) -> int:  # type: ignore[no-untyped-def]
     closed = 0
     for row in matches:
         if row.status == OPEN:
-            row.status, row.closed_at = CLOSED, now
+            row.status, row.closed_at = status, now
             closed += 1
     return closed

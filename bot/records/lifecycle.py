@@ -30,7 +30,7 @@ def close(ctx: Context, record: Record, status: str, note: str) -> None:
         pending.status = REJECTED
         pending.reason = f"record {status}"
         pending.decided_at = ctx.now
-    refresh_matches(ctx.session, record, ctx.now)
+    refresh_matches(ctx.session, record, ctx.now, keep=ctx.settings.matches_per_record)
     ctx.audit(
         status,
         record_id=record.id,

@@ -43,7 +43,7 @@ def remind_and_expire(
         for record in overdue:
             record.status = EXPIRED
             record.updated_at = now
-            refresh_matches(session, record, now)
+            refresh_matches(session, record, now, keep=settings.matches_per_record)
             ctx.audit(
                 "expired",
                 record_id=record.id,

@@ -38,7 +38,9 @@ def confirm(ctx: Context, public_id: str) -> Decision:
     record.published_at = record.published_at or ctx.now
     record.renewed_at = ctx.now
     ctx.session.flush()
-    opened, closed = refresh_matches(ctx.session, record, ctx.now)
+    opened, closed = refresh_matches(
+        ctx.session, record, ctx.now, keep=ctx.settings.matches_per_record
+    )
     ctx.audit(
         "published",
         record_id=record.id,

@@ -27,7 +27,7 @@ def test_a_new_match_is_stored_and_seen_by_the_same_session(portal: Portal) -> N
         need = by_public_id(session, "N-2026-0001")
         assert need is not None
         session.execute(Match.__table__.delete())
-        assert refresh(session, need, LATER) == (1, 0)
+        assert refresh(session, need, LATER, keep=25) == (1, 0)
         (found,) = matches_of(session, need)
         assert (found.need.public_id, found.offer.public_id) == ("N-2026-0001", "O-2026-0001")
         assert (found.status, found.created_at, found.updated_at) == (OPEN, LATER, LATER)
@@ -36,7 +36,7 @@ def test_a_new_match_is_stored_and_seen_by_the_same_session(portal: Portal) -> N
             ["areas", ["art4.survey.technical", "art4.clearance"]],
             ["assistance", ["financial"]],
         ]
-        assert refresh(session, need, LATER) == (0, 0)  # found again: re-scored, not new
+        assert refresh(session, need, LATER, keep=25) == (0, 0)  # found again: re-scored, not new
     with portal.sessions() as session:
         assert len(session.scalars(select(Match)).all()) == 1
 
@@ -51,9 +51,9 @@ def test_a_match_closed_by_a_revision_is_reopened_by_the_next(portal: Portal) ->
         assert need is not None
         areas = need.areas
         need.areas = ["art5.rehabilitation"]
-        assert refresh(session, need, LATER) == (0, 1)
+        assert refresh(session, need, LATER, keep=25) == (0, 1)
         assert [m.status for m in matches_of(session, need, status=None)] == [CLOSED]
         need.areas = areas
-        assert refresh(session, need, LATER + timedelta(hours=1)) == (1, 0)
+        assert refresh(session, need, LATER + timedelta(hours=1), keep=25) == (1, 0)
         (found,) = matches_of(session, need)
         assert (found.created_at, found.closed_at) == (LATER + timedelta(hours=1), None)
