@@ -54,6 +54,8 @@ async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> Non
     )
     bound = server.sockets[0].getsockname()
     log.info("SMTP listening on %s:%d for %s", bound[0], bound[1], settings.submit_address)
+    if wake.listening is not None:
+        wake.listening()
     try:
         await stop.wait()
     finally:
