@@ -18,8 +18,8 @@ from bench.seed import register_people
 from bench.servers import bare_command, free_port, portal_command, portal_env, running
 from bench.table import Row, ratio
 from bot.app import wire_channels
-from bot.pipeline import fronts
 from bot.parsing.parser import parse_submission
+from bot.pipeline import fronts
 from bot.pipeline.reading import read_inbound
 from store.inbox import InboxItem
 

@@ -21,9 +21,9 @@ from bench.cli import finish, options, quiet, say
 from bench.table import Row, verdict
 from bot import commands
 from bot.app import wire_channels
-from bot.pipeline import fronts
 from bot.errors import UnreadableMessage
 from bot.parsing.parser import parse_submission
+from bot.pipeline import fronts
 from bot.pipeline.reading import read_inbound
 from store.inbox import InboxItem
 from tests.security.pathological import KINDS, SENDER, Kind

@@ -6,6 +6,7 @@ python -m bench.startup [--runs N]
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -34,8 +35,6 @@ def median(values: list[float]) -> float:
 
 def command_time(command: list[str], env: dict[str, str] | None, runs: int) -> float:
     """The median wall time of `command`, which must succeed."""
-    import os
-
     environment = {**os.environ, **(env or {})}
     times = []
     for _ in range(runs):
@@ -67,7 +66,7 @@ def cli_rows(kind: str, runs: int) -> list[Row]:
     rows = []
     with scratch(kind, "startup") as place:
         env = place.environment()
-        subprocess.run(portal("init"), env={**_os_env(), **env}, stdout=subprocess.DEVNULL,
+        subprocess.run(portal("init"), env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                        check=True)  # fmt: skip
         helped = command_time(portal("--help"), env, runs)
         listed = command_time(portal("records", "list"), env, runs)
@@ -88,12 +87,6 @@ def cli_rows(kind: str, runs: int) -> list[Row]:
         rows.append(row("portal run until SMTP greets", kind, median(ready), median(bare),
                         "bare aiosmtpd start", TARGETS["run"], runs))  # fmt: skip
     return rows
-
-
-def _os_env() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
 
 
 def main() -> None:
