@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, column, inspect, select, table
 
 if TYPE_CHECKING:  # alembic is imported to migrate, not to check (a command's start-up)
     from alembic.config import Config
@@ -42,12 +42,12 @@ def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         if not inspect(connection).has_table(VERSION_TABLE):
             return None
-        versions = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).all()
-    if len(versions) > 1:
-        raise RuntimeError(
-            f"the database is at several revisions: {sorted(v[0] for v in versions)}"
+        versions: list[str] = list(
+            connection.scalars(select(column("version_num")).select_from(table(VERSION_TABLE)))
         )
-    return versions[0][0] if versions else None
+    if len(versions) > 1:
+        raise RuntimeError(f"the database is at several revisions: {sorted(versions)}")
+    return versions[0] if versions else None
 
 
 def head_revision() -> str | None:
