@@ -15,7 +15,7 @@ from bench.cli import options, say
 from bench.machine import describe
 from bench.table import Row, load, render
 
-BENCHES = ("parser", "intake", "matching", "digests", "pathological", "understanding")
+BENCHES = ("parser", "intake", "matching", "digests", "pathological", "understanding", "startup")
 
 
 def main() -> int:

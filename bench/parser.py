@@ -19,6 +19,7 @@ from bench.servers import bare_command, free_port, portal_command, portal_env, r
 from bench.table import Row, ratio
 from bot.app import wire_channels
 from bot.parsing.parser import parse_submission
+from bot.pipeline import fronts
 from bot.pipeline.reading import read_inbound
 from store.inbox import InboxItem
 
@@ -60,6 +61,7 @@ def parser_rows(count: int) -> list[Row]:
     texts = templates(count)
     parse_submission(*texts[0])  # the vocabulary is loaded once per process
     wire_channels()  # the channels' readers, as a portal process has them
+    fronts.make_all()  # made now, as a processor makes them at its start
     parsed = rate(lambda t: parse_submission(t[0], t[1]), texts)
     floor = rate(lambda t: naive(t[0]), texts)
     emails = [

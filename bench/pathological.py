@@ -23,6 +23,7 @@ from bot import commands
 from bot.app import wire_channels
 from bot.errors import UnreadableMessage
 from bot.parsing.parser import parse_submission
+from bot.pipeline import fronts
 from bot.pipeline.reading import read_inbound
 from store.inbox import InboxItem
 from tests.security.pathological import KINDS, SENDER, Kind
@@ -151,6 +152,7 @@ def main() -> None:
     args = parser.parse_args()
     quiet()
     wire_channels()  # the readers of each channel, inherited by the forked readings
+    fronts.make_all()  # made now, as a processor makes them at its start
     read(WARM_UP)  # the word indexes built once per process, inherited too: only reading is timed
     chosen = [k for k in KINDS if not args.kinds or k.name in args.kinds.split(",")]
     table: list[Row] = []

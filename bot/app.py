@@ -11,9 +11,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import addresses
-from bot.channels.email.front import EmailFront
-from bot.channels.telegram.front import TelegramFront
 from bot.config import Settings
+from bot.envelope import Front
 from bot.errors import ConfigError
 from bot.pipeline import fronts
 from bot.reference import load_reference_actors
@@ -46,7 +45,8 @@ class Portal:
 
     def init(self) -> tuple[int, int]:
         """Create or migrate the database and load the reference actors (idempotent)."""
-        migrate.upgrade(self.engine)
+        if not self.is_current():  # Alembic, slow to import, only when there is work for it
+            migrate.upgrade(self.engine)
         with transaction(self.sessions) as session:
             added, changed = load_reference_actors(session)
         log.info(
@@ -67,8 +67,20 @@ class Portal:
 def wire_channels(settings: Settings | None = None) -> None:
     """Give the core each channel's front: how it reads its messages and admits their senders."""
     portal = addresses.of(settings) if settings is not None else None
-    fronts.register("email", EmailFront(portal=portal))
-    fronts.register("telegram", TelegramFront())
+
+    def email() -> Front:
+        from bot.channels.email.front import EmailFront
+
+        return EmailFront(portal=portal)
+
+    def telegram() -> Front:
+        from bot.channels.telegram.front import TelegramFront
+
+        return TelegramFront()
+
+    # made at their first use: a command that reads no message never imports them (issue 19)
+    fronts.register("email", email)
+    fronts.register("telegram", telegram)
 
 
 def _kept_secret(home: Path) -> str:

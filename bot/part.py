@@ -75,6 +75,16 @@ def status_writer(fd: int) -> Callable[[int | None], None]:
     return tell
 
 
+def listening_writer(fd: int) -> Callable[[], None]:
+    """Intake's word to the supervisor that SMTP greets: the other parts may start."""
+
+    def tell() -> None:
+        with contextlib.suppress(OSError):
+            os.write(fd, b"listening\n")
+
+    return tell
+
+
 def pairs(values: list[str]) -> dict[str, str]:
     return dict(value.split("=", 1) for value in values)
 
@@ -106,6 +116,7 @@ def shared_from(args: argparse.Namespace) -> Shared:
         outbox=bells["outbox"],
         sockets=sockets,
         watch=status_writer(args.status),
+        listening=listening_writer(args.status),
         verdicts=verdicts,
         worker=args.worker,
     )

@@ -8,49 +8,27 @@ import logging
 import threading
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from telegram.error import TelegramError
-
-from bot import addresses
-from bot.app import Portal
-from bot.channels import http
-from bot.channels.email.imap import mailbox_url
-from bot.channels.email.mailbox import MailboxReader
-from bot.channels.email.sending import EmailSender, MaildirSender, RelaySender
-from bot.channels.email.smtp import SubmissionHandler, start_server
-from bot.channels.telegram import webhook as telegram_webhook
-from bot.channels.telegram.menu import commands_by_language
-from bot.channels.telegram.polling import ALLOWED_UPDATES, TelegramPoller, make_bot
-from bot.channels.telegram.sending import TelegramSender, set_commands
 from bot.config import Settings
-from bot.envelope import Sender
 from bot.errors import ConfigError
-from bot.operations import mailbox_state
-from bot.operations.metrics import metrics_page
-from bot.operations.polling_state import PollingReporter
-from bot.operations.status import Status, as_json, gather
-from bot.people import bounces
-from bot.people.retention import prune
-from bot.people.subscriptions import unsubscribe_by_digest_token
-from bot.pipeline.delivery import WORKER as delivery_worker
-from bot.pipeline.delivery import Delivery
-from bot.pipeline.intake import GroupCommit, keeper
-from bot.pipeline.mailbox_positions import MailboxPositions
-from bot.pipeline.processor import WORKER as processor_worker
-from bot.pipeline.processor import Processor
-from bot.records.renewal import remind_and_expire
 from bot.services import Service, Shared, nap, outliving_the_database
-from bot.site import build_site, site_fingerprint
-from digests import schedule
-from digests.period import period_of
-from digests.schedule import overdue_period
-from digests.send import ensure_period
-from store.base import utcnow
+
+if TYPE_CHECKING:
+    from bot.app import Portal
+    from bot.envelope import Sender
+
+# Each service imports its channel when it starts, so a part imports only what its own services
+# need and the SMTP listener greets sooner after `portal run` (issue 19).
 
 log = logging.getLogger(__name__)
 
 
 async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
+    from bot import addresses
+    from bot.channels.email.smtp import SubmissionHandler, start_server
+    from bot.pipeline.intake import GroupCommit
+
     settings = portal.settings
     intake = GroupCommit(portal.sessions, "email")
     handler = SubmissionHandler(
@@ -76,6 +54,8 @@ async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> Non
     )
     bound = server.sockets[0].getsockname()
     log.info("SMTP listening on %s:%d for %s", bound[0], bound[1], settings.submit_address)
+    if wake.listening is not None:
+        wake.listening()
     try:
         await stop.wait()
     finally:
@@ -86,6 +66,12 @@ async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> Non
 
 async def mailbox_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
     """An existing mailbox read over IMAP (PORTAL_IMAP_URL), beside the SMTP listener."""
+    from bot.channels.email.imap import mailbox_url
+    from bot.channels.email.mailbox import MailboxReader
+    from bot.operations import mailbox_state
+    from bot.pipeline.intake import GroupCommit
+    from bot.pipeline.mailbox_positions import MailboxPositions
+
     loop = asyncio.get_running_loop()
     intake = GroupCommit(portal.sessions, "email")
 
@@ -113,11 +99,16 @@ async def mailbox_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> 
 
 
 async def processing_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
+    from bot.pipeline import fronts
+    from bot.pipeline.processor import WORKER as processor_worker
+    from bot.pipeline.processor import Processor
+
     processor = Processor(portal.sessions, portal.settings, wake.worker or processor_worker)
     processor.watch = wake.watch
     for item_id, reason in wake.verdicts:  # what stopped this part's last process
         await asyncio.to_thread(processor.give_up, item_id, reason)
     wake.verdicts.clear()
+    await asyncio.to_thread(fronts.make_all)  # each channel's reading, before the first message
     while not stop.is_set():
         while not stop.is_set() and await asyncio.to_thread(processor.process_next) is not None:
             wake.outbox.set()
@@ -125,6 +116,12 @@ async def processing_service(portal: Portal, stop: asyncio.Event, wake: Shared) 
 
 
 async def delivery_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
+    from telegram.error import TelegramError
+
+    from bot.channels.telegram.sending import TelegramSender
+    from bot.pipeline.delivery import WORKER as delivery_worker
+    from bot.pipeline.delivery import Delivery
+
     senders = senders_for(portal)
     async with contextlib.AsyncExitStack() as stack:
         telegram = senders.get("telegram")
@@ -145,6 +142,13 @@ async def delivery_service(portal: Portal, stop: asyncio.Event, wake: Shared) ->
 
 async def telegram_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
     """Long polling: each update is in the inbox before Telegram is told it was received."""
+    from bot.channels.telegram import webhook as telegram_webhook
+    from bot.channels.telegram.menu import commands_by_language
+    from bot.channels.telegram.polling import ALLOWED_UPDATES, TelegramPoller, make_bot
+    from bot.channels.telegram.sending import set_commands
+    from bot.operations.polling_state import PollingReporter
+    from bot.pipeline.intake import keeper
+
     bot = make_bot(portal.settings)
     settings = portal.settings
     async with bot:
@@ -172,6 +176,14 @@ async def telegram_service(portal: Portal, stop: asyncio.Event, wake: Shared) ->
 async def scheduler_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
     """Weekly digests; daily renewals and pruning of old raw mail; a period missed while the
     portal was stopped is caught up first. A database outage delays a run, it stops nothing."""
+    from bot.people.retention import prune
+    from bot.records.renewal import remind_and_expire
+    from digests import schedule
+    from digests.period import period_of
+    from digests.schedule import overdue_period
+    from digests.send import ensure_period
+    from store.base import utcnow
+
     settings = portal.settings
 
     async def digests_now(period: str | None = None) -> None:
@@ -212,6 +224,14 @@ async def scheduler_service(portal: Portal, stop: asyncio.Event, wake: Shared) -
 async def http_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
     """One-click unsubscribe for digests (the links need PORTAL_PUBLIC_URL to point here);
     /healthz and /metrics."""
+    from bot.channels import http
+    from bot.channels.telegram import webhook as telegram_webhook
+    from bot.operations.metrics import metrics_page
+    from bot.operations.status import Status, as_json, gather
+    from bot.people.subscriptions import unsubscribe_by_digest_token
+    from bot.pipeline.intake import keeper
+    from store.base import utcnow
+
     settings = portal.settings
 
     def unsubscribe(token: str) -> str | None:
@@ -247,6 +267,9 @@ async def http_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> Non
 
 async def site_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
     """Keep the public site in PORTAL_SITE_DIR current: rebuilt when records or matches change."""
+    from bot.site import build_site, site_fingerprint
+    from store.base import utcnow
+
     out = Path(portal.settings.site_dir)
     built: tuple[object, ...] | None = None
     while not stop.is_set():
@@ -270,6 +293,11 @@ async def site_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> Non
 
 
 def senders_for(portal: Portal) -> dict[str, Sender]:
+    from bot.channels.email.sending import EmailSender, MaildirSender, RelaySender
+    from bot.channels.telegram.polling import make_bot
+    from bot.channels.telegram.sending import TelegramSender
+    from bot.people import bounces
+
     settings = portal.settings
     transport = (
         RelaySender.for_settings(settings) if settings.relay else MaildirSender(settings.maildir)
@@ -296,9 +324,13 @@ def parts_for(settings: Settings) -> dict[str, list[Service]]:
     if settings.telegram_webhook_url and not settings.http_listen:
         raise ConfigError("PORTAL_TELEGRAM_WEBHOOK_URL needs PORTAL_HTTP_LISTEN for its server")
     if settings.relay:  # no password and no OAuth2 tokens: said now, in one line
+        from bot.channels.email.sending import RelaySender
+
         RelaySender.for_settings(settings)
     intake: list[Service] = [smtp_service]
     if settings.imap_url:
+        from bot.channels.email.imap import mailbox_url
+
         mailbox_url(settings)  # a bad PORTAL_IMAP_URL stops `portal run` at once
         intake.append(mailbox_service)
     if settings.http_listen:

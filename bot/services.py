@@ -38,6 +38,7 @@ class Shared:
     watch: Callable[[int | None], None] | None = None  # told which inbox item is being handled
     verdicts: list[tuple[int, str]] = field(default_factory=list)  # items to give up at start
     worker: str = ""  # who claims items here ("host:home:processor-1"); empty: the default
+    listening: Callable[[], None] | None = None  # told when the SMTP listener greets (intake)
 
 
 Service = Callable[[Portal, asyncio.Event, Shared], Coroutine[Any, Any, None]]

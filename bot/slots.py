@@ -21,6 +21,7 @@ class Slot:
     quick_deaths: int = 0
     start_at: float = 0.0
     verdicts: list[tuple[int, str]] = field(default_factory=list)  # for its next process
+    listening: bool = False  # intake said its SMTP listener greets
 
     @property
     def kind(self) -> str:
@@ -31,7 +32,8 @@ class Slot:
         return self.process is not None and self.process.poll() is None
 
     def heard(self, chunk: bytes) -> None:
-        """What the part said on its status pipe: "begin ID" and "end ID", a line each."""
+        """What the part said on its status pipe: "begin ID", "end ID" and "listening", a
+        line each."""
         self.pending += chunk
         *lines, self.pending = self.pending.split(b"\n")
         for line in lines:
@@ -40,6 +42,8 @@ class Slot:
                 self.handling = (int(value), time.monotonic())
             elif word == "end":
                 self.handling = None
+            elif word == "listening":
+                self.listening = True
 
 
 def listening_socket(address: str) -> socket.socket:

@@ -73,6 +73,10 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on `engine`, with every model mapped: a part imports only the queries it uses,
+    and a foreign key to a table it never queries must still resolve (issue 19)."""
+    import store.models  # noqa: F401
+
     return sessionmaker(engine, expire_on_commit=False)
 
 

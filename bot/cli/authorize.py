@@ -1,6 +1,6 @@
 """`portal mailbox authorize`: the operator lets the portal use its mailbox through OAuth2.
 
-The command joins the `mailbox` group in bot/cli/__init__.py."""
+The command joins the `mailbox` group in bot/cli/mailbox.py."""
 
 from __future__ import annotations
 

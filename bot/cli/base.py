@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 import getpass
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
-from bot.app import Portal
+from bot.cli.lazy import LazyGroup
 from bot.config import Settings
-from bot.context import Context
-from bot.envelope import Inbound
 from bot.errors import ConfigError, UserError
 from bot.logs import configure
 from bot.masking import masked, url_without_password
-from store.db import transaction
+
+if TYPE_CHECKING:  # imported when a command opens the portal, not for `portal --help`
+    from sqlalchemy.orm import Session
+
+    from bot.app import Portal
+    from bot.context import Context
 
 
-class PortalGroup(click.Group):
+class PortalGroup(LazyGroup):
     """Turns the portal's own errors into one line and exit status 1, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -29,9 +31,17 @@ class PortalGroup(click.Group):
             return super().invoke(ctx)
         except (UserError, ConfigError) as exc:
             raise click.ClickException(_without_secrets(ctx, str(exc))) from exc
-        except OperationalError as exc:
-            message = f"the database cannot be used: {exc.orig}"
+        except Exception as exc:
+            if not _database_unusable(exc):
+                raise
+            message = f"the database cannot be used: {exc.orig}"  # type: ignore[attr-defined]
             raise click.ClickException(_without_secrets(ctx, message)) from exc
+
+
+def _database_unusable(exc: Exception) -> bool:
+    """SQLAlchemy's OperationalError; not imported here: no command that raised one missed it."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(exc, errors.OperationalError)
 
 
 def _without_secrets(ctx: click.Context, message: str) -> str:
@@ -49,6 +59,8 @@ def cli(ctx: click.Context) -> None:
 
 
 def open_portal(ctx: click.Context, *, require_current: bool = True) -> Portal:
+    from bot.app import Portal
+
     settings: Settings = ctx.find_root().obj
     portal = Portal.open(settings)
     ctx.call_on_close(portal.close)
@@ -63,12 +75,17 @@ def open_portal(ctx: click.Context, *, require_current: bool = True) -> Portal:
 @contextmanager
 def session_for(ctx: click.Context) -> Iterator[Session]:
     """One transaction for one CLI command."""
+    from store.db import transaction
+
     with transaction(open_portal(ctx).sessions) as session:
         yield session
 
 
 def cli_context(session: Session, ctx: click.Context) -> Context:
     """The context of a secretariat action taken on the command line."""
+    from bot.context import Context
+    from bot.envelope import Inbound
+
     settings: Settings = ctx.find_root().obj
     who = f"cli:{getpass.getuser()}"
     inbound = Inbound(channel="cli", sender=who, subject="", text="")

@@ -7,12 +7,18 @@ from imapclient.exceptions import IMAPClientError
 
 from bot.channels.email.imap import MailboxUrl, connect, mailbox_url
 from bot.cli.base import session_for
+from bot.cli.lazy import LazyGroup
 from bot.config import Settings
 from bot.errors import ConfigError
 from store.mailboxes import position_of, rewind
 
+AUTHORIZE = (  # its short help; imported only when it runs (bot/cli/lazy.py)
+    "Sign in to the mailbox at its provider, store the tokens (PORTAL_HOME/oauth2.json, for you "
+    "only), then try the mailbox (IMAP) and the relay (SMTP) with them."
+)
 
-@click.group()
+
+@click.group(cls=LazyGroup, lazy={"authorize": ("bot.cli.authorize:authorize", AUTHORIZE)})
 def mailbox() -> None:
     """The mailbox read over IMAP (PORTAL_IMAP_URL)."""
 

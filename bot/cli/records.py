@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli.base import cli_context, session_for, table
 from bot.errors import NotFound
-from bot.records import review
 from store.audit import record_history
 from store.records import NEED, OFFER, STATUSES, Record, by_public_id, list_records
+
+if TYPE_CHECKING:  # imported by confirm and reject only: templates, mail (issue 19)
+    from bot.records import review
 
 
 @click.group()
@@ -38,6 +41,8 @@ def list_command(ctx: click.Context, status: str | None, kind: str | None) -> No
 @click.pass_context
 def confirm(ctx: click.Context, record_ids: tuple[str, ...]) -> None:
     """Publish the pending records (or pending changes) RECORD_IDS; their owners are told."""
+    from bot.records import review
+
     with session_for(ctx) as session:
         context = cli_context(session, ctx)
         decisions = [review.confirm(context, public_id) for public_id in record_ids]
@@ -50,6 +55,8 @@ def confirm(ctx: click.Context, record_ids: tuple[str, ...]) -> None:
 @click.pass_context
 def reject(ctx: click.Context, record_id: str, reason: str) -> None:
     """Refuse the pending record (or pending change) RECORD_ID; its owners are told why."""
+    from bot.records import review
+
     with session_for(ctx) as session:
         decision = review.reject(cli_context(session, ctx), record_id, reason)
     _report([decision])

@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from bot.envelope import Front
+if TYPE_CHECKING:
+    from bot.envelope import Front
 
 log = logging.getLogger(__name__)
 
 _FRONTS: dict[str, Front] = {}
+_MAKERS: dict[str, Callable[[], Front]] = {}  # made at first use: a command reading no message
+# never imports the channel (issue 19)
 
 
-def register(channel: str, front: Front) -> None:
-    """Give the core this channel's front (the wiring does, once per process; again replaces)."""
-    _FRONTS[channel] = front
+def register(channel: str, front: Front | Callable[[], Front]) -> None:
+    """Give the core this channel's front, or what makes it at its first use (the wiring does,
+    once per process; again replaces)."""
+    _FRONTS.pop(channel, None)
+    _MAKERS.pop(channel, None)
+    if callable(front):
+        _MAKERS[channel] = front
+    else:
+        _FRONTS[channel] = front
 
 
 def front_of(channel: str) -> Front:
+    if channel in _MAKERS:
+        _FRONTS[channel] = _MAKERS.pop(channel)()
     try:
         return _FRONTS[channel]
     except KeyError:
@@ -27,4 +40,10 @@ def front_of(channel: str) -> Front:
 
 
 def registered() -> list[str]:
-    return sorted(_FRONTS)
+    return sorted({*_FRONTS, *_MAKERS})
+
+
+def make_all() -> None:
+    """Make every registered front now (a processor at its start, not at its first message)."""
+    for channel in registered():
+        front_of(channel)

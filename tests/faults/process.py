@@ -85,10 +85,13 @@ class PortalProcess:
                 self.port = int(found.group(1))
                 listening.set()
 
-    def pid_of(self, part: str) -> int:
-        """The process id of a part of this `portal run` ("processor-1"), as its log says."""
+    def pid_of(self, part: str, timeout: float = 30.0) -> int:
+        """The process id of a part of this `portal run` ("processor-1"), as its log says last;
+        waited for, as intake starts first and the other parts once SMTP greets."""
+        pattern = rf"\b{re.escape(part)} started \(pid (\d+)\)"
+        self.wait_for_log(pattern, timeout)
         for line in reversed(self.log):
-            found = re.search(rf"\b{re.escape(part)} started \(pid (\d+)\)", line)
+            found = re.search(pattern, line)
             if found:
                 return int(found.group(1))
         raise AssertionError(f"no {part} started:\n" + "".join(self.log))

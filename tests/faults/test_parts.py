@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import smtplib
 import subprocess
@@ -138,6 +139,27 @@ def test_a_part_killed_during_a_burst_is_restarted_and_every_message_is_answered
     assert portal.stop() == 0
     assert database_counts(home) == {"done": 30, "records": 30, "waiting": 0}
     assert answers(home) == Counter({message_id: 1 for message_id in sent})
+
+
+def test_intake_starts_alone_and_the_others_once_smtp_greets(
+    home: Settings, run_portal: RunPortal
+) -> None:
+    """So that SMTP greets sooner after `portal run` (issue 19): the other parts would import
+    and open their database on the same cores at the same time."""
+    portal = run_portal(home)
+    portal.wait_for_log(r"scheduler started")
+    events = [
+        found.group(0)
+        for line in portal.log
+        if (found := re.search(r"(\S+) started \(pid|SMTP listening", line))
+    ]
+    assert [event.removesuffix(" (pid") for event in events] == [
+        "intake started",
+        "SMTP listening",
+        "processor-1 started",
+        "delivery started",
+        "scheduler started",
+    ]
 
 
 def test_sigterm_stops_the_parts_in_order(home: Settings, run_portal: RunPortal) -> None:

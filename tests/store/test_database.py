@@ -3,6 +3,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 
 from bot.app import Portal
@@ -16,6 +17,17 @@ def test_migrations_reach_head_and_match_the_models(portal: Portal) -> None:
     with portal.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
+
+
+def test_head_and_current_revision_are_alembics_own(portal: Portal) -> None:
+    """store.migrate reads them without importing Alembic (a command's start-up, issue 19)."""
+    head = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+    assert migrate.head_revision() == head
+    with portal.engine.connect() as connection:
+        assert migrate.current_revision(portal.engine) == (
+            MigrationContext.configure(connection).get_current_revision()
+        )
+    assert head is not None and migrate.current_revision(portal.engine) == head
 
 
 def test_init_twice_changes_nothing(portal: Portal) -> None:
