@@ -10,7 +10,9 @@ import itertools
 import signal
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from imapclient import IMAPClient
@@ -18,6 +20,7 @@ from sqlalchemy import select
 
 from bot.app import Portal
 from bot.operations import mailbox_state
+from bot.pipeline.intake import GroupCommit
 from store.db import transaction
 from store.inbox import InboxItem
 from store.mailboxes import rewind
@@ -158,3 +161,17 @@ def first_pass(running: RunningPortal) -> RunningPortal:
     """Once the reader has read its folder once: mail delivered from now on is new to it."""
     wait_for(lambda: getattr(mailbox_state.read(running.portal.settings.home), "ok_at", None))
     return running
+
+
+def refuse_poison(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inbox refuses every message whose bytes hold POISON (and only those)."""
+    submitting = GroupCommit.submit
+
+    def submit(intake: GroupCommit, *arrival: Any) -> Future[int]:
+        if b"POISON" in arrival[3]:
+            refused: Future[int] = Future()
+            refused.set_exception(ValueError("this message cannot be kept"))
+            return refused
+        return submitting(intake, *arrival)
+
+    monkeypatch.setattr(GroupCommit, "submit", submit)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import Future
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +20,15 @@ from store.base import utcnow
 from store.mailboxes import MailboxPosition
 from tests.faults.conftest import StartPortal
 from tests.faults.test_storage import database_refusing_connections
-from tests.mailbox.conftest import Mailbox, first_pass, from_start, items, restart, wait_for
+from tests.mailbox.conftest import (
+    Mailbox,
+    first_pass,
+    from_start,
+    items,
+    refuse_poison,
+    restart,
+    wait_for,
+)
 
 KEPT = {"\\Seen", "$PortalKept"}
 DOWN = "the inbox cannot keep mail (the database)"  # the reader's state: no host, no user
@@ -186,16 +193,7 @@ def test_one_message_the_inbox_refuses_holds_the_position_not_the_others(
     mailbox: Mailbox,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    submitting = GroupCommit.submit
-
-    def submit(intake: GroupCommit, *arrival: Any) -> Future[int]:
-        if b"POISON" in arrival[3]:
-            refused: Future[int] = Future()
-            refused.set_exception(ValueError("this message cannot be kept"))
-            return refused
-        return submitting(intake, *arrival)
-
-    monkeypatch.setattr(GroupCommit, "submit", submit)
+    refuse_poison(monkeypatch)
     first = mailbox.deliver(mailbox.delivered())
     poison = mailbox.deliver(mailbox.delivered(subject="LIST", body="POISON"))
     third = mailbox.deliver(mailbox.delivered(subject="LIST"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import Future
 from datetime import timedelta
 from typing import Any
 
@@ -26,7 +25,7 @@ from bot.pipeline.mailbox_positions import MailboxPositions
 from store.mailboxes import MailboxPosition
 from tests.faults.conftest import StartPortal
 from tests.flows.test_need_by_email import run_cli
-from tests.mailbox.conftest import Mailbox, first_pass, from_start, items, wait_for
+from tests.mailbox.conftest import Mailbox, first_pass, from_start, items, refuse_poison, wait_for
 
 KEPT = {"\\Seen", "$PortalKept"}
 
@@ -103,16 +102,7 @@ def test_a_message_refused_alone_pauses_no_new_mail(
 ) -> None:
     """Only the database down pauses the reader (here 10 minutes): one message is not that."""
     monkeypatch.setattr("bot.channels.email.mailbox.FIRST_DELAY", 600.0)
-    submitting = GroupCommit.submit
-
-    def submit(intake: GroupCommit, *arrival: Any) -> Future[int]:
-        if b"POISON" in arrival[3]:
-            refused: Future[int] = Future()
-            refused.set_exception(ValueError("this message cannot be kept"))
-            return refused
-        return submitting(intake, *arrival)
-
-    monkeypatch.setattr(GroupCommit, "submit", submit)
+    refuse_poison(monkeypatch)
     running = first_pass(start_portal(imap_url=mailbox.url()))
     poison = mailbox.deliver(mailbox.delivered(subject="LIST", body="POISON"))
     wait_for(lambda: any(f"UID {poison} could not" in r.getMessage() for r in caplog.records))
