@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Any
 
@@ -12,6 +12,8 @@ from bot.parsing.fields import Vocabulary
 from bot.records.views import RecordView
 from bot.render import LANGUAGES, environment
 from bot.site.facts import (
+    area_options,
+    area_tokens,
     country_codes,
     country_facts,
     latest,
@@ -33,6 +35,7 @@ class Card:
     record: SiteRecord
     view: RecordView  # every field as text in the page's language
     places: tuple[str, ...]  # the place filter's options it answers (countries, M49 codes, any)
+    area_filters: tuple[str, ...]  # the area filter's options it answers (its areas, parents)
 
     @property
     def id(self) -> str:
@@ -70,7 +73,13 @@ def _language_pages(site: Site, words: Vocabulary, lang: str) -> dict[str, str]:
     regions, countries = place_options(site, words)
     options = regions + countries
     cards = {
-        r.public_id: Card(r, _view(r, lang), place_tokens(r, options, words)) for r in site.records
+        r.public_id: Card(
+            r,
+            replace(_view(r, lang), areas=label.areas(r.areas)),
+            place_tokens(r, options, words),
+            area_tokens(r, words),
+        )
+        for r in site.records
     }
     with_page = country_codes(site)
     common: dict[str, Any] = {
@@ -167,11 +176,11 @@ def _filters(
     countries: tuple[str, ...],
 ) -> Filters:
     """A list page's filter options: what its records have (places: those of the whole site)."""
-    areas = {a for r in records for a in r.areas}
+    areas = {a for r in records for a in area_tokens(r, words)}
     assistance = {a for r in records for a in r.assistance}
     types = {r.owner.type for r in records}
     return Filters(
-        areas=tuple(code for code in words.area_codes if code in areas),
+        areas=tuple(code for code in area_options(words) if code in areas),
         assistance=tuple(code for code in words.assistance_codes if code in assistance),
         regions=regions,
         countries=countries,

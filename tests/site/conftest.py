@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import Portal
 from bot.site import build_site
-from tests.site.records import GENERATED, fill
+from tests.site.records import GENERATED, fill, fill_more
 
 
 @pytest.fixture
@@ -22,3 +22,12 @@ def built(portal: Portal, tmp_path: Path) -> Path:
 
 def read(out: Path, name: str) -> str:
     return (out / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def built_more(portal: Portal, tmp_path: Path) -> Path:
+    """The site of `built` with a French need of Chad and a Spanish need of Colombia."""
+    assert fill_more(portal)[-2:] == ["N-2026-0005", "N-2026-0006"]
+    out = tmp_path / "public" / "more"
+    build_site(portal.sessions, portal.settings, out, GENERATED)
+    return out

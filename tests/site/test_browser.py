@@ -75,6 +75,11 @@ def test_the_filters_narrow_the_lists(browser: webdriver.Chrome, built: Path) ->
     assert visible_ids(browser) == ["N-2026-0001", "N-2026-0004"]
     Select(browser.find_element(By.ID, "filter-assistance")).select_by_value("technical_expertise")
     assert visible_ids(browser) == ["N-2026-0004"]
+    browser.find_element(By.CSS_SELECTOR, "#filters button[type=reset]").click()
+    Select(browser.find_element(By.ID, "filter-area")).select_by_value("art5")  # a parent
+    assert visible_ids(browser) == ["N-2026-0003"]  # rehabilitation is victim assistance
+    Select(browser.find_element(By.ID, "filter-area")).select_by_value("art4.survey")
+    assert visible_ids(browser) == ["N-2026-0001"]  # technical survey is survey
 
     browser.get((built / "en" / "offers.html").as_uri())
     Select(browser.find_element(By.ID, "filter-actor-type")).select_by_value("ngo_international")

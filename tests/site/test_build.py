@@ -147,7 +147,7 @@ def test_the_lists_carry_what_the_filters_read(built: Path) -> None:
     assert rows == [
         (
             "O-2026-0001",
-            "art4.survey.technical art4.clearance art4.land_release",
+            "art4.survey.technical art4.clearance art4.land_release art4.survey",
             "financial",
             "region:035 LBN",
             "142 035 145 LAO LBN",
