@@ -11,6 +11,7 @@ from bot.locale import gettext_callables
 from bot.parsing.fields import Vocabulary
 from bot.records.views import RecordView
 from bot.render import LANGUAGES, environment
+from bot.site import search
 from bot.site.facts import (
     area_options,
     area_tokens,
@@ -106,6 +107,14 @@ def _language_pages(site: Site, words: Vocabulary, lang: str) -> dict[str, str]:
             countries=by_name,
         )
     }
+    files[f"{lang}/{search.NAME}"] = search.search_script(
+        {
+            r.public_id: search.searched_text(
+                r, lang, " ".join((cards[r.public_id].view.countries, *r.countries))
+            )
+            for r in site.records
+        }
+    )
     for kind, records in ((NEED, site.needs), (OFFER, site.offers)):
         name = f"{kind}s.html"
         files[f"{lang}/{name}"] = _render(

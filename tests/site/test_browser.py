@@ -12,6 +12,7 @@ from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from tests.site.records import SCRIPT_TITLE
@@ -84,6 +85,47 @@ def test_the_filters_narrow_the_lists(browser: webdriver.Chrome, built: Path) ->
     browser.get((built / "en" / "offers.html").as_uri())
     Select(browser.find_element(By.ID, "filter-actor-type")).select_by_value("ngo_international")
     assert visible_ids(browser) == ["O-2026-0002"]
+
+
+def search_for(driver: webdriver.Chrome, words: str) -> list[str]:
+    box = driver.find_element(By.ID, "search")
+    box.clear()
+    box.send_keys(words)
+    return visible_ids(driver)
+
+
+def test_search_finds_a_record_by_a_word_of_its_description_in_each_language(
+    browser: webdriver.Chrome, built_more: Path
+) -> None:
+    browser.get((built_more / "en" / "needs.html").as_uri())
+    assert search_for(browser, "quality") == ["N-2026-0004"]  # "quality management of clearance"
+    assert browser.find_element(By.ID, "count").text == "1"
+    assert search_for(browser, "Tuzla experts") == ["N-2026-0004"]  # every word, in any order
+    assert search_for(browser, "Tuzla Vientiane") == []
+    browser.get((built_more / "fr" / "needs.html").as_uri())
+    assert search_for(browser, "kinésithérapeutes") == ["N-2026-0005"]
+    assert search_for(browser, "KINESITHERAP") == ["N-2026-0005"]  # no accent, no case, a prefix
+    assert search_for(browser, "Tchad") == ["N-2026-0005"]  # the country, named in French
+    browser.get((built_more / "es" / "needs.html").as_uri())
+    assert search_for(browser, "niños") == ["N-2026-0006"]
+    assert search_for(browser, "ninos rurales") == ["N-2026-0006"]
+    assert search_for(browser, "Colombia") == ["N-2026-0006"]
+
+
+def test_search_and_filters_narrow_together_by_keyboard(
+    browser: webdriver.Chrome, built_more: Path
+) -> None:
+    browser.get((built_more / "en" / "needs.html").as_uri())
+    assert search_for(browser, "lao") == ["N-2026-0001", "N-2026-0003"]  # by actor or country
+    box = browser.find_element(By.ID, "search")
+    box.send_keys(Keys.TAB)  # from the search box to the area filter, by keyboard
+    area = browser.switch_to.active_element
+    assert area.get_attribute("id") == "filter-area"
+    Select(area).select_by_value("art5")
+    assert visible_ids(browser) == ["N-2026-0003"]
+    box.send_keys(Keys.ENTER)  # Enter does not leave the page
+    assert browser.current_url.endswith("/en/needs.html")
+    assert visible_ids(browser) == ["N-2026-0003"]
 
 
 def test_the_country_page_lists_its_records(browser: webdriver.Chrome, built: Path) -> None:
