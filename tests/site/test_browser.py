@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -136,6 +138,36 @@ def test_the_country_page_lists_its_records(browser: webdriver.Chrome, built: Pa
     }
     assert {"N-2026-0001", "N-2026-0003", "O-2026-0001", "O-2026-0002"} <= ids
     assert "N-2026-0002" not in ids and "O-2026-0003" not in ids  # Lebanon's
+
+
+def printed_pages(driver: webdriver.Chrome) -> int:
+    """How many A4 pages the page prints on (Chromium's own PDF of it)."""
+    pdf = base64.b64decode(
+        driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69})[
+            "data"
+        ]
+    )
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+
+
+def test_a_country_page_prints_as_a_brief(browser: webdriver.Chrome, built: Path) -> None:
+    browser.get((built / "en" / "country" / "LAO.html").as_uri())
+    assert printed_pages(browser) == 1
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        shown = [
+            element.get_attribute("class") or element.get_attribute("id")
+            for element in browser.find_elements(By.CSS_SELECTOR, "nav, footer.site p, #contact")
+            if element.is_displayed()
+        ]
+        assert shown == ["contact", ""]  # the contact, and the footer's last line (by whom, when)
+        assert browser.find_element(By.ID, "brief").text == (
+            "2 published needs · 2 offers open to it · 2 matches · as of 2026-11-23 06:30 UTC"
+        )
+        ARTIFACTS.mkdir(exist_ok=True)
+        assert browser.save_screenshot(str(ARTIFACTS / "country-LAO-printed.png"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
 
 def test_markup_in_a_title_is_shown_as_text(browser: webdriver.Chrome, built: Path) -> None:
