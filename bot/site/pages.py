@@ -25,6 +25,7 @@ from bot.site.facts import (
 )
 from bot.site.model import Site, SiteMatch, SiteRecord
 from bot.site.words import Labels, language_names
+from bot.site.worldmap import legend, world_map
 from store.actors import ACTOR_TYPES, fold
 from store.records import NEED, OFFER
 
@@ -84,6 +85,8 @@ def _language_pages(site: Site, words: Vocabulary, lang: str) -> dict[str, str]:
     }
     with_page = country_codes(site)
     common: dict[str, Any] = {
+        "world": world_map(site, words),
+        "legend": legend(),
         "lang": lang,
         **gettext_callables(lang),  # `_("...")` in the templates (jinja2.ext.i18n)
         "label": label,

@@ -69,6 +69,45 @@ def test_the_overview_shows_the_totals(browser: webdriver.Chrome, built: Path) -
     assert browser.save_screenshot(str(ARTIFACTS / "overview.png"))
 
 
+def test_the_map_shades_one_country_per_country_with_needs(
+    browser: webdriver.Chrome, built_more: Path
+) -> None:
+    browser.get((built_more / "en" / "index.html").as_uri())
+    shaded = browser.find_elements(By.CSS_SELECTOR, "#map path.needs")
+    assert sorted((p.get_attribute("data-country") or "") for p in shaded) == [
+        "BIH",
+        "COL",
+        "LAO",
+        "LBN",
+        "TCD",
+    ]
+    assert all(p.is_displayed() and p.size["width"] > 0 for p in shaded)
+    figures = {
+        t.get_attribute("data-country"): t.text
+        for t in browser.find_elements(By.CSS_SELECTOR, "#map text")
+    }
+    assert figures == {"BIH": "1", "COL": "1", "LAO": "2", "LBN": "1", "TCD": "1"}
+    table = {
+        row.get_attribute("data-country"): [
+            cell.text for cell in row.find_elements(By.TAG_NAME, "td")
+        ]
+        for row in browser.find_elements(By.CSS_SELECTOR, "#map-table tbody tr")
+    }
+    assert table == {
+        "LAO": ["2", "2"],
+        "BIH": ["1", "1"],
+        "COL": ["1", "1"],
+        "LBN": ["1", "3"],
+        "TCD": ["1", "1"],
+    }
+    link = browser.find_element(By.CSS_SELECTOR, "#map a[href$='country/TCD.html']")
+    link.click()
+    assert browser.find_element(By.ID, "country").text == "Chad"
+    browser.get((built_more / "en" / "index.html").as_uri())
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "overview.png"))
+
+
 def test_the_filters_narrow_the_lists(browser: webdriver.Chrome, built: Path) -> None:
     browser.get((built / "en" / "needs.html").as_uri())
     assert browser.find_element(By.ID, "count").text == "4"
