@@ -108,6 +108,8 @@ def _language_pages(site: Site, words: Vocabulary, lang: str) -> dict[str, str]:
             latest=[cards[r.public_id] for r in latest(site)],
             unmatched=[cards[r.public_id] for r in unmatched_needs(site)],
             countries=by_name,
+            trends=site.trends,
+            area_name=label.area,
         )
     }
     files[f"{lang}/{search.NAME}"] = search.search_script(
