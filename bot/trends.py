@@ -87,13 +87,14 @@ def periods(first_year: int, until: datetime, timezone: str) -> tuple[Period, ..
 
 def trends(session: Session, until: datetime, timezone: str = "UTC") -> Trends:
     """The counts of every period up to `until` (its last period is cut there)."""
-    published = [
+    published: list[tuple[str, datetime, tuple[str, ...]]] = [
         (kind, at, tuple(areas or ()))
         for kind, at, areas in session.execute(
             select(Record.kind, Record.published_at, Record.areas).where(
                 Record.published_at.is_not(None), Record.published_at <= until
             )
         ).all()
+        if at is not None
     ]
     made = list(session.scalars(select(Match.created_at).where(Match.created_at <= until)))
     fulfilled = list(
@@ -105,7 +106,7 @@ def trends(session: Session, until: datetime, timezone: str = "UTC") -> Trends:
     )
     first = min((at.astimezone(ZoneInfo(timezone)).year for _, at, _ in published), default=None)
     spans = periods(first or until.year, until, timezone)
-    moments = {
+    moments: dict[str, list[datetime]] = {
         "needs": [at for kind, at, _ in published if kind == NEED],
         "offers": [at for kind, at, _ in published if kind == OFFER],
         "matches": made,
