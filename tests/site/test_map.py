@@ -6,11 +6,10 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 from bot.site import world_source
 from bot.site.worldmap import SHAPES, legend, level
 from tests.site.conftest import read
+from tests.site.test_accessibility import missing
 
 NPM_SHAPES = Path(__file__).parents[1] / "node_modules" / "world-atlas" / "countries-110m.json"
 
@@ -22,7 +21,7 @@ def test_the_shapes_are_natural_earth_as_the_source_script_makes_them() -> None:
     assert len(codes) == len(set(codes)) == 174  # 176 shapes; N. Cyprus, Somaliland have none
     assert {"LAO", "LBN", "BIH", "TCD", "COL", "XKX"} <= set(codes)
     if not NPM_SHAPES.is_file():
-        pytest.skip("tests/node_modules is not installed (make test runs npm ci in tests/)")
+        missing("world-atlas")
     made = world_source.world(json.loads(NPM_SHAPES.read_text(encoding="utf-8")))
     assert made == data
 
