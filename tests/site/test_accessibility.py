@@ -12,6 +12,13 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
+from selenium.webdriver.common.by import By
+
+from bot.app import Portal
+from bot.report import figures
+from bot.report_html import as_html
+from bot.trends import trends
+from tests.site.records import GENERATED
 
 AXE = Path(__file__).parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -57,6 +64,19 @@ def test_no_wcag_21_aa_violation(browser: webdriver.Chrome, built_more: Path, pa
         missing("axe-core")
     browser.set_script_timeout(60)
     browser.get((built_more / page).as_uri())
+    assert violations(browser) == []
+
+
+def test_the_html_report_has_no_violation_either(
+    browser: webdriver.Chrome, portal: Portal, built_more: Path, tmp_path: Path
+) -> None:
+    if not AXE.is_file():
+        missing("axe-core")
+    with portal.sessions() as session:
+        page = as_html(figures(session, 2026), trends(session, GENERATED))
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")
+    browser.get((tmp_path / "report.html").as_uri())
+    assert browser.find_element(By.ID, "trend-needs").is_displayed()
     assert violations(browser) == []
 
 
