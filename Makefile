@@ -20,7 +20,15 @@ $(STAMP): pyproject.toml $(LOCK)
 run: $(STAMP)
 	$(BIN)/portal run
 
-test: $(STAMP)
+# The site's browser tests read axe-core (and the map's source shapes) from tests/node_modules,
+# installed as tests/package-lock.json pins them; nothing from npm is used at run time.
+NODE_TOOLS := tests/node_modules/.package-lock.json
+
+$(NODE_TOOLS): tests/package.json tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_TOOLS)
+
+test: $(STAMP) $(NODE_TOOLS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -43,4 +51,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache tests/node_modules

@@ -245,12 +245,12 @@ def _rows(tallies: Iterable[Tally]) -> list[tuple[str, ...]]:
     return [(t.label, str(t.needs), str(t.offers)) for t in tallies]
 
 
-def _title(f: Figures) -> str:
+def report_title(f: Figures) -> str:
     return f"Cooperation and assistance in {f.year}"
 
 
 def as_text(f: Figures) -> str:
-    lines = [_title(f)]
+    lines = [report_title(f)]
     for title, header, rows in tables(f):
         lines += ["", title]
         if not rows:
@@ -264,7 +264,7 @@ def as_text(f: Figures) -> str:
 
 
 def as_markdown(f: Figures) -> str:
-    lines = [f"# {_title(f)}"]
+    lines = [f"# {report_title(f)}"]
     for title, header, rows in tables(f):
         lines += ["", f"## {title}", ""]
         if not rows:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -20,6 +21,7 @@ from bot.records.endorsement import endorse
 from bot.records.renewal import remind_and_expire
 from bot.records.review import confirm
 from bot.report import Figures, Tally, as_csv, as_markdown, as_text, figures, summary
+from bot.trends import Trends, trends
 from store.actors import find_actor
 from store.db import transaction
 from store.records import by_public_id
@@ -404,3 +406,54 @@ def test_cli_refuses_a_bad_year_or_format(
 ) -> None:
     code, output = portal_cli("report", *args)
     assert (code, output.splitlines()[-1].startswith(message)) == (2, True)
+
+
+def series(t: Trends) -> dict[str, tuple[int, ...]]:
+    return {s.key: s.counts for s in t.series}
+
+
+def test_trends_count_each_year_then_the_quarters_from_the_history(two_years: Portal) -> None:
+    with two_years.sessions() as session:
+        t = trends(session, at(2027, 5, 20), "UTC")
+    assert [p.label for p in t.periods] == ["2026", "2027 Q1", "2027 Q2"]
+    assert series(t) == {
+        "needs": (4, 1, 0),  # Lebanon's need of 2026 counts though it was withdrawn since
+        "offers": (3, 1, 1),
+        "matches": (4, 3, 0),
+        "fulfilled": (0, 1, 0),
+    }
+    assert [(a.code, a.needs, a.offers) for a in t.by_area] == [
+        ("art4.survey.technical", 1, 1),
+        ("art4.clearance", 4, 3),
+        ("art4.risk_reduction_education", 2, 2),
+    ]
+    assert t.rows()[1] == ("2027 Q1", (1, 1, 3, 1))
+
+
+def test_trends_before_any_record_are_the_quarters_of_the_year(portal: Portal) -> None:
+    with portal.sessions() as session:
+        t = trends(session, at(2026, 8, 1), "UTC")
+    assert [p.label for p in t.periods] == ["2026 Q1", "2026 Q2", "2026 Q3"]
+    assert set(series(t).values()) == {(0, 0, 0)}
+    assert t.by_area == ()
+
+
+def test_cli_html_has_the_tables_and_the_charts_over_time(
+    portal_cli: Callable[..., tuple[int, str]], two_years: Portal
+) -> None:
+    code, output = portal_cli("report", "--year", "2026", "--format", "html")
+    assert code == 0
+    assert "<h1>Cooperation and assistance in 2026</h1>" in output
+    assert "<h2>States that reported needs</h2>" in output
+    assert "<style>" in output and "://" not in output and "<link" not in output  # stands alone
+    bars = re.findall(
+        r'<rect class="bar" [^>]*data-period="([^"]+)" data-value="(\d+)"/>',
+        output.split('id="trend-needs"')[1].split("</figure>")[0],
+    )
+    assert bars == [("2026 Q1", "1"), ("2026 Q2", "3"), ("2026 Q3", "0"), ("2026 Q4", "0")]
+    areas = re.findall(r'data-area="([^"]+)" data-needs="(\d+)"', output)
+    assert areas == [
+        ("art4.survey.technical", "1"),
+        ("art4.clearance", "3"),
+        ("art4.risk_reduction_education", "2"),
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -80,6 +80,15 @@ class Region:
 
 
 @dataclass(frozen=True)
+class AreaParent:
+    """An area people name as a whole ("victim assistance") whose sub-areas are the codes."""
+
+    code: str
+    label: Mapping[str, str]
+    areas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     """The controlled vocabularies of bot/data/vocabulary.json, with their lookups and labels."""
 
@@ -93,6 +102,7 @@ class Vocabulary:
     assistance_words: tuple[tuple[str, str], ...] = ()
     area_terms: Terms | None = None  # the same words read by their content words
     assistance_terms: Terms | None = None
+    parents: Mapping[str, AreaParent] = field(default_factory=dict)  # by the parent's code
 
     @classmethod
     def load(cls, path: Path = DATA_PATH) -> Vocabulary:
@@ -134,6 +144,10 @@ class Vocabulary:
             assistance_terms=terms_of(
                 data, ((w, (e["code"],)) for e in data["assistance"] for w in _written(e))
             ),
+            parents={
+                p["code"]: AreaParent(p["code"], p["label"], tuple(p["areas"]))
+                for p in data.get("parents", ())
+            },
         )
 
     @cached_property
@@ -184,6 +198,13 @@ class Vocabulary:
 
     def area_label(self, code: str, lang: str = "en") -> str:
         return _label(self.area_labels, code, lang)
+
+    def area_parent(self, code: str) -> AreaParent | None:
+        """The parent of a sub-area ("victim assistance" of "medical care"), if it has one."""
+        return next((p for p in self.parents.values() if code in p.areas), None)
+
+    def parent_label(self, code: str, lang: str = "en") -> str:
+        return _label({c: p.label for c, p in self.parents.items()}, code, lang)
 
     def assistance_label(self, code: str, lang: str = "en") -> str:
         return _label(self.assistance_labels, code, lang)

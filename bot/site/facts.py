@@ -156,3 +156,22 @@ def place_tokens(record: SiteRecord, options: Iterable[str], words: Vocabulary) 
         for code in options
         if mine & (words.region_countries(code) if code in words.regions else {code})
     )
+
+
+def area_tokens(record: SiteRecord, words: Vocabulary) -> tuple[str, ...]:
+    """The area filter's options a record answers: each of its areas, and each area's parent
+    (a record on rehabilitation is one on victim assistance)."""
+    parents = (words.area_parent(code) for code in record.areas)
+    found = {p.code for p in parents if p is not None}
+    return (*record.areas, *(code for code in words.parents if code in found))
+
+
+def area_options(words: Vocabulary) -> tuple[str, ...]:
+    """Every area in vocabulary order, each parent just before its first sub-area."""
+    options: list[str] = []
+    for code in words.area_codes:
+        parent = words.area_parent(code)
+        if parent is not None and parent.code not in options:
+            options.append(parent.code)
+        options.append(code)
+    return tuple(options)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.render import LANGUAGES
+from bot.trends import Trends, trends
 from store.actors import Actor
 from store.matches import OPEN, Match, list_matches
 from store.records import NEED, OFFER, PUBLISHED, Record, list_records
@@ -111,6 +112,7 @@ class Site:
     bot_names: Mapping[str, str] = field(default_factory=dict)  # the portal's name per language
     base_url: str = ""  # absolute address of the site, if known; links stay relative
     domain: str = "localhost"  # the portal's mail domain: it names the feed's entry ids
+    trends: Trends | None = None  # counts over time from the records' history (the overview)
 
     @property
     def needs(self) -> tuple[SiteRecord, ...]:
@@ -158,6 +160,7 @@ def gather(
         bot_names={lang: settings.names_in(lang)["bot_name"] for lang in LANGUAGES},
         base_url=base_url.rstrip("/"),
         domain=settings.domain,
+        trends=trends(session, generated_at, settings.timezone),
     )
 
 

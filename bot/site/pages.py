@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Any
 
@@ -11,7 +11,10 @@ from bot.locale import gettext_callables
 from bot.parsing.fields import Vocabulary
 from bot.records.views import RecordView
 from bot.render import LANGUAGES, environment
+from bot.site import search
 from bot.site.facts import (
+    area_options,
+    area_tokens,
     country_codes,
     country_facts,
     latest,
@@ -22,6 +25,7 @@ from bot.site.facts import (
 )
 from bot.site.model import Site, SiteMatch, SiteRecord
 from bot.site.words import Labels, language_names
+from bot.site.worldmap import legend, world_map
 from store.actors import ACTOR_TYPES, fold
 from store.records import NEED, OFFER
 
@@ -33,6 +37,7 @@ class Card:
     record: SiteRecord
     view: RecordView  # every field as text in the page's language
     places: tuple[str, ...]  # the place filter's options it answers (countries, M49 codes, any)
+    area_filters: tuple[str, ...]  # the area filter's options it answers (its areas, parents)
 
     @property
     def id(self) -> str:
@@ -70,10 +75,18 @@ def _language_pages(site: Site, words: Vocabulary, lang: str) -> dict[str, str]:
     regions, countries = place_options(site, words)
     options = regions + countries
     cards = {
-        r.public_id: Card(r, _view(r, lang), place_tokens(r, options, words)) for r in site.records
+        r.public_id: Card(
+            r,
+            replace(_view(r, lang), areas=label.areas(r.areas)),
+            place_tokens(r, options, words),
+            area_tokens(r, words),
+        )
+        for r in site.records
     }
     with_page = country_codes(site)
     common: dict[str, Any] = {
+        "world": world_map(site, words),
+        "legend": legend(),
         "lang": lang,
         **gettext_callables(lang),  # `_("...")` in the templates (jinja2.ext.i18n)
         "label": label,
@@ -95,8 +108,18 @@ def _language_pages(site: Site, words: Vocabulary, lang: str) -> dict[str, str]:
             latest=[cards[r.public_id] for r in latest(site)],
             unmatched=[cards[r.public_id] for r in unmatched_needs(site)],
             countries=by_name,
+            trends=site.trends,
+            area_name=label.area,
         )
     }
+    files[f"{lang}/{search.NAME}"] = search.search_script(
+        {
+            r.public_id: search.searched_text(
+                r, lang, " ".join((cards[r.public_id].view.countries, *r.countries))
+            )
+            for r in site.records
+        }
+    )
     for kind, records in ((NEED, site.needs), (OFFER, site.offers)):
         name = f"{kind}s.html"
         files[f"{lang}/{name}"] = _render(
@@ -167,11 +190,11 @@ def _filters(
     countries: tuple[str, ...],
 ) -> Filters:
     """A list page's filter options: what its records have (places: those of the whole site)."""
-    areas = {a for r in records for a in r.areas}
+    areas = {a for r in records for a in area_tokens(r, words)}
     assistance = {a for r in records for a in r.assistance}
     types = {r.owner.type for r in records}
     return Filters(
-        areas=tuple(code for code in words.area_codes if code in areas),
+        areas=tuple(code for code in area_options(words) if code in areas),
         assistance=tuple(code for code in words.assistance_codes if code in assistance),
         regions=regions,
         countries=countries,

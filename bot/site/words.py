@@ -31,6 +31,7 @@ ACTOR_TYPES = {
 }
 KINDS = {"need": N_("Need"), "offer": N_("Offer")}
 STATUSES = {"published": N_("published")}
+ALL_OF = N_("%(area)s (all)")  # a parent area with every one of its sub-areas
 # How an offer is open to a country page's country.
 VIA = {
     "country": N_("open to this country by name"),
@@ -60,6 +61,44 @@ class Labels:
 
     def area(self, code: str) -> str:
         return self.words.area_label(code, self.lang)
+
+    def areas(self, codes: Iterable[str]) -> str:
+        """Areas as people say them: every sub-area of a parent is "victim assistance (all)",
+        several are "victim assistance (medical care, rehabilitation)", one keeps its label."""
+        codes = tuple(codes)
+        said: list[str] = []
+        done: set[str] = set()
+        for code in codes:
+            parent = self.words.area_parent(code)
+            if parent is None:
+                said.append(self.area(code))
+                continue
+            if parent.code in done:
+                continue
+            done.add(parent.code)
+            mine = [c for c in parent.areas if c in codes]
+            if len(mine) == 1:
+                said.append(self.area(code))
+                continue
+            name = self.words.parent_label(parent.code, self.lang)
+            if len(mine) == len(parent.areas):
+                said.append(self.gettext(ALL_OF) % {"area": name})
+            else:
+                tails = ", ".join(self._tail(c, name) for c in mine)
+                said.append(f"{name} ({tails})")
+        return ", ".join(said)
+
+    def _tail(self, code: str, parent: str) -> str:
+        """A sub-area's label after its parent's name ("medical care" of "victim assistance —
+        medical care"); the whole label when it does not start with it."""
+        head, dash, tail = self.area(code).partition(" — ")
+        return tail if dash and head == parent else self.area(code)
+
+    def area_or_parent(self, code: str) -> str:
+        """An option of the area filter: a parent stands for every one of its sub-areas."""
+        if code in self.words.parents:
+            return self.gettext(ALL_OF) % {"area": self.words.parent_label(code, self.lang)}
+        return self.area(code)
 
     def assistance(self, code: str) -> str:
         return self.words.assistance_label(code, self.lang)

@@ -103,3 +103,30 @@ def submit_only(portal: Portal, email: str, template: str, now: datetime) -> str
         ctx = context(session, portal, now, email)
         assert ctx.person is not None
         return create_record(ctx, ctx.person.actors[0], result.submission).public_id
+
+
+# Two more needs, written in French and in Spanish, for the area hierarchy and the search.
+TCD_NEED = """Type: besoin
+Titre: Centre de réadaptation à Abéché
+Domaines: assistance aux victimes
+Assistance: financière
+Description: Matériel orthopédique et formation des kinésithérapeutes du centre.
+"""
+COL_NEED = """Tipo: necesidad
+Título: Atención a sobrevivientes en Nariño
+Áreas: atención médica, rehabilitación
+Asistencia: equipamiento
+Descripción: Prótesis para niños y traslado de heridos desde zonas rurales.
+"""
+MORE_FOCAL_POINTS = {"TCD": "point@tchad.example", "COL": "punto@colombia.example"}
+
+
+def fill_more(portal: Portal) -> list[str]:
+    """The records of `fill`, then a French need of Chad and a Spanish need of Colombia."""
+    ids = fill(portal)
+    for actor, email in MORE_FOCAL_POINTS.items():
+        focal_point(portal, actor, email)
+    later = START + timedelta(hours=10)
+    ids.append(publish(portal, MORE_FOCAL_POINTS["TCD"], TCD_NEED, later))  # N-2026-0005
+    ids.append(publish(portal, MORE_FOCAL_POINTS["COL"], COL_NEED, later))  # N-2026-0006
+    return ids

@@ -2,52 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
+import base64
+import re
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
+from tests.site.conftest import ARTIFACTS
 from tests.site.records import SCRIPT_TITLE
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-ARTIFACTS = Path(__file__).parents[2] / "artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[webdriver.Chrome]:
-    if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
-        pytest.skip(
-            "Debian's chromium and chromium-driver are not installed (.ci/run installs them)"
-        )
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="portal-chromium-")
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--window-size=1280,1600",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 def visible_ids(driver: webdriver.Chrome) -> list[str]:
@@ -62,6 +29,43 @@ def test_the_overview_shows_the_totals(browser: webdriver.Chrome, built: Path) -
     browser.get((built / "en" / "index.html").as_uri())
     assert browser.find_element(By.ID, "total-needs").text == "4"
     assert browser.find_element(By.ID, "total-offers").text == "3"
+
+
+def test_the_map_shades_one_country_per_country_with_needs(
+    browser: webdriver.Chrome, built_more: Path
+) -> None:
+    browser.get((built_more / "en" / "index.html").as_uri())
+    shaded = browser.find_elements(By.CSS_SELECTOR, "#map path.needs")
+    assert sorted((p.get_attribute("data-country") or "") for p in shaded) == [
+        "BIH",
+        "COL",
+        "LAO",
+        "LBN",
+        "TCD",
+    ]
+    assert all(p.is_displayed() and p.size["width"] > 0 for p in shaded)
+    figures = {
+        t.get_attribute("data-country"): t.text
+        for t in browser.find_elements(By.CSS_SELECTOR, "#map text")
+    }
+    assert figures == {"BIH": "1", "COL": "1", "LAO": "2", "LBN": "1", "TCD": "1"}
+    table = {
+        row.get_attribute("data-country"): [
+            cell.text for cell in row.find_elements(By.TAG_NAME, "td")
+        ]
+        for row in browser.find_elements(By.CSS_SELECTOR, "#map-table tbody tr")
+    }
+    assert table == {
+        "LAO": ["2", "2"],
+        "BIH": ["1", "1"],
+        "COL": ["1", "1"],
+        "LBN": ["1", "3"],
+        "TCD": ["1", "1"],
+    }
+    link = browser.find_element(By.CSS_SELECTOR, "#map a[href$='country/TCD.html']")
+    link.click()
+    assert browser.find_element(By.ID, "country").text == "Chad"
+    browser.get((built_more / "en" / "index.html").as_uri())
     ARTIFACTS.mkdir(exist_ok=True)
     assert browser.save_screenshot(str(ARTIFACTS / "overview.png"))
 
@@ -75,10 +79,56 @@ def test_the_filters_narrow_the_lists(browser: webdriver.Chrome, built: Path) ->
     assert visible_ids(browser) == ["N-2026-0001", "N-2026-0004"]
     Select(browser.find_element(By.ID, "filter-assistance")).select_by_value("technical_expertise")
     assert visible_ids(browser) == ["N-2026-0004"]
+    browser.find_element(By.CSS_SELECTOR, "#filters button[type=reset]").click()
+    Select(browser.find_element(By.ID, "filter-area")).select_by_value("art5")  # a parent
+    assert visible_ids(browser) == ["N-2026-0003"]  # rehabilitation is victim assistance
+    Select(browser.find_element(By.ID, "filter-area")).select_by_value("art4.survey")
+    assert visible_ids(browser) == ["N-2026-0001"]  # technical survey is survey
 
     browser.get((built / "en" / "offers.html").as_uri())
     Select(browser.find_element(By.ID, "filter-actor-type")).select_by_value("ngo_international")
     assert visible_ids(browser) == ["O-2026-0002"]
+
+
+def search_for(driver: webdriver.Chrome, words: str) -> list[str]:
+    box = driver.find_element(By.ID, "search")
+    box.clear()
+    box.send_keys(words)
+    return visible_ids(driver)
+
+
+def test_search_finds_a_record_by_a_word_of_its_description_in_each_language(
+    browser: webdriver.Chrome, built_more: Path
+) -> None:
+    browser.get((built_more / "en" / "needs.html").as_uri())
+    assert search_for(browser, "quality") == ["N-2026-0004"]  # "quality management of clearance"
+    assert browser.find_element(By.ID, "count").text == "1"
+    assert search_for(browser, "Tuzla experts") == ["N-2026-0004"]  # every word, in any order
+    assert search_for(browser, "Tuzla Vientiane") == []
+    browser.get((built_more / "fr" / "needs.html").as_uri())
+    assert search_for(browser, "kinésithérapeutes") == ["N-2026-0005"]
+    assert search_for(browser, "KINESITHERAP") == ["N-2026-0005"]  # no accent, no case, a prefix
+    assert search_for(browser, "Tchad") == ["N-2026-0005"]  # the country, named in French
+    browser.get((built_more / "es" / "needs.html").as_uri())
+    assert search_for(browser, "niños") == ["N-2026-0006"]
+    assert search_for(browser, "ninos rurales") == ["N-2026-0006"]
+    assert search_for(browser, "Colombia") == ["N-2026-0006"]
+
+
+def test_search_and_filters_narrow_together_by_keyboard(
+    browser: webdriver.Chrome, built_more: Path
+) -> None:
+    browser.get((built_more / "en" / "needs.html").as_uri())
+    assert search_for(browser, "lao") == ["N-2026-0001", "N-2026-0003"]  # by actor or country
+    box = browser.find_element(By.ID, "search")
+    box.send_keys(Keys.TAB)  # from the search box to the area filter, by keyboard
+    area = browser.switch_to.active_element
+    assert area.get_attribute("id") == "filter-area"
+    Select(area).select_by_value("art5")
+    assert visible_ids(browser) == ["N-2026-0003"]
+    box.send_keys(Keys.ENTER)  # Enter does not leave the page
+    assert browser.current_url.endswith("/en/needs.html")
+    assert visible_ids(browser) == ["N-2026-0003"]
 
 
 def test_the_country_page_lists_its_records(browser: webdriver.Chrome, built: Path) -> None:
@@ -89,6 +139,36 @@ def test_the_country_page_lists_its_records(browser: webdriver.Chrome, built: Pa
     }
     assert {"N-2026-0001", "N-2026-0003", "O-2026-0001", "O-2026-0002"} <= ids
     assert "N-2026-0002" not in ids and "O-2026-0003" not in ids  # Lebanon's
+
+
+def printed_pages(driver: webdriver.Chrome) -> int:
+    """How many A4 pages the page prints on (Chromium's own PDF of it)."""
+    pdf = base64.b64decode(
+        driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69})[
+            "data"
+        ]
+    )
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+
+
+def test_a_country_page_prints_as_a_brief(browser: webdriver.Chrome, built: Path) -> None:
+    browser.get((built / "en" / "country" / "LAO.html").as_uri())
+    assert printed_pages(browser) == 1
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        shown = [
+            element.get_attribute("class") or element.get_attribute("id")
+            for element in browser.find_elements(By.CSS_SELECTOR, "nav, footer.site p, #contact")
+            if element.is_displayed()
+        ]
+        assert shown == ["contact", ""]  # the contact, and the footer's last line (by whom, when)
+        assert browser.find_element(By.ID, "brief").text == (
+            "2 published needs · 2 offers open to it · 2 matches · as of 2026-11-23 06:30 UTC"
+        )
+        ARTIFACTS.mkdir(exist_ok=True)
+        assert browser.save_screenshot(str(ARTIFACTS / "country-LAO-printed.png"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
 
 def test_markup_in_a_title_is_shown_as_text(browser: webdriver.Chrome, built: Path) -> None:

@@ -1,0 +1,61 @@
+"""The site's world map: shapes from Natural Earth, each country shaded by its published needs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from bot.site import world_source
+from bot.site.worldmap import SHAPES, legend, level
+from tests.site.conftest import read
+from tests.site.test_accessibility import missing
+
+NPM_SHAPES = Path(__file__).parents[1] / "node_modules" / "world-atlas" / "countries-110m.json"
+
+
+def test_the_shapes_are_natural_earth_as_the_source_script_makes_them() -> None:
+    data = json.loads(SHAPES.read_text(encoding="utf-8"))
+    assert "public domain" in data["licence"] and "Natural Earth" in data["source"]
+    codes = [c["code"] for c in data["countries"] if c["code"]]
+    assert len(codes) == len(set(codes)) == 174  # 176 shapes; N. Cyprus, Somaliland have none
+    assert {"LAO", "LBN", "BIH", "TCD", "COL", "XKX"} <= set(codes)
+    if not NPM_SHAPES.is_file():
+        missing("world-atlas")
+    made = world_source.world(json.loads(NPM_SHAPES.read_text(encoding="utf-8")))
+    assert made == data
+
+
+def test_equal_earth_puts_the_poles_and_the_antimeridian_where_they_belong() -> None:
+    assert world_source.equal_earth(0, 0) == (0, 0)
+    x, _ = world_source.equal_earth(180, 0)
+    assert round(x, 4) == 2.7066  # the projection's half width (Šavrič et al. 2018)
+    _, y = world_source.equal_earth(0, 90)
+    assert round(-y, 4) == 1.3174  # and half height
+
+
+def test_shades_stand_for_numbers_of_needs() -> None:
+    assert [level(n) for n in range(6)] == [0, 1, 2, 2, 3, 3]
+    assert legend() == ((1, "1"), (2, "2–3"), (3, "4+"))
+
+
+def test_the_overview_map_shades_each_country_with_needs_and_gives_its_figures(
+    built: Path,
+) -> None:
+    html = read(built, "en/index.html")
+    shaded = re.findall(
+        r'<path class="country needs level-(\d)" data-country="([A-Z]{3})"'
+        r' data-needs="(\d+)" data-offers="(\d+)" fill="url\(#shade-\1\)" d="m',
+        html,
+    )
+    assert shaded == [("1", "BIH", "1", "1"), ("2", "LAO", "2", "2"), ("1", "LBN", "1", "3")]
+    table = html.split('id="map-table"')[1].split("</table>")[0]
+    rows = re.findall(
+        r'<tr data-country="([A-Z]{3})">.*?data-needs="\d+">(\d+)</td>.*?>(\d+)</td></tr>', table
+    )
+    assert rows == [("LAO", "2", "2"), ("BIH", "1", "1"), ("LBN", "1", "3")]
+    assert 'href="../en/country/LAO.html" aria-label="Lao People&#39;s Democratic Republic:' in html
+    fr = read(built, "fr/needs.html")
+    assert "Liban : 1 besoin(s) publié(s), 3 offre(s) ouverte(s) à ce pays" in fr
+    assert '<details class="map-table">' in fr  # on the lists the table is folded
+    assert '<details class="map-table" open>' in html
