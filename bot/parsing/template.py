@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 from bot.parsing.fields import qualifiers
 from bot.parsing.label_line import heading, looks_like_label, split_label
@@ -61,6 +62,7 @@ _QUALIFIED = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)  # each line's candidate labels, for every message: the same few words
 def field_of(label: str) -> str | None:
     """The field a label names, or None: "Pays bénéficiaire(s)" → "country", "Amount
     (optional)" → "amount", the alternatives of "Titre / Title" or "Dates/Period" when they
