@@ -118,14 +118,15 @@ def next_public_id(session: Session, kind: str, year: int) -> str:
         .returning(RecordCounter.last)
         .execution_options(synchronize_session=False)
     )
-    last = session.execute(bump).scalar_one_or_none()
+    # On the session's connection, as Core: the ORM's bulk UPDATE path adds nothing here.
+    last = session.connection().execute(bump).scalar_one_or_none()
     if last is None:  # the first of its kind this year
         try:
             with session.begin_nested():  # two workers may start the year at once
                 session.add(RecordCounter(kind=kind, year=year, last=0))
         except IntegrityError:
             pass
-        last = session.execute(bump).scalar_one()
+        last = session.connection().execute(bump).scalar_one()
     return f"{PREFIX[kind]}-{year}-{last:04d}"
 
 
