@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, select
+from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, bindparam, select
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from store.actors import Actor
@@ -83,16 +83,8 @@ def normalise_address(address: str) -> str:
 
 def person_by_email(session: Session, address: str) -> Person | None:
     """With their addresses and actors, in the same query: every message needs them."""
-    return (
-        session.scalars(
-            select(Person)
-            .join(EmailAddress)
-            .where(EmailAddress.address == normalise_address(address))
-            .options(joinedload(Person.emails), joinedload(Person.actors))
-        )
-        .unique()
-        .one_or_none()
-    )
+    found = session.scalars(_BY_EMAIL, {"wanted": normalise_address(address)})
+    return found.unique().one_or_none()
 
 
 def email_address(session: Session, address: str) -> EmailAddress | None:
@@ -120,10 +112,19 @@ def focal_points(session: Session, actor: Actor | None = None) -> list[Person]:
 
 def secretariat(session: Session) -> list[Person]:
     """With their addresses, in the same query: they are written to."""
-    query = (
-        select(Person)
-        .where(Person.is_secretariat)
-        .order_by(Person.id)
-        .options(joinedload(Person.emails))
-    )
-    return list(session.scalars(query).unique())
+    return list(session.scalars(_SECRETARIAT).unique())
+
+
+# Built once: each message asks them.
+_BY_EMAIL = (
+    select(Person)
+    .join(EmailAddress)
+    .where(EmailAddress.address == bindparam("wanted"))
+    .options(joinedload(Person.emails), joinedload(Person.actors))
+)
+_SECRETARIAT = (
+    select(Person)
+    .where(Person.is_secretariat)
+    .order_by(Person.id)
+    .options(joinedload(Person.emails))
+)
