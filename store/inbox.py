@@ -7,7 +7,17 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Index, LargeBinary, String, Text, func, select, update
+from sqlalchemy import (
+    CursorResult,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    bindparam,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -106,18 +116,7 @@ def claim_next(
     `processing` with `claimed_by`, `claimed_at` and one more attempt. On PostgreSQL, rows
     other workers are claiming are skipped, not waited for."""
     now = utcnow()
-    query = (
-        select(InboxItem)
-        .where(
-            (InboxItem.status == NEW)
-            | ((InboxItem.status == FAILED) & (InboxItem.retry_at <= now))
-            | ((InboxItem.status == PROCESSING) & (InboxItem.claimed_at < now - stale_after))
-        )
-        .order_by(InboxItem.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    item = session.scalars(query).first()
+    item = session.scalars(_CLAIMABLE, {"now": now, "stale_before": now - stale_after}).first()
     if item is None:
         return None
     item.status = PROCESSING
@@ -125,6 +124,20 @@ def claim_next(
     item.claimed_by = worker
     item.attempts += 1
     return item
+
+
+# Built once: the processor asks it before every item.
+_CLAIMABLE = (
+    select(InboxItem)
+    .where(
+        (InboxItem.status == NEW)
+        | ((InboxItem.status == FAILED) & (InboxItem.retry_at <= bindparam("now")))
+        | ((InboxItem.status == PROCESSING) & (InboxItem.claimed_at < bindparam("stale_before")))
+    )
+    .order_by(InboxItem.id)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
 
 
 def release_claims(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, bindparam, select
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from store.actors import Actor
 from store.base import Base, utcnow
@@ -82,9 +82,9 @@ def normalise_address(address: str) -> str:
 
 
 def person_by_email(session: Session, address: str) -> Person | None:
-    return session.scalars(
-        select(Person).join(EmailAddress).where(EmailAddress.address == normalise_address(address))
-    ).first()
+    """With their addresses and actors, in the same query: every message needs them."""
+    found = session.scalars(_BY_EMAIL, {"wanted": normalise_address(address)})
+    return found.unique().one_or_none()
 
 
 def email_address(session: Session, address: str) -> EmailAddress | None:
@@ -111,4 +111,20 @@ def focal_points(session: Session, actor: Actor | None = None) -> list[Person]:
 
 
 def secretariat(session: Session) -> list[Person]:
-    return list(session.scalars(select(Person).where(Person.is_secretariat).order_by(Person.id)))
+    """With their addresses, in the same query: they are written to."""
+    return list(session.scalars(_SECRETARIAT).unique())
+
+
+# Built once: each message asks them.
+_BY_EMAIL = (
+    select(Person)
+    .join(EmailAddress)
+    .where(EmailAddress.address == bindparam("wanted"))
+    .options(joinedload(Person.emails), joinedload(Person.actors))
+)
+_SECRETARIAT = (
+    select(Person)
+    .where(Person.is_secretariat)
+    .order_by(Person.id)
+    .options(joinedload(Person.emails))
+)

@@ -6,7 +6,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, select, update
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -109,23 +119,29 @@ class RecordCounter(Base):
     last: Mapped[int] = mapped_column(default=0)
 
 
+_BUMP = (  # built once: every new record asks it
+    update(RecordCounter)
+    .where(
+        RecordCounter.kind == bindparam("counter_kind"),  # not a column's name: those would SET
+        RecordCounter.year == bindparam("counter_year"),
+    )
+    .values(last=RecordCounter.last + 1)
+    .returning(RecordCounter.last)
+)
+
+
 def next_public_id(session: Session, kind: str, year: int) -> str:
     """Reserve the next id; the row update serialises concurrent writers."""
-    bump = (
-        update(RecordCounter)
-        .where(RecordCounter.kind == kind, RecordCounter.year == year)
-        .values(last=RecordCounter.last + 1)
-        .returning(RecordCounter.last)
-        .execution_options(synchronize_session=False)
-    )
-    last = session.execute(bump).scalar_one_or_none()
+    # On the session's connection, as Core: the ORM's bulk UPDATE path adds nothing here.
+    which = {"counter_kind": kind, "counter_year": year}
+    last = session.connection().execute(_BUMP, which).scalar_one_or_none()
     if last is None:  # the first of its kind this year
         try:
             with session.begin_nested():  # two workers may start the year at once
                 session.add(RecordCounter(kind=kind, year=year, last=0))
         except IntegrityError:
             pass
-        last = session.execute(bump).scalar_one()
+        last = session.connection().execute(_BUMP, which).scalar_one()
     return f"{PREFIX[kind]}-{year}-{last:04d}"
 
 

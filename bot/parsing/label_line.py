@@ -20,6 +20,8 @@ BOLD = "*_"
 _NOT_IN_LABEL = "*_:：=\t|"
 LABEL_MAX = 40
 _SEARCH_MAX = LABEL_MAX + 12  # a label and its bold markers, spaces apart
+_FAR = re.compile(rf"(?:\s*\S){{{_SEARCH_MAX + 1}}}")  # through the first character too far
+_CANDIDATE = re.compile("[" + re.escape(_SEPARATORS + _DASHES) + "]")  # _separates() decides
 
 
 def split_label(line: str, known: Callable[[str], str | None]) -> tuple[str, str] | None:
@@ -32,13 +34,12 @@ def split_label(line: str, known: Callable[[str], str | None]) -> tuple[str, str
     less bold markers and the spaces around it. One pass over the line, whatever it holds."""
     lead = _LEAD.match(line)
     start = lead.end() if lead else 0
-    seen = 0  # characters other than spaces since `start`
-    for at in range(start, len(line)):
-        char = line[at]
-        if not char.isspace():
-            seen += 1
-            if seen > _SEARCH_MAX:
-                return None
+    # Past the _SEARCH_MAX-th character other than a space after `start`, no label starts: the
+    # regular expressions find that place and the separators before it, in C.
+    far = _FAR.match(line, start)
+    end = far.end() - 1 if far else len(line)
+    for candidate in _CANDIDATE.finditer(line, start, end):
+        at = candidate.start()
         if not _separates(line, at):
             continue
         label = _label(line[start:at])

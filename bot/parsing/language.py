@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from bot.parsing.label_line import split_label
@@ -65,6 +65,7 @@ def language_of_words(text: str) -> str | None:
     return _winner(Counter(filter(None, map(_language_of_word, _words(text)))))
 
 
+@lru_cache(maxsize=16384)  # the same words come back in every message
 def _language_of_word(word: str) -> str | None:
     """A common word's language; an elided French word (l'équipe, qu'il) is French, an
     English contraction or possessive (don't, we're, Lebanon's) English."""

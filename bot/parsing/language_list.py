@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import cache
 
 from rapidfuzz import fuzz, process
 
@@ -18,13 +19,16 @@ def read_languages(text: str) -> tuple[tuple[str, ...], list[str]]:
     Phrases that name no language ("local languages", "langues nationales", "otros") are no
     items; a family of languages is its members ("BCMS"); a name is looked up harder when it is
     not known as written ("Somali language", "Englsh")."""
-    generic = frozenset(
-        fold(w) for lang in LANGS for w in vocabulary_data()["language_generic"][lang]
-    )
-    found, unknown = read_list(text, _language_codes, fillers=generic)
+    found, unknown = read_list(text, _language_codes, fillers=_generic())
     if unknown:
         log.info("languages: %d names we do not know left out", len(unknown))
     return tuple(dict.fromkeys(code for codes in found for code in codes)), unknown
+
+
+@cache
+def _generic() -> frozenset[str]:
+    """Phrases that name no language, folded (read once: the vocabulary does not change)."""
+    return frozenset(fold(w) for lang in LANGS for w in vocabulary_data()["language_generic"][lang])
 
 
 def _language_codes(text: str) -> tuple[str, ...] | None:

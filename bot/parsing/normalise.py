@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -46,10 +47,25 @@ _ARTICLE = re.compile(r"^(?:(?:the|la|le|les|el|los|las) |l')")
 
 def fold(text: str) -> str:
     """Text reduced for matching: no case, accents, dots or outer punctuation; single spaces."""
-    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"[^\w']+|_", " ", text.replace(".", ""))
+    # Labels, vocabulary words and list items are folded again for every message: the short
+    # ones are remembered (a bounded number of short strings; long text is folded each time).
+    return _fold_short(text) if len(text) <= _REMEMBERED else _fold(text)
+
+
+_REMEMBERED = 80  # characters
+
+
+def _fold(text: str) -> str:
+    text = text.translate(_FOLD)
+    if not text.isascii():  # ASCII has neither compatibility forms nor combining marks
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _NOT_WORD.sub(" ", text.casefold().replace(".", ""))
     return " ".join(text.split()).strip("' ")
+
+
+_fold_short = lru_cache(maxsize=8192)(_fold)
+_NOT_WORD = re.compile(r"[^\w']+|_")
 
 
 def name_key(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 from bot.parsing.fields import qualifiers
 from bot.parsing.label_line import heading, looks_like_label, split_label
@@ -61,6 +62,7 @@ _QUALIFIED = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)  # each line's candidate labels, for every message: the same few words
 def field_of(label: str) -> str | None:
     """The field a label names, or None: "Pays bénéficiaire(s)" → "country", "Amount
     (optional)" → "amount", the alternatives of "Titre / Title" or "Dates/Period" when they
@@ -103,8 +105,19 @@ def outside_fields(text: str) -> str:
 
 def read_template(text: str) -> tuple[dict[str, str], list[tuple[str, str]], str]:
     """read_fields() and outside_fields() at once, the text read once."""
+    fields, repeated, outside = _read_template(text)
+    return dict(fields), list(repeated), outside  # the caller's own, to change if it likes
+
+
+# A message is read for its fields more than once (is it a template? then its values): the
+# last few texts are remembered, as values no caller can change.
+@lru_cache(maxsize=4)
+def _read_template(
+    text: str,
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], str]:
     found, outside = _scan(text)
-    return *_gathered(found), "\n".join(outside).strip()
+    fields, repeated = _gathered(found)
+    return tuple(fields.items()), tuple(repeated), "\n".join(outside).strip()
 
 
 def _scan(text: str) -> tuple[list[tuple[str, list[str]]], list[str]]:

@@ -16,7 +16,13 @@ from bot.context import ERROR_REPLY_INTERVAL, Context
 from bot.envelope import Bounce, Failure, Inbound
 from store.bounces import PERMANENT, POLICY, TEMPORARY, BounceEvent, weight_counted_since
 from store.outbox import SENT, OutboxItem, error_reply_sent_since
-from store.people import EmailAddress, email_address, focal_points, secretariat
+from store.people import (
+    EmailAddress,
+    email_address,
+    focal_points,
+    normalise_address,
+    secretariat,
+)
 from store.subscriptions import unsubscribe_address
 
 log = logging.getLogger(__name__)
@@ -158,7 +164,9 @@ def heard_from(ctx: Context) -> None:
     channel vouches for tells (anyone can write a From; HELP is answered unauthenticated)."""
     if ctx.person is None or ctx.inbound.channel != "email" or not ctx.vouched:
         return
-    row = email_address(ctx.session, ctx.inbound.sender)
+    address = normalise_address(ctx.inbound.sender)
+    # The sender's row is among the addresses loaded with them (store.people.person_by_email).
+    row = next((e for e in ctx.person.emails if e.address == address), None)
     if row is not None and (row.is_bouncing or row.bounce_score):
         log.info("inbox item %s: %s writes in again; no longer bouncing", ctx.inbox_item_id,
                  ctx.person.id)  # fmt: skip

@@ -13,7 +13,7 @@ from bot.commands.subscribe import confirm_subscription
 from bot.config import Settings
 from bot.context import Context
 from bot.envelope import Front, Inbound
-from bot.parsing.parser import parse_submission
+from bot.parsing.template import read_fields
 from bot.people import bounces, registry
 from bot.pipeline.fronts import front_of
 from bot.pipeline.reading import read_inbound
@@ -82,7 +82,7 @@ def dispatch(ctx: Context, front: Front) -> str:
         log.info("inbox item %s: %s from someone outside the secretariat: read as content",
                  ctx.inbox_item_id, command.name)  # fmt: skip
         command = None
-    fields = len(parse_submission(ctx.inbound.text, ctx.inbound.subject).submission.fields)
+    fields = len(read_fields(ctx.inbound.text)[0])  # the fields parse_submission would read
     if command is not None and (command.reads_text or fields < FILLED_TEMPLATE):
         return command.action(ctx, asked.args if asked is not None else "")
     if fields:

@@ -60,10 +60,10 @@ class Processor:
             if not self._released:
                 self.release_abandoned()
             with transaction(self.sessions) as session:
-                item = inbox.claim_next(session, self.worker, STALE_AFTER)
-                if item is None:
+                claimed = inbox.claim_next(session, self.worker, STALE_AFTER)
+                if claimed is None:
                     return None
-                item_id, attempts = item.id, item.attempts
+                item_id, attempts = claimed.id, claimed.attempts
         except DBAPIError:
             log.warning("the inbox cannot be read now; trying again later", exc_info=True)
             return None
@@ -74,16 +74,19 @@ class Processor:
         if self.watch is not None:
             self.watch(item_id)
         try:
-            self._handle(item_id)
+            self._handle(claimed)
         finally:
             if self.watch is not None:
                 self.watch(None)
         return item_id
 
-    def _handle(self, item_id: int) -> None:
+    def _handle(self, claimed: inbox.InboxItem) -> None:
+        """`claimed` as its claim left it (sessions keep what they loaded after the commit):
+        read from it, outside the write lock so that others keep writing, without reading the
+        row again; it is then handled on the row in the transaction that writes its outcome."""
+        item_id = claimed.id
         try:
-            with self.sessions() as session:  # reading needs no write lock: others keep writing
-                inbound = read_inbound(session.get_one(inbox.InboxItem, item_id))
+            inbound = read_inbound(claimed)
             with transaction(self.sessions) as session:
                 item = session.get_one(inbox.InboxItem, item_id)
                 outcome = handle(session, self.settings, item, inbound=inbound)

@@ -128,7 +128,11 @@ def create_record(
 
 def tell_secretariat(ctx: Context, record: Record, content: dict[str, Any] | None = None) -> None:
     """Each member of the secretariat learns of a record (or a change) waiting for them."""
-    for member in secretariat(ctx.session):
+    # Who is in the secretariat changes from the command line only, never while a message is
+    # handled: what this transaction has written so far is flushed once, at its commit.
+    with ctx.session.no_autoflush:
+        members = secretariat(ctx.session)
+    for member in members:
         lang = member.mail_language
         view = RecordView.of_record(record, lang, content)
         ctx.notify(

@@ -45,7 +45,6 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from email import policy
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses
@@ -54,6 +53,7 @@ import dkim
 from dkim.util import InvalidTagValueList, parse_tag_value
 from publicsuffixlist import PublicSuffixList
 
+from bot.channels.email.headers import POLICY
 from bot.channels.email.results import (
     AUTH_AS,
     Result,
@@ -92,7 +92,7 @@ class Verdict:
 
 def headers_of(raw: bytes) -> Message:
     """The message's header section, read without parsing its body: all the checks need."""
-    return BytesHeaderParser(policy=policy.default).parsebytes(raw)
+    return BytesHeaderParser(policy=POLICY).parsebytes(raw)
 
 
 # ---- the From header -----------------------------------------------------------------------

@@ -7,7 +7,7 @@ import email.policy
 import logging
 import re
 from email.message import Message
-from email.parser import HeaderParser
+from email.parser import BytesHeaderParser, HeaderParser
 
 from flufl.bounce import all_failures
 
@@ -27,9 +27,11 @@ _TEMPORARY_SUBJECTS = {"2.2"}  # x.2.2: mailbox full
 def read_bounce(raw: bytes, envelope_sender: str) -> Bounce | None:
     """The report, when this mail is one (a null envelope sender, a multipart/report, or a
     mailer daemon's From that is no auto-reply); None for anything else (an auto-reply too)."""
-    message = email.message_from_bytes(raw, policy=email.policy.compat32)
-    if not _is_report(message, envelope_sender):
+    # The header says whether it is one (most mail is not): the body is parsed for a report only.
+    headers = BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+    if not _is_report(headers, envelope_sender):
         return None
+    message = email.message_from_bytes(raw, policy=email.policy.compat32)
     failures = _dsn_failures(message) or _provider_failures(message)
     return Bounce(message_ids=_returned_message_ids(message), failures=tuple(failures))
 

@@ -14,7 +14,8 @@ from bot.channels.email.reading import automatic_reason, read_email
 from bot.context import ERROR_REPLY_INTERVAL, Context
 from bot.envelope import Asked, Inbound
 from bot.parsing.language import detect_language
-from bot.parsing.parser import clean_text, parse_submission
+from bot.parsing.parser import clean_text
+from bot.parsing.template import read_fields
 from bot.words import table
 from store.inbox import InboxItem
 from store.outbox import error_reply_sent_since
@@ -126,7 +127,7 @@ def _only_reads(ctx: Context) -> bool:
         return False
     found = commands.read_command(inbound.subject, inbound.text)
     if found is None:
-        return not parse_submission(inbound.text, inbound.subject).submission.fields
+        return not read_fields(inbound.text)[0]  # no template: what parse_submission reads
     return found[0].name in READ_ONLY
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email
-import email.policy
 import logging
 import re
 from collections.abc import Callable
@@ -14,6 +13,7 @@ from bot.addresses import Addresses
 from bot.channels.email.attachments import attachment_texts
 from bot.channels.email.closings import without_closings
 from bot.channels.email.flowed import unflowed
+from bot.channels.email.headers import POLICY
 from bot.channels.email.html import html_to_text
 from bot.channels.email.labels import is_filled
 from bot.channels.email.quotes import split_quoted
@@ -40,7 +40,7 @@ _HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 
 def parse_bytes(raw: bytes) -> EmailMessage:
-    message = email.message_from_bytes(raw, policy=email.policy.default)
+    message = email.message_from_bytes(raw, policy=POLICY)
     assert isinstance(message, EmailMessage)
     return message
 
