@@ -6,9 +6,9 @@ import logging
 import queue
 import threading
 from concurrent.futures import Future
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -183,12 +183,14 @@ class GroupCommit:
         """One transaction: the new messages inserted, the copies (same sender and Message-ID,
         already kept or earlier in the batch) given the id of the first."""
         keys = [dedup_key(self.channel, a.sender, a.message_id, a.raw) for a in arrivals]
+        # Core statements on the session's connection: the ORM's bulk insert machinery cost
+        # intake about a third of its CPU for rows that need no objects.
+        table = cast(Table, InboxItem.__table__)
         with transaction(self.sessions, urgent=True) as session:
+            connection = session.connection()
             known = dict(
-                session.execute(
-                    select(InboxItem.dedup_key, InboxItem.id).where(
-                        InboxItem.dedup_key.in_(set(keys))
-                    )
+                connection.execute(
+                    select(table.c.dedup_key, table.c.id).where(table.c.dedup_key.in_(set(keys)))
                 ).all()
             )
             rows: list[dict[str, object]] = []
@@ -208,9 +210,8 @@ class GroupCommit:
                         }
                     )
             if rows:
-                inserted = session.execute(
-                    insert(InboxItem).returning(InboxItem.dedup_key, InboxItem.id),
-                    rows,
+                inserted = connection.execute(
+                    insert(table).returning(table.c.dedup_key, table.c.id), rows
                 )
                 known.update(inserted.all())
         return [known[key] for key in keys]
