@@ -52,7 +52,7 @@ class Settings:
     trusted_authserv_id: str = ""  # the front mail server's authserv-id; empty: A-R not read
     verify_dkim: str = ""  # "1": check DKIM here when no trusted_authserv_id is set
     raw_retention_days: int = 180  # raw mail of processed inbox items is emptied after this
-    processors: int = 1  # processes of `portal run` that handle inbox items
+    processors: int = 0  # processes of `portal run` that handle inbox items; 0: one per CPU core
     processing_timeout: float = 60.0  # seconds one item may take; then it is set aside
     bounce_threshold: float = 2.0  # bounce score (+1 permanent, +0.5 temporary a day): dead
     bounce_forget_days: int = 21  # a score is forgotten after this many days without bounces
@@ -88,6 +88,17 @@ class Settings:
     @property
     def maildir(self) -> Path:
         return self.home / "maildir"
+
+    @property
+    def processor_count(self) -> int:
+        """How many processors `portal run` starts: PORTAL_PROCESSORS, or one per CPU core this
+        process may run on (a container's or systemd's CPU limit included) when it is 0."""
+        if self.processors:
+            return self.processors
+        try:
+            return len(os.sched_getaffinity(0)) or 1
+        except AttributeError:  # not on Linux
+            return os.cpu_count() or 1
 
     def names_in(self, language: str) -> dict[str, str]:
         """The bot's and the secretariat's names in a language (the defaults are translated;
@@ -179,7 +190,6 @@ _SEPARATORS = ("+", "-", "=")
 _PROVIDERS = ("", "google", "microsoft")
 
 _POSITIVE_NUMBERS: dict[str, type[int] | type[float]] = {
-    "processors": int,
     "processing_timeout": float,
     "smtp_max_recipients": int,
     "smtp_max_connections": int,
@@ -216,6 +226,16 @@ def _coerce(name: str, value: Any) -> Any:
             raise ConfigError(
                 f"PORTAL_MAX_MESSAGE_SIZE must be a number of bytes: {value!r}"
             ) from exc
+    if name == "processors":
+        try:
+            count = int(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(
+                f"PORTAL_PROCESSORS must be a number of processes (0: one per core): {value!r}"
+            ) from exc
+        if count < 0:
+            raise ConfigError(f"PORTAL_PROCESSORS must be 0 or more: {value!r}")
+        return count
     if name in _POSITIVE_NUMBERS:
         try:
             number = _POSITIVE_NUMBERS[name](value)

@@ -56,7 +56,7 @@ class Supervisor:
             Slot(name)
             for kind in PARTS
             for name in (
-                [f"processor-{n}" for n in range(1, max(settings.processors, 1) + 1)]
+                [f"processor-{n}" for n in range(1, settings.processor_count + 1)]
                 if kind == "processor"
                 else [kind]
             )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
 import weakref
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -92,7 +94,8 @@ class WriterQueue:
     waiting; as it hands the turn on after each commit, they still get every other turn.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, processes: ProcessTurns | None = None) -> None:
+        self._processes = processes  # the turn between processes, once this one has the turn
         self._mutex = threading.Lock()
         self._urgent: deque[threading.Lock] = deque()
         self._waiting: deque[threading.Lock] = deque()
@@ -102,19 +105,24 @@ class WriterQueue:
 
     @contextmanager
     def turn(self, *, urgent: bool = False) -> Iterator[None]:
-        self._acquire(urgent)
+        first = self._acquire(urgent)
         try:
-            yield
+            if first and self._processes is not None:
+                with self._processes.turn(urgent=urgent):
+                    yield
+            else:
+                yield
         finally:
             self._release()
 
-    def _acquire(self, urgent: bool) -> None:
+    def _acquire(self, urgent: bool) -> bool:
+        """Wait for this thread's turn; True unless the thread already had it (nested)."""
         me = threading.get_ident()
         with self._mutex:
             if self._owner is None or self._owner == me:
                 self._owner = me
                 self._depth += 1
-                return
+                return self._depth == 1
             handed = self.waiting_lock()
             handed.acquire()
             (self._urgent if urgent else self._waiting).append(handed)
@@ -132,6 +140,7 @@ class WriterQueue:
             raise
         with self._mutex:
             self._owner, self._depth = me, 1
+        return True
 
     def _release(self) -> None:
         with self._mutex:
@@ -146,6 +155,87 @@ class WriterQueue:
                 self._owner = None
 
 
+class ProcessTurns:
+    """SQLite's writers of different processes, taking turns through two lock files.
+
+    `portal run`'s parts are processes (intake, processors, delivery, the scheduler), and each
+    writes to the same SQLite file. SQLite's own busy handler lets a waiting writer sleep up to
+    100 ms between tries, so intake could sleep while a processor commits again and again. Here
+    each write transaction first takes an exclusive `flock` on `<database>-writer`: the kernel
+    wakes a waiter the moment the lock is let go. An urgent writer (intake) first holds
+    `<database>-urgent` exclusively while it waits; the others pass through a shared lock on it
+    before they queue and again once they have the turn, so while intake waits the others step
+    aside: it goes next. The kernel lets go of a dead process's locks: a killed part holds no
+    one up.
+
+    One per database file and process, shared by its engines: a thread that writes through a
+    second engine while it holds the turn (the tests do) re-enters instead of waiting on itself.
+    """
+
+    def __init__(self, database: str) -> None:
+        self._writer = _lock_file(f"{database}-writer")
+        self._urgent = _lock_file(f"{database}-urgent")
+        self._mutex = threading.RLock()  # the engines of this process, one after the other
+        self._depth = 0
+
+    @contextmanager
+    def turn(self, *, urgent: bool = False) -> Iterator[None]:
+        with self._mutex:
+            if not self._depth:
+                self._take(urgent)
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if not self._depth:
+                    fcntl.flock(self._writer, fcntl.LOCK_UN)
+
+    def _take(self, urgent: bool) -> None:
+        if urgent:
+            fcntl.flock(self._urgent, fcntl.LOCK_EX)  # says to the others: intake waits
+            try:
+                fcntl.flock(self._writer, fcntl.LOCK_EX)
+            finally:
+                fcntl.flock(self._urgent, fcntl.LOCK_UN)
+            return
+        while True:
+            fcntl.flock(self._urgent, fcntl.LOCK_SH)  # waits while an urgent writer waits
+            fcntl.flock(self._urgent, fcntl.LOCK_UN)
+            fcntl.flock(self._writer, fcntl.LOCK_EX)
+            try:  # an urgent writer came while we waited: it goes first
+                fcntl.flock(self._urgent, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                fcntl.flock(self._writer, fcntl.LOCK_UN)
+                continue
+            fcntl.flock(self._urgent, fcntl.LOCK_UN)
+            return
+
+
+def _lock_file(path: str) -> BinaryIO:
+    """An empty file kept open only to be locked (closed when nobody uses it any more)."""
+    return os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600), "rb", 0)
+
+
+_turns: weakref.WeakValueDictionary[tuple[int, str], ProcessTurns] = weakref.WeakValueDictionary()
+
+
+def _process_turns(engine: Engine) -> ProcessTurns | None:
+    """The turns between processes for a SQLite file database; None in memory."""
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    key = (os.getpid(), os.path.abspath(database))
+    turns = _turns.get(key)
+    if turns is None:
+        try:
+            turns = _turns[key] = ProcessTurns(key[1])
+        except OSError:  # a read-only folder: SQLite's own lock still keeps writers apart
+            log.warning("no lock file beside %s: writers take turns through SQLite alone", key[1])
+            return None
+    return turns
+
+
 _writers: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKeyDictionary()
 _writers_lock = threading.Lock()
 
@@ -155,7 +245,10 @@ def writers(engine: Engine) -> WriterQueue | None:
     if not is_sqlite(engine):
         return None
     with _writers_lock:
-        return _writers.setdefault(engine, WriterQueue())
+        queue = _writers.get(engine)
+        if queue is None:
+            queue = _writers[engine] = WriterQueue(_process_turns(engine))
+        return queue
 
 
 @contextmanager

@@ -77,7 +77,10 @@ def test_a_message_that_holds_a_processor_past_its_time_is_set_aside_and_nothing
     hooks = tmp_path / "hooks"
     hooks.mkdir()
     (hooks / "sitecustomize.py").write_text(FREEZING)
-    portal = run_portal(home, PYTHONPATH=str(hooks), PORTAL_PROCESSING_TIMEOUT="5")
+    # One processor: the second message waits behind the frozen one until it is set aside.
+    portal = run_portal(
+        home, PYTHONPATH=str(hooks), PORTAL_PROCESSING_TIMEOUT="5", PORTAL_PROCESSORS="1"
+    )
     frozen = email("vong@nra.example", "NEED FREEZE", LAO_NEED)
     with smtplib.SMTP("127.0.0.1", portal.port, timeout=10) as client:
         assert client.send_message(frozen) == {}
@@ -146,7 +149,7 @@ def test_intake_starts_alone_and_the_others_once_smtp_greets(
 ) -> None:
     """So that SMTP greets sooner after `portal run` (issue 19): the other parts would import
     and open their database on the same cores at the same time."""
-    portal = run_portal(home)
+    portal = run_portal(home, PORTAL_PROCESSORS="2")
     portal.wait_for_log(r"scheduler started")
     events = [
         found.group(0)
@@ -157,13 +160,71 @@ def test_intake_starts_alone_and_the_others_once_smtp_greets(
         "intake started",
         "SMTP listening",
         "processor-1 started",
+        "processor-2 started",
         "delivery started",
         "scheduler started",
     ]
 
 
+def test_one_processor_per_core_unless_told(home: Settings, run_portal: RunPortal) -> None:
+    cores = len(os.sched_getaffinity(0))
+    portal = run_portal(home)  # PORTAL_PROCESSORS unset: 0, one per core
+    portal.wait_for_log(rf"processor-{cores} started")
+    portal.wait_for_log(r"scheduler started")
+    started = {found.group(1) for line in portal.log if (found := PROCESSOR_STARTED.search(line))}
+    assert started == {str(n) for n in range(1, cores + 1)}
+
+
+PROCESSOR_STARTED = re.compile(r"processor-(\d+) started")
+
+
+def test_the_parts_nobody_waits_on_run_nicer_than_intake(
+    home: Settings, run_portal: RunPortal
+) -> None:
+    portal = run_portal(home, PORTAL_PROCESSORS="1")
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    expected = {
+        "intake": base,
+        "processor-1": min(base + 10, 19),
+        "delivery": min(base + 10, 19),
+        "scheduler": min(base + 10, 19),
+    }
+    pids = {part: portal.pid_of(part) for part in expected}
+    deadline = time.monotonic() + 30  # a part lowers its priority once its imports are done
+    while True:
+        niceness = {part: os.getpriority(os.PRIO_PROCESS, pid) for part, pid in pids.items()}
+        if niceness == expected or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert niceness == expected
+
+
+def test_intake_answers_250_at_once_while_a_killed_processor_is_restarted(
+    home: Settings, run_portal: RunPortal
+) -> None:
+    """Every message of a burst is taken at its first try (no 4xx, no refused connection) while
+    the processors are killed in the middle of it; all are then handled, each answered once."""
+    portal = run_portal(home, PORTAL_PROCESSORS="2")
+    portal.wait_for_log(r"processor-2 started")
+    messages = [need(number) for number in range(40)]
+    victims = []
+    with smtplib.SMTP("127.0.0.1", portal.port, timeout=30) as client:
+        for number, message in enumerate(messages):
+            if number in (10, 25):  # one processor, then the other (or its new process)
+                victim = portal.pid_of(f"processor-{1 + len(victims)}")
+                os.kill(victim, signal.SIGKILL)
+                victims.append(victim)
+            client.send_message(message)  # raises on anything but 250
+    for victim in victims:
+        portal.wait_for_log(rf"\(pid {victim}\) was killed by signal 9; restarting")
+    portal.wait_until_settled(timeout=60)
+    assert portal.stop() == 0
+    assert database_counts(home) == {"done": 40, "records": 40, "waiting": 0}
+    assert answers(home) == Counter({message["Message-ID"]: 1 for message in messages})
+
+
 def test_sigterm_stops_the_parts_in_order(home: Settings, run_portal: RunPortal) -> None:
-    portal = run_portal(home)
+    portal = run_portal(home, PORTAL_PROCESSORS="1")
     portal.wait_for_log(r"scheduler started")
     assert portal.process is not None
     portal.process.send_signal(signal.SIGTERM)

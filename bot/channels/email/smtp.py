@@ -135,7 +135,8 @@ class SubmissionHandler:
         sender = envelope.mail_from or ""
         try:
             keeping = self.keep(sender, list(envelope.rcpt_tos), _message_id(raw), raw)
-            item_id = await asyncio.wait_for(asyncio.wrap_future(keeping), self.store_timeout)
+            async with asyncio.timeout(self.store_timeout):  # no task of its own, as wait_for
+                item_id = await asyncio.wrap_future(keeping)
         except TimeoutError:
             log.error(
                 "a message from %s was not kept within %g s; answered 451",
