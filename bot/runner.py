@@ -102,6 +102,7 @@ async def processing_service(portal: Portal, stop: asyncio.Event, wake: Shared) 
     from bot.pipeline import fronts
     from bot.pipeline.processor import WORKER as processor_worker
     from bot.pipeline.processor import Processor
+    from bot.pipeline.warm import warm_up
 
     processor = Processor(portal.sessions, portal.settings, wake.worker or processor_worker)
     processor.watch = wake.watch
@@ -109,6 +110,7 @@ async def processing_service(portal: Portal, stop: asyncio.Event, wake: Shared) 
         await asyncio.to_thread(processor.give_up, item_id, reason)
     wake.verdicts.clear()
     await asyncio.to_thread(fronts.make_all)  # each channel's reading, before the first message
+    await asyncio.to_thread(warm_up)  # and the reader's indexes, the compiled templates
     while not stop.is_set():
         while not stop.is_set() and await asyncio.to_thread(processor.process_next) is not None:
             wake.outbox.set()

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.context import Context
 from bot.envelope import Inbound
 from bot.errors import UnreadableMessage
+from bot.parsing.template import read_template
 from bot.pipeline.handle import handle
 from bot.pipeline.reading import read_inbound
 from bot.pipeline.unreadable import quarantine_unreadable, unread
@@ -87,6 +88,7 @@ class Processor:
         item_id = claimed.id
         try:
             inbound = read_inbound(claimed)
+            read_template(inbound.text)  # kept for handle(), read here outside the write lock
             with transaction(self.sessions) as session:
                 item = session.get_one(inbox.InboxItem, item_id)
                 outcome = handle(session, self.settings, item, inbound=inbound)
