@@ -70,7 +70,7 @@ class Supervisor:
 
     # ---- the loop ---------------------------------------------------------------------------
     def start_intake(self) -> None:
-        """Open the listening sockets and start intake; the other parts wait for its greeting."""
+        """Open the listening sockets and start intake; the other parts wait until it takes mail."""
         if self.sockets:
             return
         self.sockets["smtp"] = listening_socket(self.settings.smtp_listen)
@@ -241,9 +241,6 @@ class Supervisor:
             slot.started = 0.0  # not a quick death: the part itself is sound
 
     # ---- stopping ---------------------------------------------------------------------------
-    def stop_all(self) -> None:
-        self._stop_all()
-
     def _stop_all(self) -> None:
         """Intake first, so nothing new comes in; then each kind of part in turn."""
         for kind in PARTS:
@@ -305,7 +302,7 @@ def supervise(settings: Settings) -> int:
         try:
             _make_ready(settings)
         except BaseException:
-            supervisor.stop_all()  # what intake holds is committed before this says why
+            supervisor._stop_all()  # what intake holds is committed before this says why
             raise
         return supervisor.run()
 
