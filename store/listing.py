@@ -35,7 +35,7 @@ class Unusable(RuntimeError):
 
 @dataclass
 class Database:
-    """One DB-API connection, and what its driver says instead of `?` in a query."""
+    """One DB-API connection (sqlite3 or psycopg); queries are written with `?` for both."""
 
     connection: Any
     kind: str  # "sqlite" or "postgresql"
