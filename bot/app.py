@@ -4,31 +4,35 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+import threading
 from pathlib import Path
-
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from bot import addresses
 from bot.config import Settings
 from bot.envelope import Front
 from bot.errors import ConfigError
 from bot.pipeline import fronts
-from bot.reference import load_reference_actors
 from store import migrate
-from store.db import MissingDriver, make_engine, make_sessionmaker, transaction
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
 class Portal:
-    """A configured portal: its settings and its database."""
+    """A configured portal: its settings and its database.
 
-    settings: Settings
-    engine: Engine
-    sessions: sessionmaker[Session]
+    The database (SQLAlchemy, the models: most of a process's start) is opened at the first
+    use of `engine` or `sessions`, so that intake can greet before it (issue 19)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._opening = threading.Lock()
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> Portal:
@@ -37,14 +41,33 @@ class Portal:
         if not settings.secret_key:
             settings = settings.with_changes(secret_key=_kept_secret(settings.home))
         wire_channels(settings)
-        try:
-            engine = make_engine(settings.effective_database_url)
-        except MissingDriver as exc:
-            raise ConfigError(str(exc)) from exc
-        return cls(settings, engine, make_sessionmaker(engine))
+        return cls(settings)
+
+    @property
+    def engine(self) -> Engine:
+        return self._database()[0]
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self._database()[1]
+
+    def _database(self) -> tuple[Engine, sessionmaker[Session]]:
+        with self._opening:
+            if self._engine is None or self._sessions is None:
+                from store.db import MissingDriver, make_engine, make_sessionmaker
+
+                try:
+                    engine = make_engine(self.settings.effective_database_url)
+                except MissingDriver as exc:
+                    raise ConfigError(str(exc)) from exc
+                self._engine, self._sessions = engine, make_sessionmaker(engine)
+            return self._engine, self._sessions
 
     def init(self) -> tuple[int, int]:
         """Create or migrate the database and load the reference actors (idempotent)."""
+        from bot.reference import load_reference_actors
+        from store.db import transaction
+
         if not self.is_current():  # Alembic, slow to import, only when there is work for it
             migrate.upgrade(self.engine)
         with transaction(self.sessions) as session:
@@ -61,7 +84,8 @@ class Portal:
         return migrate.current_revision(self.engine) == migrate.head_revision()
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 def wire_channels(settings: Settings | None = None) -> None:

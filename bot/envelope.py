@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from store.outbox import OutboxItem
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the row is made by outbox_item(): a part that only reads Front needs no ORM
     from bot.commands.base import Command
     from bot.context import Context
     from store.inbox import InboxItem
+    from store.outbox import OutboxItem
 
 Buttons = tuple[tuple[tuple[str, str], ...], ...]  # rows of (label, what pressing it says)
 
@@ -108,6 +107,8 @@ def outbox_item(
     outbound: Outbound, *, message_id: str, created_at: datetime, inbox_item_id: int | None = None
 ) -> OutboxItem:
     """The outbox row that keeps `outbound` until its channel delivers it."""
+    from store.outbox import OutboxItem
+
     return OutboxItem(
         channel=outbound.channel,
         recipient=outbound.recipient,

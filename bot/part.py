@@ -23,13 +23,16 @@ import socket
 import sys
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from bot.app import Portal
 from bot.config import Settings
 from bot.doorbell import Doorbell
 from bot.logs import configure
 from bot.runner import PARTS, parts_for
 from bot.services import Service, Shared, run_services
+
+if TYPE_CHECKING:  # imported by main(): the supervisor imports this module for EX_CONFIG alone
+    from bot.app import Portal
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +82,8 @@ def status_writer(fd: int) -> Callable[[int | None], None]:
 
 
 def listening_writer(fd: int) -> Callable[[], None]:
-    """Intake's word to the supervisor that SMTP greets: the other parts may start."""
+    """Intake's word to the supervisor that it takes mail (SMTP greets, its database is open):
+    the other parts may start."""
 
     def tell() -> None:
         with contextlib.suppress(OSError):
@@ -138,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     if kind != "intake":
         with contextlib.suppress(OSError):  # raising one's own niceness is always allowed
             os.nice(BACKGROUND_NICE)
+    from bot.app import Portal
+
     portal = Portal.open(settings)
     try:
         services = parts_for(portal.settings)[kind]

@@ -17,6 +17,7 @@ from bot.services import Service, Shared, nap, outliving_the_database
 if TYPE_CHECKING:
     from bot.app import Portal
     from bot.envelope import Sender
+    from bot.pipeline.intake import GroupCommit
 
 # Each service imports its channel when it starts, so a part imports only what its own services
 # need and the SMTP listener greets sooner after `portal run` (issue 19).
@@ -25,15 +26,16 @@ log = logging.getLogger(__name__)
 
 
 async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:
+    """SMTP greets first and opens the database behind the greeting (bot.pipeline.opening)."""
     from bot import addresses
     from bot.channels.email.smtp import SubmissionHandler, start_server
-    from bot.pipeline.intake import GroupCommit
+    from bot.pipeline.opening import OpeningIntake
 
     settings = portal.settings
-    intake = GroupCommit(portal.sessions, "email")
+    opening = OpeningIntake()
     handler = SubmissionHandler(
         settings.domain,
-        intake.submit,
+        opening.submit,
         settings.max_message_size,
         on_stored=lambda _item_id: wake.inbox.set(),
         max_recipients=settings.smtp_max_recipients,
@@ -54,14 +56,29 @@ async def smtp_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> Non
     )
     bound = server.sockets[0].getsockname()
     log.info("SMTP listening on %s:%d for %s", bound[0], bound[1], settings.submit_address)
-    if wake.listening is not None:
-        wake.listening()
+    intake = None
     try:
+        try:
+            intake = await asyncio.to_thread(_group_commit, portal)
+        except BaseException as exc:
+            opening.failed(exc)
+            raise
+        opening.opened(intake)
+        if wake.listening is not None:  # the other parts start now (bot.supervisor)
+            wake.listening()
         await stop.wait()
     finally:
         server.close()
         await server.wait_closed()
-        await asyncio.to_thread(intake.close)  # what is waiting is committed first
+        if intake is not None:
+            await asyncio.to_thread(intake.close)  # what is waiting is committed first
+
+
+def _group_commit(portal: Portal) -> GroupCommit:
+    """Intake's writer on the portal's database, which this opens (SQLAlchemy, the models)."""
+    from bot.pipeline.intake import GroupCommit
+
+    return GroupCommit(portal.sessions, "email")
 
 
 async def mailbox_service(portal: Portal, stop: asyncio.Event, wake: Shared) -> None:

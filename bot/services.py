@@ -7,11 +7,10 @@ import logging
 import socket
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from sqlalchemy.exc import DBAPIError
-
-from bot.app import Portal
+if TYPE_CHECKING:  # the supervisor names the parts' services without importing SQLAlchemy
+    from bot.app import Portal
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,7 +40,7 @@ class Shared:
     listening: Callable[[], None] | None = None  # told when the SMTP listener greets (intake)
 
 
-Service = Callable[[Portal, asyncio.Event, Shared], Coroutine[Any, Any, None]]
+Service = Callable[["Portal", asyncio.Event, Shared], Coroutine[Any, Any, None]]
 
 
 async def nap(event: Bell, stop: asyncio.Event) -> None:
@@ -55,6 +54,8 @@ async def nap(event: Bell, stop: asyncio.Event) -> None:
 
 async def outliving_the_database(what: str, work: Awaitable[T]) -> T | None:
     """Do `work`; if the database is down or refuses, say so and return None (tried later)."""
+    from sqlalchemy.exc import DBAPIError
+
     try:
         return await work
     except DBAPIError as exc:

@@ -25,19 +25,18 @@ import socket
 import subprocess
 import sys
 import time
+from typing import TYPE_CHECKING
 
-from bot.app import Portal
 from bot.config import Settings
 from bot.doorbell import Doorbell
 from bot.errors import ConfigError
 from bot.masking import url_without_password
-from bot.operations.checks import warn_at_start
 from bot.part import EX_CONFIG
 from bot.runner import PARTS, parts_for
 from bot.slots import Slot, listening_socket
-from store import inbox, outbox
-from store.base import utcnow
-from store.db import transaction
+
+if TYPE_CHECKING:  # imported once intake is started, to make the database ready (issue 19)
+    from bot.app import Portal
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +69,10 @@ class Supervisor:
         self.failed = False
 
     # ---- the loop ---------------------------------------------------------------------------
-    def run(self) -> int:
-        """Start every part and watch them until a signal says stop; returns the exit status."""
-        parts_for(self.settings)  # a setting no part can run with is said before anything starts
+    def start_intake(self) -> None:
+        """Open the listening sockets and start intake; the other parts wait until it takes mail."""
+        if self.sockets:
+            return
         self.sockets["smtp"] = listening_socket(self.settings.smtp_listen)
         # Intake starts alone, so that SMTP greets sooner: the others import and open their
         # database at the same time on the same cores otherwise (issue 19).
@@ -81,6 +81,13 @@ class Supervisor:
                 slot.start_at = time.monotonic() + INTAKE_FIRST
         if self.settings.http_listen:
             self.sockets["http"] = listening_socket(self.settings.http_listen)
+        for slot in self.slots:
+            if slot.kind == "intake":
+                self._start(slot)
+
+    def run(self) -> int:
+        """Start every part and watch them until a signal says stop; returns the exit status."""
+        self.start_intake()  # unless it was started before the database was made ready
         wakeup_read, wakeup_write = os.pipe()
         os.set_blocking(wakeup_read, False)
         os.set_blocking(wakeup_write, False)
@@ -256,7 +263,12 @@ class Supervisor:
 
 def release_leases(portal: Portal) -> None:
     """On SQLite one `portal run` owns the file: every claim made before this start was made by
-    a process that is gone, and is given back at once instead of when its lease runs out."""
+    a process that is gone, and is given back at once instead of when its lease runs out.
+    (Intake claims nothing, so it may already run.)"""
+    from store import inbox, outbox
+    from store.base import utcnow
+    from store.db import transaction
+
     if portal.engine.dialect.name != "sqlite":
         return  # each worker gives back its own claims when it starts (bot.pipeline)
     now = utcnow()
@@ -267,20 +279,63 @@ def release_leases(portal: Portal) -> None:
         log.info("%d claim(s) left by a stopped portal given back", released)
 
 
-def supervise(portal: Portal) -> int:
-    """Run the portal's parts until SIGINT or SIGTERM; returns the exit status."""
-    with open(portal.settings.home / "portal.lock", "a") as lock:
+def supervise(settings: Settings) -> int:
+    """Run the portal's parts until SIGINT or SIGTERM; returns the exit status.
+
+    When a quick read (no SQLAlchemy) finds the database current, intake starts first and
+    takes mail while this process imports SQLAlchemy, loads the reference actors and gives back
+    the leases; otherwise the database is migrated first, and intake starts after it, so that
+    nothing is ever stored in a database behind the code (issue 19)."""
+    parts_for(settings)  # a setting no part can run with is said before anything starts
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with open(settings.home / "portal.lock", "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise ConfigError(
-                f"another `portal run` is using {portal.settings.home.resolve()}: "
+                f"another `portal run` is using {settings.home.resolve()}: "
                 "stop it first (one portal per PORTAL_HOME)"
             ) from None
+        supervisor = Supervisor(settings)
+        if _ready_for_intake(settings):
+            supervisor.start_intake()
+        try:
+            _make_ready(settings)
+        except BaseException:
+            supervisor._stop_all()  # what intake holds is committed before this says why
+            raise
+        return supervisor.run()
+
+
+def _ready_for_intake(settings: Settings) -> bool:
+    """The database is at the newest migration, and the secret key that intake would otherwise
+    make (as this process does in _make_ready) exists; read without SQLAlchemy."""
+    from store import listing
+
+    if not settings.secret_key and not (settings.home / "secret_key").is_file():
+        return False
+    try:
+        with listing.open_database(settings.effective_database_url) as database:
+            return database is not None and database.is_current()
+    except listing.Unusable:
+        return False  # said by _make_ready, which opens it the usual way
+
+
+def _make_ready(settings: Settings) -> None:
+    """Back up and migrate a database behind the code, load the reference actors, give back
+    the leases, and warn about what still needs doing."""
+    from bot.app import Portal
+    from bot.operations.backup import backup_before_migration
+    from bot.operations.checks import warn_at_start
+
+    portal = Portal.open(settings)
+    try:
+        backup_before_migration(portal.settings, portal.engine)
+        portal.init()
         release_leases(portal)
-        warn_at_start(portal.settings)
+    finally:
         portal.close()  # the parts open their own connections
-        return Supervisor(portal.settings).run()
+    warn_at_start(portal.settings)
 
 
 def _drain(fd: int) -> None:

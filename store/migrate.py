@@ -6,10 +6,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, column, inspect, select, table
-
 if TYPE_CHECKING:  # alembic is imported to migrate, not to check (a command's start-up)
     from alembic.config import Config
+    from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version"
@@ -39,6 +38,9 @@ def upgrade(engine: Engine) -> None:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None: never migrated), read as Alembic keeps it."""
+    # imported here: head_revision() serves the light read (store.listing), without SQLAlchemy
+    from sqlalchemy import column, inspect, select, table
+
     with engine.connect() as connection:
         if not inspect(connection).has_table(VERSION_TABLE):
             return None

@@ -23,13 +23,22 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from store.actors import Actor
 from store.base import Base, utcnow
 
-NEED, OFFER = "need", "offer"
-ENDORSEMENT = "awaiting_endorsement"  # a need sent on behalf of a state, until the state agrees
-PENDING, PUBLISHED, REJECTED = "pending", "published", "rejected"
-WITHDRAWN, FULFILLED, EXPIRED = "withdrawn", "fulfilled", "expired"
-STATUSES = (ENDORSEMENT, PENDING, PUBLISHED, REJECTED, WITHDRAWN, FULFILLED, EXPIRED)
-OPEN = (ENDORSEMENT, PENDING, PUBLISHED)
-PREFIX = {NEED: "N", OFFER: "O"}
+# The kinds and statuses live apart so that a command can name them without SQLAlchemy;
+# most code imports them from here.
+from store.record_states import (  # noqa: F401
+    ENDORSEMENT,
+    EXPIRED,
+    FULFILLED,
+    NEED,
+    OFFER,
+    OPEN,
+    PENDING,
+    PREFIX,
+    PUBLISHED,
+    REJECTED,
+    STATUSES,
+    WITHDRAWN,
+)
 
 CONTENT_FIELDS = (
     "title",

@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from sqlalchemy.engine import make_url
 
 from bot.app import Portal
 from bot.config import Settings
+from store.db import transaction
+from store.records import PENDING, WITHDRAWN, list_records
 from tests.harness import RunningPortal, free_port
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "")
@@ -117,3 +120,22 @@ def running(
     yield server
     server.stop()
     live.close()
+
+
+@pytest.fixture
+def three_records(portal: Portal) -> Portal:
+    """A published need, a withdrawn offer and a pending need (the lists' tests)."""
+    # imported here, so that loading the fixtures does not load a test module
+    from tests.digests.test_digests import BEFORE, LAO_NEED, LBN_NEED, NOR_OFFER
+    from tests.factories import focal_point, publish
+
+    focal_point(portal, "LAO", "vong@nra.example")
+    focal_point(portal, "NOR", "ingrid@mfa.example")
+    focal_point(portal, "LBN", "rana@lmac.example")
+    publish(portal, "vong@nra.example", LAO_NEED, BEFORE)
+    offer = publish(portal, "ingrid@mfa.example", NOR_OFFER, BEFORE + timedelta(hours=1))
+    need = publish(portal, "rana@lmac.example", LBN_NEED, BEFORE + timedelta(hours=2))
+    with transaction(portal.sessions) as session:
+        for record in list_records(session):
+            record.status = {offer: WITHDRAWN, need: PENDING}.get(record.public_id, record.status)
+    return portal

@@ -32,16 +32,23 @@ class PortalGroup(LazyGroup):
         except (UserError, ConfigError) as exc:
             raise click.ClickException(_without_secrets(ctx, str(exc))) from exc
         except Exception as exc:
-            if not _database_unusable(exc):
+            reason = _database_unusable(exc)
+            if reason is None:
                 raise
-            message = f"the database cannot be used: {exc.orig}"  # type: ignore[attr-defined]
+            message = f"the database cannot be used: {reason}"
             raise click.ClickException(_without_secrets(ctx, message)) from exc
 
 
-def _database_unusable(exc: Exception) -> bool:
-    """SQLAlchemy's OperationalError; not imported here: no command that raised one missed it."""
+def _database_unusable(exc: Exception) -> object | None:
+    """Why the database cannot be used, when `exc` says so: SQLAlchemy's OperationalError or
+    the quick read's Unusable. Neither is imported here: no command that raised one missed it."""
     errors = sys.modules.get("sqlalchemy.exc")
-    return errors is not None and isinstance(exc, errors.OperationalError)
+    if errors is not None and isinstance(exc, errors.OperationalError):
+        return exc.orig
+    listing = sys.modules.get("store.listing")
+    if listing is not None and isinstance(exc, listing.Unusable):
+        return exc
+    return None
 
 
 def _without_secrets(ctx: click.Context, message: str) -> str:
@@ -65,11 +72,15 @@ def open_portal(ctx: click.Context, *, require_current: bool = True) -> Portal:
     portal = Portal.open(settings)
     ctx.call_on_close(portal.close)
     if require_current and not portal.is_current():
-        raise ConfigError(
-            f"the database at {url_without_password(settings.effective_database_url)} is not "
-            "initialised or not up to date: run `portal init`"
-        )
+        raise not_current(settings)
     return portal
+
+
+def not_current(settings: Settings) -> ConfigError:
+    return ConfigError(
+        f"the database at {url_without_password(settings.effective_database_url)} is not "
+        "initialised or not up to date: run `portal init`"
+    )
 
 
 @contextmanager

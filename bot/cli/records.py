@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.base import cli_context, session_for, table
+from bot.cli.base import cli_context, not_current, session_for, table
+from bot.config import Settings
 from bot.errors import NotFound
-from store.audit import record_history
-from store.records import NEED, OFFER, STATUSES, Record, by_public_id, list_records
+from store import listing
+from store.record_states import NEED, OFFER, STATUSES
 
-if TYPE_CHECKING:  # imported by confirm and reject only: templates, mail (issue 19)
-    from bot.records import review
+if TYPE_CHECKING:  # imported by the commands that need them: `records list` needs neither
+    from bot.records import review  # templates, mail: confirm and reject only
+    from store.records import Record
 
 
 @click.group()
@@ -27,11 +29,21 @@ def records() -> None:
 @click.pass_context
 def list_command(ctx: click.Context, status: str | None, kind: str | None) -> None:
     """List records with their id, status, owner and title."""
-    with session_for(ctx) as session:
-        rows = [
-            (r.public_id, r.status, r.actor.code, r.title[:60])
-            for r in list_records(session, status=status, kind=kind)
-        ]
+    settings: Settings = ctx.find_root().obj
+    with listing.open_database(settings.effective_database_url) as database:
+        if database is not None:  # read without SQLAlchemy, which alone takes longer (issue 19)
+            if not database.is_current():
+                raise not_current(settings)
+            found = listing.records(database, status=status, kind=kind)
+    if database is None:  # a database URL only SQLAlchemy reads
+        from store.records import list_records
+
+        with session_for(ctx) as session:
+            found = [
+                (r.public_id, r.status, r.actor.code, r.title)
+                for r in list_records(session, status=status, kind=kind)
+            ]
+    rows = [(public_id, state, actor, title[:60]) for public_id, state, actor, title in found]
     table(rows, ("id", "status", "actor", "title"))
     click.echo(f"{len(rows)} record(s)")
 
@@ -92,6 +104,8 @@ def show_command(ctx: click.Context, record_id: str) -> None:
 @click.pass_context
 def history_command(ctx: click.Context, record_id: str) -> None:
     """Show every change to one record, oldest first."""
+    from store.audit import record_history
+
     with session_for(ctx) as session:
         record = _record(session, record_id)
         for entry in record_history(session, record.id):
@@ -104,6 +118,8 @@ def history_command(ctx: click.Context, record_id: str) -> None:
 
 
 def _record(session, record_id: str) -> Record:  # type: ignore[no-untyped-def]
+    from store.records import by_public_id
+
     record = by_public_id(session, record_id)
     if record is None:
         raise NotFound(f"no record {record_id}")

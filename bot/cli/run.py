@@ -5,15 +5,17 @@ from __future__ import annotations
 import click
 
 from bot.cli.base import open_portal
+from bot.config import Settings
 from bot.masking import url_without_password
-from bot.operations.backup import backup_before_migration
-from store.actors import list_actors
 
 
 @click.command()
 @click.pass_context
 def init(ctx: click.Context) -> None:
     """Create or migrate the database and load the reference actors."""
+    from bot.operations.backup import backup_before_migration
+    from store.actors import list_actors
+
     portal = open_portal(ctx, require_current=False)
     backup_before_migration(portal.settings, portal.engine)
     added, changed = portal.init()
@@ -32,7 +34,5 @@ def run(ctx: click.Context) -> None:
     each in its own process, until Ctrl-C or SIGTERM."""
     from bot.supervisor import supervise
 
-    portal = open_portal(ctx, require_current=False)
-    backup_before_migration(portal.settings, portal.engine)
-    portal.init()
-    ctx.exit(supervise(portal))
+    settings: Settings = ctx.find_root().obj
+    ctx.exit(supervise(settings))  # migrates and loads the actors as `portal init` does

@@ -65,3 +65,52 @@ def test_run_starts_stays_up_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         assert "portal stopped" in process.stderr.read()
     finally:
         process.kill()
+
+
+def started_until_running(home: Path) -> list[str]:
+    """What `portal run` logs until it runs, then Ctrl-C; the lines without their times."""
+    process = subprocess.Popen([PORTAL, "run"], env=environment(home), stderr=subprocess.PIPE,
+                               text=True)  # fmt: skip
+    assert process.stderr is not None
+    lines = []
+    try:
+        for line in process.stderr:
+            lines.append(line.split(" ", 2)[-1].strip())
+            if "portal running" in line:
+                break
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+    ready = "INFO bot.app: database at revision"  # Portal.init: migrated, actors loaded
+    return [line for line in lines if "started (pid" in line or line.startswith(ready)]
+
+
+def test_run_starts_intake_first_on_a_current_database(tmp_path: Path) -> None:
+    """Intake takes mail while the supervisor loads the actors and gives back the leases."""
+    env = environment(tmp_path / "var")
+    subprocess.run([PORTAL, "init"], env=env, capture_output=True, check=True)
+    logged = started_until_running(tmp_path / "var")
+    assert [line.split(":")[0] for line in logged] == ["INFO bot.supervisor", "INFO bot.app"]
+    assert logged[0].startswith("INFO bot.supervisor: intake started (pid ")
+
+
+def test_run_migrates_a_database_behind_before_intake_starts(tmp_path: Path) -> None:
+    """Nothing is ever stored in a database behind its migrations."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from store import migrate
+    from store.db import make_engine
+
+    (tmp_path / "var").mkdir()
+    engine = make_engine(f"sqlite:///{tmp_path / 'var' / 'portal.db'}")
+    config = migrate.alembic_config(engine)
+    head = ScriptDirectory.from_config(config).get_revision(migrate.head_revision())
+    assert isinstance(head.down_revision, str)
+    command.upgrade(config, head.down_revision)
+    engine.dispose()
+    logged = started_until_running(tmp_path / "var")
+    migrated = f"database at revision {head.revision}; actors added 164, changed 0"
+    assert logged[0] == f"INFO bot.app: {migrated}"
+    assert logged[1].startswith("INFO bot.supervisor: intake started (pid ")

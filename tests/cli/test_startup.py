@@ -4,8 +4,11 @@ lists every command with the short help its own docstring gives."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -18,13 +21,14 @@ HEAVY = ("sqlalchemy", "alembic", "jinja2", "telegram", "aiohttp", "aiosmtpd", "
          "prometheus_client", "babel", "store", "digests")  # fmt: skip
 
 
-def imported_by(code: str) -> set[str]:
+def imported_by(code: str, env: dict[str, str] | None = None) -> set[str]:
     """The top-level packages (and our modules) a fresh interpreter has after running `code`."""
     done = subprocess.run(
         [sys.executable, "-c", f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"],
         capture_output=True,
         text=True,
         check=True,
+        env={**os.environ, **(env or {})},
     )
     return set(json.loads(done.stdout.splitlines()[-1]))
 
@@ -47,6 +51,19 @@ def test_help_imports_no_command_module() -> None:
         "bot.cli.base",
         "bot.cli.lazy",
     ]
+
+
+def test_records_list_reads_without_sqlalchemy(sqlite_template: Path, tmp_path: Path) -> None:
+    shutil.copy(sqlite_template, tmp_path / "portal.db")
+    modules = imported_by(
+        "from bot.cli import cli\n"
+        "cli.main(['records', 'list'], prog_name='portal', standalone_mode=False)",
+        {"PORTAL_HOME": str(tmp_path), "PORTAL_DATABASE_URL": ""},
+    )
+    assert "store.listing" in modules
+    assert (
+        sorted(m for m in modules if m.split(".")[0] in ("sqlalchemy", "alembic", "jinja2")) == []
+    )
 
 
 LAZY = [(cli, name) for name in COMMANDS] + [(mailbox, "authorize")]

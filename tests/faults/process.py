@@ -69,14 +69,16 @@ class PortalProcess:
             text=True,
             preexec_fn=self.preexec_fn,  # noqa: PLW1509 (a resource limit for the child only)
         )
-        listening = threading.Event()
-        threading.Thread(target=self._read_log, args=(listening,), daemon=True).start()
-        if not listening.wait(timeout):
+        listening, running = threading.Event(), threading.Event()
+        threading.Thread(target=self._read_log, args=(listening, running), daemon=True).start()
+        # Intake may listen before the supervisor has made the database ready (loaded the
+        # actors, given back the leases): the portal runs once both are done.
+        if not (listening.wait(timeout) and running.wait(timeout)):
             self.kill()
             raise AssertionError("portal run did not listen:\n" + "".join(self.log))
         return self
 
-    def _read_log(self, listening: threading.Event) -> None:
+    def _read_log(self, listening: threading.Event, running: threading.Event) -> None:
         assert self.process is not None and self.process.stderr is not None
         for line in self.process.stderr:
             self.log.append(line)
@@ -84,6 +86,8 @@ class PortalProcess:
             if found:
                 self.port = int(found.group(1))
                 listening.set()
+            if "portal running" in line:
+                running.set()
 
     def pid_of(self, part: str, timeout: float = 30.0) -> int:
         """The process id of a part of this `portal run` ("processor-1"), as its log says last;
