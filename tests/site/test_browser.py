@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select
 
 from tests.site.conftest import ARTIFACTS
@@ -129,6 +131,62 @@ def test_search_and_filters_narrow_together_by_keyboard(
     box.send_keys(Keys.ENTER)  # Enter does not leave the page
     assert browser.current_url.endswith("/en/needs.html")
     assert visible_ids(browser) == ["N-2026-0003"]
+
+
+def press(driver: webdriver.Chrome, *keys: str) -> WebElement:
+    """Keys sent to whatever has the focus, as a person types them; the element focused after."""
+    ActionChains(driver).send_keys(*keys).perform()
+    return driver.switch_to.active_element
+
+
+def tab_to(driver: webdriver.Chrome, selector: str, most: int = 20) -> WebElement:
+    """Tab, as often as needed (no more than `most` times), until `selector` has the focus."""
+    for _ in range(most):
+        focused = press(driver, Keys.TAB)
+        if driver.execute_script("return arguments[0].matches(arguments[1])", focused, selector):
+            return focused
+    raise AssertionError(f"{selector} never got the focus in {most} presses of Tab")
+
+
+def test_a_keyboard_alone_searches_filters_and_shows_all_again(
+    browser: webdriver.Chrome, built_more: Path
+) -> None:
+    browser.get((built_more / "en" / "needs.html").as_uri())
+    skip = tab_to(browser, "a.skip")  # past the header's links, before the map's countries
+    assert skip.text == "Skip the map" and skip.is_displayed()
+    assert press(browser, Keys.ENTER, Keys.TAB).get_attribute("id") == "search"
+    press(browser, "ninos")  # typed without the accent
+    assert visible_ids(browser) == ["N-2026-0006"]
+    press(browser, Keys.ESCAPE, "lao", Keys.ENTER)  # Escape empties a search box
+    assert browser.current_url.endswith("/en/needs.html#filters")  # Enter stays on the page
+    assert visible_ids(browser) == ["N-2026-0001", "N-2026-0003"]
+    area = press(browser, Keys.TAB)
+    assert area.get_attribute("id") == "filter-area"
+    press(browser, "victim assistance")  # a closed list picks the first option typed
+    assert Select(area).first_selected_option.text == "victim assistance (all)"
+    assert visible_ids(browser) == ["N-2026-0003"]
+    assert browser.find_element(By.ID, "count").text == "1"
+    tab_to(browser, "#filters button[type=reset]", most=4)
+    press(browser, Keys.SPACE)
+    assert browser.find_element(By.ID, "search").get_attribute("value") == ""
+    assert len(visible_ids(browser)) == 6
+
+
+def test_a_keyboard_reaches_each_country_of_the_map_by_its_name(
+    browser: webdriver.Chrome, built_more: Path
+) -> None:
+    browser.get((built_more / "en" / "index.html").as_uri())
+    tab_to(browser, "a.skip")
+    names = [press(browser, Keys.TAB).get_attribute("aria-label") for _ in range(5)]
+    assert names == [
+        "Bosnia and Herzegovina: 1 published need(s), 1 offer(s) open to it",
+        "Colombia: 1 published need(s), 1 offer(s) open to it",
+        "Lao People's Democratic Republic: 2 published need(s), 2 offer(s) open to it",
+        "Lebanon: 1 published need(s), 3 offer(s) open to it",
+        "Chad: 1 published need(s), 1 offer(s) open to it",
+    ]
+    press(browser, Keys.ENTER)
+    assert browser.find_element(By.ID, "country").text == "Chad"
 
 
 def test_the_country_page_lists_its_records(browser: webdriver.Chrome, built: Path) -> None:
