@@ -18,6 +18,10 @@ from bot.site.model import Site
 
 SHAPES = Path(__file__).parent.parent / "data" / "world_map.json"
 LEVELS = ((1, 1), (2, 3), (4, None))  # needs per country of each shade: 1, 2–3, 4 or more
+# A country drawn smaller than this (square units of the map's 2000 × 862; Bosnia and Herzegovina
+# is 174, Lebanon 32) is a few pixels wide on a screen: it gets a marker as well, big enough to
+# see its shade and to point at.
+SMALL = 200
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,8 @@ class MapCountry:
     offers: int  # open to it: by name, through its region or to any country
     level: int  # its shade: 0 without a published need, else 1 to len(LEVELS)
     d: str  # its shape as SVG path data; "" when too small for the map's scale
-    at: tuple[int, int]  # where its number goes
+    at: tuple[int, int]  # where its number goes (and its marker, if small)
+    small: bool = False  # drawn, but too small to see or point at without a marker
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ def world_map(site: Site, words: Vocabulary) -> WorldMap:
                 level=level(len(facts.needs)),
                 d=shape.get("d", ""),
                 at=(int(x), int(y)),
+                small=bool(shape) and shape["size"] < SMALL,
             )
         )
     with_page = {c.code for c in countries}

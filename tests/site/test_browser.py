@@ -72,6 +72,18 @@ def test_the_map_shades_one_country_per_country_with_needs(
     assert browser.save_screenshot(str(ARTIFACTS / "overview.png"))
 
 
+def test_a_small_country_is_marked_so_it_can_be_seen_and_clicked(
+    browser: webdriver.Chrome, built: Path
+) -> None:
+    browser.get((built / "en" / "index.html").as_uri())
+    shape = browser.find_element(By.CSS_SELECTOR, "#map path[data-country='LBN']")
+    assert shape.size["width"] < 6  # Lebanon itself: a few pixels wide
+    marker = browser.find_element(By.CSS_SELECTOR, "#map a[href$='country/LBN.html'] circle")
+    assert marker.size["width"] >= 18  # a mark the eye finds and a pointer hits
+    marker.click()  # nothing drawn over it takes the click (Selenium would say so)
+    assert browser.find_element(By.ID, "country").text == "Lebanon"
+
+
 def test_the_filters_narrow_the_lists(browser: webdriver.Chrome, built: Path) -> None:
     browser.get((built / "en" / "needs.html").as_uri())
     assert browser.find_element(By.ID, "count").text == "4"
