@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from pathlib import Path
 
@@ -239,6 +240,44 @@ def test_a_country_page_prints_as_a_brief(browser: webdriver.Chrome, built: Path
         assert browser.save_screenshot(str(ARTIFACTS / "country-LAO-printed.png"))
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def requested(driver: webdriver.Chrome) -> set[str]:
+    """The addresses Chromium asked for since the last call (its performance log)."""
+    events = (json.loads(entry["message"])["message"] for entry in driver.get_log("performance"))
+    return {
+        event["params"]["request"]["url"].split("#")[0]
+        for event in events
+        if event["method"] == "Network.requestWillBeSent"
+    }
+
+
+def test_the_request_log_sees_a_request_to_elsewhere(
+    browser: webdriver.Chrome, built: Path
+) -> None:
+    browser.get((built / "en" / "index.html").as_uri())
+    browser.get_log("performance")
+    browser.execute_async_script(  # returns once the image has failed to come
+        "const done = arguments[0], image = new Image();"
+        "image.onerror = image.onload = () => done(); image.src = 'http://127.0.0.1:9/x.png';"
+    )
+    assert requested(browser) == {"http://127.0.0.1:9/x.png"}
+
+
+@pytest.mark.parametrize(
+    "page", ["en/index.html", "fr/needs.html", "es/record/N-2026-0001.html", "en/country/LAO.html"]
+)
+def test_a_page_fetches_nothing_from_elsewhere(
+    browser: webdriver.Chrome, built: Path, page: str
+) -> None:
+    """Every request Chromium made for the page (itself, styles, scripts, fonts, images) is for
+    a file of the site."""
+    browser.get_log("performance")  # what earlier pages asked for
+    browser.get((built / page).as_uri())
+    fetched = requested(browser)
+    site = built.resolve().as_uri() + "/"
+    assert (built / page).as_uri() in fetched and "assets/style.css" in " ".join(fetched)
+    assert [url for url in fetched if not url.startswith(site)] == []
 
 
 def test_markup_in_a_title_is_shown_as_text(browser: webdriver.Chrome, built: Path) -> None:
