@@ -17,6 +17,9 @@ from bot.site.facts import country_codes, country_facts
 from bot.site.model import Site
 
 SHAPES = Path(__file__).parent.parent / "data" / "world_map.json"
+# Every country's shape as one file that each map draws beneath the countries with a page: most
+# of a map's weight, fetched once for all pages instead of written into each (~50 KB a page).
+LAND = "assets/world.svg"
 LEVELS = ((1, 1), (2, 3), (4, None))  # needs per country of each shade: 1, 2–3, 4 or more
 # A country drawn smaller than this (square units of the map's 2000 × 862; Bosnia and Herzegovina
 # is 174, Lebanon 32) is a few pixels wide on a screen: it gets a marker as well, big enough to
@@ -41,7 +44,6 @@ class MapCountry:
 class WorldMap:
     width: int
     height: int
-    land: tuple[str, ...]  # the shapes of the countries without a page
     countries: tuple[MapCountry, ...]  # every country with a page, in the order of the codes
 
     @property
@@ -88,12 +90,19 @@ def world_map(site: Site, words: Vocabulary) -> WorldMap:
                 small=bool(shape) and shape["size"] < SMALL,
             )
         )
-    with_page = {c.code for c in countries}
-    return WorldMap(
-        width=shapes["width"],
-        height=shapes["height"],
-        land=tuple(c["d"] for c in shapes["countries"] if c["code"] not in with_page),
-        countries=tuple(countries),
+    return WorldMap(width=shapes["width"], height=shapes["height"], countries=tuple(countries))
+
+
+def land() -> str:
+    """LAND: every country in grey with white borders; a page's map draws its own over it."""
+    shapes = _shapes()
+    width, height = shapes["width"], shapes["height"]
+    paths = "".join(f'<path d="{c["d"]}"/>' for c in shapes["countries"])
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
+        f' width="{width}" height="{height}">\n'
+        '<g fill="#dfe3e8" fill-rule="evenodd" stroke="#fff" stroke-width="1">'
+        f"{paths}</g>\n</svg>\n"
     )
 
 

@@ -277,6 +277,8 @@ def test_a_page_fetches_nothing_from_elsewhere(
     fetched = requested(browser)
     site = built.resolve().as_uri() + "/"
     assert (built / page).as_uri() in fetched and "assets/style.css" in " ".join(fetched)
+    with_map = page.endswith(("index.html", "needs.html"))
+    assert ("assets/world.svg" in " ".join(fetched)) == with_map  # the land beneath the map
     assert [url for url in fetched if not url.startswith(site)] == []
 
 

@@ -100,3 +100,21 @@ Areas: technical survey
 Assistance: technical expertise
 Description: A team to survey the range before it is built on.
 """
+
+
+def test_the_land_is_one_file_that_every_map_draws_beneath_its_countries(built: Path) -> None:
+    world = read(built, "assets/world.svg")
+    shapes = json.loads(SHAPES.read_text(encoding="utf-8"))["countries"]
+    assert world.count("<path d=") == len(shapes) == 176
+    for name in ("en/index.html", "fr/needs.html", "es/offers.html"):
+        html = read(built, name)
+        image = '<image class="land" href="../assets/world.svg" width="2000" height="862"'
+        assert html.count(image) == 1
+        drawn = html.split('id="map"')[1].split("</svg>")[0]
+        assert drawn.index(image) < drawn.index('<a href="../')  # beneath the countries
+        assert re.findall(r"<path class=\"country[^>]* data-country=\"(...)\"", drawn) == [
+            "BIH",
+            "LAO",
+            "LBN",
+        ]  # only the countries with a page
+    assert len(read(built, "en/needs.html")) < 15_000  # not 60 KB of shapes in each page
