@@ -236,6 +236,11 @@ def test_a_country_page_prints_as_a_brief(browser: webdriver.Chrome, built: Path
         assert browser.find_element(By.ID, "brief").text == (
             "2 published needs · 2 offers open to it · 2 matches · as of 2026-11-23 06:30 UTC"
         )
+        need = browser.find_element(By.CSS_SELECTOR, "#needs [data-id='N-2026-0003'] .meta")
+        assert need.text == (  # what the need is for, not only whose it is
+            "Lao Disabled People's Association (National NGO) · victim assistance — rehabilitation"
+            " · financial"
+        )
         ARTIFACTS.mkdir(exist_ok=True)
         assert browser.save_screenshot(str(ARTIFACTS / "country-LAO-printed.png"))
     finally:
