@@ -85,6 +85,24 @@ def test_a_small_country_is_marked_so_it_can_be_seen_and_clicked(
     assert browser.find_element(By.ID, "country").text == "Lebanon"
 
 
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_every_area_of_the_chart_is_named_in_full(
+    browser: webdriver.Chrome, built_more: Path, lang: str
+) -> None:
+    browser.get((built_more / lang / "index.html").as_uri())
+    outside = browser.execute_script(
+        """
+        const svg = document.querySelector('#trend-areas svg'), box = svg.viewBox.baseVal;
+        return Array.from(svg.querySelectorAll('text')).filter((text) => {
+          const drawn = text.getBBox();
+          return drawn.x < box.x || drawn.x + drawn.width > box.x + box.width;
+        }).map((text) => text.textContent);
+        """
+    )
+    names = browser.find_elements(By.CSS_SELECTOR, "#trend-areas text.area")
+    assert len(names) == 10 and outside == []
+
+
 def test_the_filters_narrow_the_lists(browser: webdriver.Chrome, built: Path) -> None:
     browser.get((built / "en" / "needs.html").as_uri())
     assert browser.find_element(By.ID, "count").text == "4"
