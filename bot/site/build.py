@@ -20,6 +20,7 @@ from bot.records.views import vocabulary
 from bot.site.feeds import atom, data_csv, data_json
 from bot.site.model import Site, gather
 from bot.site.pages import pages
+from bot.site.worldmap import LAND, land
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ def site_files(site: Site) -> dict[str, str]:
     files["data.json"] = data_json(site)
     files["data.csv"] = data_csv(site)
     files["feed.atom"] = atom(site)
+    files[LAND] = land()
     for name in (*ASSETS, SCHEMA):
         files[name] = (HERE / name).read_text(encoding="utf-8")
     files[MARKER] = "Built by `portal site build`; the next build replaces this whole folder.\n"

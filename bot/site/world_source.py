@@ -138,7 +138,10 @@ def world(topology: dict[str, Any]) -> dict[str, Any]:
         rings = [[place(p) for p in r] for shape in shapes for r in shape]
         largest = max((shape[0] for shape in shapes), key=area)
         at = place(inside(largest))
-        countries.append({"code": code or "", "name": name, "at": list(at), "d": path(rings)})
+        size = round(sum(area(r) for r in rings))  # in square units: tells the tiny ones
+        countries.append(
+            {"code": code or "", "name": name, "at": list(at), "size": size, "d": path(rings)}
+        )
     return {
         "about": "Country shapes of the site's map, made by bot/site/world_source.py.",
         "source": SOURCE,

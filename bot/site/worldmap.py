@@ -17,7 +17,14 @@ from bot.site.facts import country_codes, country_facts
 from bot.site.model import Site
 
 SHAPES = Path(__file__).parent.parent / "data" / "world_map.json"
+# Every country's shape as one file that each map draws beneath the countries with a page: most
+# of a map's weight, fetched once for all pages instead of written into each (~50 KB a page).
+LAND = "assets/world.svg"
 LEVELS = ((1, 1), (2, 3), (4, None))  # needs per country of each shade: 1, 2–3, 4 or more
+# A country drawn smaller than this (square units of the map's 2000 × 862; Bosnia and Herzegovina
+# is 174, Lebanon 32) is a few pixels wide on a screen: it gets a marker as well, big enough to
+# see its shade and to point at.
+SMALL = 200
 
 
 @dataclass(frozen=True)
@@ -29,14 +36,14 @@ class MapCountry:
     offers: int  # open to it: by name, through its region or to any country
     level: int  # its shade: 0 without a published need, else 1 to len(LEVELS)
     d: str  # its shape as SVG path data; "" when too small for the map's scale
-    at: tuple[int, int]  # where its number goes
+    at: tuple[int, int]  # where its number goes (and its marker, if small)
+    small: bool = False  # drawn, but too small to see or point at without a marker
 
 
 @dataclass(frozen=True)
 class WorldMap:
     width: int
     height: int
-    land: tuple[str, ...]  # the shapes of the countries without a page
     countries: tuple[MapCountry, ...]  # every country with a page, in the order of the codes
 
     @property
@@ -80,14 +87,22 @@ def world_map(site: Site, words: Vocabulary) -> WorldMap:
                 level=level(len(facts.needs)),
                 d=shape.get("d", ""),
                 at=(int(x), int(y)),
+                small=bool(shape) and shape["size"] < SMALL,
             )
         )
-    with_page = {c.code for c in countries}
-    return WorldMap(
-        width=shapes["width"],
-        height=shapes["height"],
-        land=tuple(c["d"] for c in shapes["countries"] if c["code"] not in with_page),
-        countries=tuple(countries),
+    return WorldMap(width=shapes["width"], height=shapes["height"], countries=tuple(countries))
+
+
+def land() -> str:
+    """LAND: every country in grey with white borders; a page's map draws its own over it."""
+    shapes = _shapes()
+    width, height = shapes["width"], shapes["height"]
+    paths = "".join(f'<path d="{c["d"]}"/>' for c in shapes["countries"])
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
+        f' width="{width}" height="{height}">\n'
+        '<g fill="#dfe3e8" fill-rule="evenodd" stroke="#fff" stroke-width="1">'
+        f"{paths}</g>\n</svg>\n"
     )
 
 

@@ -50,6 +50,7 @@ def browser() -> Iterator[webdriver.Chrome]:
         )
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})  # each request it makes
     profile = tempfile.mkdtemp(prefix="portal-chromium-")
     for flag in (
         "--headless=new",

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select
 
 from tests.site.conftest import ARTIFACTS
@@ -68,6 +71,36 @@ def test_the_map_shades_one_country_per_country_with_needs(
     browser.get((built_more / "en" / "index.html").as_uri())
     ARTIFACTS.mkdir(exist_ok=True)
     assert browser.save_screenshot(str(ARTIFACTS / "overview.png"))
+
+
+def test_a_small_country_is_marked_so_it_can_be_seen_and_clicked(
+    browser: webdriver.Chrome, built: Path
+) -> None:
+    browser.get((built / "en" / "index.html").as_uri())
+    shape = browser.find_element(By.CSS_SELECTOR, "#map path[data-country='LBN']")
+    assert shape.size["width"] < 6  # Lebanon itself: a few pixels wide
+    marker = browser.find_element(By.CSS_SELECTOR, "#map a[href$='country/LBN.html'] circle")
+    assert marker.size["width"] >= 18  # a mark the eye finds and a pointer hits
+    marker.click()  # nothing drawn over it takes the click (Selenium would say so)
+    assert browser.find_element(By.ID, "country").text == "Lebanon"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_every_area_of_the_chart_is_named_in_full(
+    browser: webdriver.Chrome, built_more: Path, lang: str
+) -> None:
+    browser.get((built_more / lang / "index.html").as_uri())
+    outside = browser.execute_script(
+        """
+        const svg = document.querySelector('#trend-areas svg'), box = svg.viewBox.baseVal;
+        return Array.from(svg.querySelectorAll('text')).filter((text) => {
+          const drawn = text.getBBox();
+          return drawn.x < box.x || drawn.x + drawn.width > box.x + box.width;
+        }).map((text) => text.textContent);
+        """
+    )
+    names = browser.find_elements(By.CSS_SELECTOR, "#trend-areas text.area")
+    assert len(names) == 10 and outside == []
 
 
 def test_the_filters_narrow_the_lists(browser: webdriver.Chrome, built: Path) -> None:
@@ -131,6 +164,62 @@ def test_search_and_filters_narrow_together_by_keyboard(
     assert visible_ids(browser) == ["N-2026-0003"]
 
 
+def press(driver: webdriver.Chrome, *keys: str) -> WebElement:
+    """Keys sent to whatever has the focus, as a person types them; the element focused after."""
+    ActionChains(driver).send_keys(*keys).perform()
+    return driver.switch_to.active_element
+
+
+def tab_to(driver: webdriver.Chrome, selector: str, most: int = 20) -> WebElement:
+    """Tab, as often as needed (no more than `most` times), until `selector` has the focus."""
+    for _ in range(most):
+        focused = press(driver, Keys.TAB)
+        if driver.execute_script("return arguments[0].matches(arguments[1])", focused, selector):
+            return focused
+    raise AssertionError(f"{selector} never got the focus in {most} presses of Tab")
+
+
+def test_a_keyboard_alone_searches_filters_and_shows_all_again(
+    browser: webdriver.Chrome, built_more: Path
+) -> None:
+    browser.get((built_more / "en" / "needs.html").as_uri())
+    skip = tab_to(browser, "a.skip")  # past the header's links, before the map's countries
+    assert skip.text == "Skip the map" and skip.is_displayed()
+    assert press(browser, Keys.ENTER, Keys.TAB).get_attribute("id") == "search"
+    press(browser, "ninos")  # typed without the accent
+    assert visible_ids(browser) == ["N-2026-0006"]
+    press(browser, Keys.ESCAPE, "lao", Keys.ENTER)  # Escape empties a search box
+    assert browser.current_url.endswith("/en/needs.html#filters")  # Enter stays on the page
+    assert visible_ids(browser) == ["N-2026-0001", "N-2026-0003"]
+    area = press(browser, Keys.TAB)
+    assert area.get_attribute("id") == "filter-area"
+    press(browser, "victim assistance")  # a closed list picks the first option typed
+    assert Select(area).first_selected_option.text == "victim assistance (all)"
+    assert visible_ids(browser) == ["N-2026-0003"]
+    assert browser.find_element(By.ID, "count").text == "1"
+    tab_to(browser, "#filters button[type=reset]", most=4)
+    press(browser, Keys.SPACE)
+    assert browser.find_element(By.ID, "search").get_attribute("value") == ""
+    assert len(visible_ids(browser)) == 6
+
+
+def test_a_keyboard_reaches_each_country_of_the_map_by_its_name(
+    browser: webdriver.Chrome, built_more: Path
+) -> None:
+    browser.get((built_more / "en" / "index.html").as_uri())
+    tab_to(browser, "a.skip")
+    names = [press(browser, Keys.TAB).get_attribute("aria-label") for _ in range(5)]
+    assert names == [
+        "Bosnia and Herzegovina: 1 published need(s), 1 offer(s) open to it",
+        "Colombia: 1 published need(s), 1 offer(s) open to it",
+        "Lao People's Democratic Republic: 2 published need(s), 2 offer(s) open to it",
+        "Lebanon: 1 published need(s), 3 offer(s) open to it",
+        "Chad: 1 published need(s), 1 offer(s) open to it",
+    ]
+    press(browser, Keys.ENTER)
+    assert browser.find_element(By.ID, "country").text == "Chad"
+
+
 def test_the_country_page_lists_its_records(browser: webdriver.Chrome, built: Path) -> None:
     browser.get((built / "en" / "country" / "LAO.html").as_uri())
     ids = {
@@ -165,10 +254,55 @@ def test_a_country_page_prints_as_a_brief(browser: webdriver.Chrome, built: Path
         assert browser.find_element(By.ID, "brief").text == (
             "2 published needs · 2 offers open to it · 2 matches · as of 2026-11-23 06:30 UTC"
         )
+        need = browser.find_element(By.CSS_SELECTOR, "#needs [data-id='N-2026-0003'] .meta")
+        assert need.text == (  # what the need is for, not only whose it is
+            "Lao Disabled People's Association (National NGO) · victim assistance — rehabilitation"
+            " · financial"
+        )
         ARTIFACTS.mkdir(exist_ok=True)
         assert browser.save_screenshot(str(ARTIFACTS / "country-LAO-printed.png"))
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def requested(driver: webdriver.Chrome) -> set[str]:
+    """The addresses Chromium asked for since the last call (its performance log)."""
+    events = (json.loads(entry["message"])["message"] for entry in driver.get_log("performance"))
+    return {
+        event["params"]["request"]["url"].split("#")[0]
+        for event in events
+        if event["method"] == "Network.requestWillBeSent"
+    }
+
+
+def test_the_request_log_sees_a_request_to_elsewhere(
+    browser: webdriver.Chrome, built: Path
+) -> None:
+    browser.get((built / "en" / "index.html").as_uri())
+    browser.get_log("performance")
+    browser.execute_async_script(  # returns once the image has failed to come
+        "const done = arguments[0], image = new Image();"
+        "image.onerror = image.onload = () => done(); image.src = 'http://127.0.0.1:9/x.png';"
+    )
+    assert requested(browser) == {"http://127.0.0.1:9/x.png"}
+
+
+@pytest.mark.parametrize(
+    "page", ["en/index.html", "fr/needs.html", "es/record/N-2026-0001.html", "en/country/LAO.html"]
+)
+def test_a_page_fetches_nothing_from_elsewhere(
+    browser: webdriver.Chrome, built: Path, page: str
+) -> None:
+    """Every request Chromium made for the page (itself, styles, scripts, fonts, images) is for
+    a file of the site."""
+    browser.get_log("performance")  # what earlier pages asked for
+    browser.get((built / page).as_uri())
+    fetched = requested(browser)
+    site = built.resolve().as_uri() + "/"
+    assert (built / page).as_uri() in fetched and "assets/style.css" in " ".join(fetched)
+    with_map = page.endswith(("index.html", "needs.html"))
+    assert ("assets/world.svg" in " ".join(fetched)) == with_map  # the land beneath the map
+    assert [url for url in fetched if not url.startswith(site)] == []
 
 
 def test_markup_in_a_title_is_shown_as_text(browser: webdriver.Chrome, built: Path) -> None:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
-from bot.site import world_source
-from bot.site.worldmap import SHAPES, legend, level
+from bot.app import Portal
+from bot.site import build_site, world_source
+from bot.site.worldmap import SHAPES, SMALL, legend, level
+from tests.factories import focal_point, publish
 from tests.site.conftest import read
+from tests.site.records import GENERATED, START, fill
 from tests.site.test_accessibility import missing
 
 NPM_SHAPES = Path(__file__).parents[1] / "node_modules" / "world-atlas" / "countries-110m.json"
@@ -59,3 +63,58 @@ def test_the_overview_map_shades_each_country_with_needs_and_gives_its_figures(
     assert "Liban : 1 besoin(s) publié(s), 3 offre(s) ouverte(s) à ce pays" in fr
     assert '<details class="map-table">' in fr  # on the lists the table is folded
     assert '<details class="map-table" open>' in html
+
+
+def test_a_small_country_gets_a_marker_and_one_without_a_shape_is_named_under_the_map(
+    portal: Portal, tmp_path: Path
+) -> None:
+    sizes = {
+        c["code"]: c["size"] for c in json.loads(SHAPES.read_text(encoding="utf-8"))["countries"]
+    }
+    assert sizes["LBN"] < sizes["BIH"] < SMALL < sizes["LAO"]
+    assert "CPV" not in sizes  # Cabo Verde: islands too small for the 1:110m shapes
+    fill(portal)
+    focal_point(portal, "CPV", "focal@cv.example")
+    publish(portal, "focal@cv.example", CPV_NEED, START + timedelta(hours=10))
+    build_site(portal.sessions, portal.settings, tmp_path / "site", GENERATED)
+    html = read(tmp_path / "site", "en/index.html")
+    markers = re.findall(
+        r'data-country="([A-Z]{3})"[^>]*/><circle class="marker needs" cx="(\d+)" cy="(\d+)"'
+        r' r="18" fill="url\(#shade-1\)"/></a>',
+        html,
+    )
+    assert markers == [("BIH", "1085", "170"), ("LBN", "1183", "236")]  # not Lao's
+    assert "a circle marks a country too small to see at this scale" in html
+    table = re.findall(r'<tr data-country="([A-Z]{3})">', html.split('id="map-table"')[1])
+    assert table == ["LAO", "BIH", "CPV", "LBN"]  # every country with needs, drawn or not
+    assert 'data-country="CPV"' not in html.split('id="map-table"')[0]  # not drawn
+    unmapped = html.split('id="map-unmapped">')[1].split("</p>")[0]
+    assert unmapped == (
+        'Too small for the map, in the table only: <a href="../en/country/CPV.html">Cabo Verde</a>'
+    )
+
+
+CPV_NEED = """Type: need
+Title: Survey of a former firing range on Santiago
+Areas: technical survey
+Assistance: technical expertise
+Description: A team to survey the range before it is built on.
+"""
+
+
+def test_the_land_is_one_file_that_every_map_draws_beneath_its_countries(built: Path) -> None:
+    world = read(built, "assets/world.svg")
+    shapes = json.loads(SHAPES.read_text(encoding="utf-8"))["countries"]
+    assert world.count("<path d=") == len(shapes) == 176
+    for name in ("en/index.html", "fr/needs.html", "es/offers.html"):
+        html = read(built, name)
+        image = '<image class="land" href="../assets/world.svg" width="2000" height="862"'
+        assert html.count(image) == 1
+        drawn = html.split('id="map"')[1].split("</svg>")[0]
+        assert drawn.index(image) < drawn.index('<a href="../')  # beneath the countries
+        assert re.findall(r"<path class=\"country[^>]* data-country=\"(...)\"", drawn) == [
+            "BIH",
+            "LAO",
+            "LBN",
+        ]  # only the countries with a page
+    assert len(read(built, "en/needs.html")) < 15_000  # not 60 KB of shapes in each page

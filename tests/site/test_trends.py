@@ -39,5 +39,11 @@ def test_the_overview_charts_count_each_quarter_and_each_area(built: Path) -> No
         ("art5.rehabilitation", "0"),
     ]
     assert "Records by area, since the first publication" in html
+    table = html.split('id="trend-areas-table"')[1].split("</table>")[0]  # the chart as text
+    assert re.findall(r'<tr data-area="([^"]+)"><th scope="row">([^<]+)</th>', table)[-1] == (
+        "art5.rehabilitation",
+        "victim assistance — rehabilitation",
+    )
+    assert len(re.findall(r"<tr data-area=", table)) == 5
     assert "Nécessités" not in read(built, "fr/index.html")
     assert "<h2>Évolution dans le temps</h2>" in read(built, "fr/index.html")
