@@ -1,5 +1,4 @@
-"""Match keys: the (area, form of assistance, place) combinations of each published record, and
-the candidate search that reads them.
+"""Match keys: each published record's (area, assistance, place) combinations, and the search.
 
 A need and an offer can match only when they share an area, a form of assistance and a place
 (the need's country against the offer's country, region or `any`). One row per combination lets

@@ -1,7 +1,9 @@
-"""Which candidates are worth scoring: an upper bound on each one's score from what the search
-knows without loading it, and the candidates whose bound could still put them among the
-record's best K or their own (a threshold search: the most promising first, until the bound
-falls below the K-th score found)."""
+"""Which candidates are worth scoring: an upper bound on each score, and a threshold search.
+
+The bound uses only what the candidate search knows without loading a record. A candidate is
+scored when its bound could still put it among the record's best K or its own: the most
+promising first, until the bound falls below the K-th score found.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Keeping matches current: tag published records, find candidates by index, store matches."""
+"""Keeping matches current: key published records, score the candidates that could be kept."""
 
 from __future__ import annotations
 
@@ -70,12 +70,12 @@ def region_countries(code: str) -> frozenset[str]:
 
 
 def places_of(record: Record) -> set[str]:
-    """A record's place tags, as stored."""
+    """A record's places, as its match keys store them."""
     return set(record.countries)
 
 
 def offer_places_for(countries: list[str]) -> set[str]:
-    """The place tags an offer needs to be open to these countries: each country itself, each
+    """The places an offer needs to be open to these countries: each country itself, each
     region it lies in, and `any`."""
     wanted = {ANY}
     for country in countries:

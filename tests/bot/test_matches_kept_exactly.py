@@ -5,7 +5,8 @@ or their own (bot.matching.bound). `Exhaustive` below scores every published rec
 every other, in memory, and applies the same rules (bot.matching.keep) with every record's
 matches read afresh: after each publication, revision or withdrawal both must hold the same
 matches, with the same scores and statuses. Few codes and coarse values make many equal scores,
-so ties at a record's K-th are common.
+so ties at a record's K-th are common. The last tests pin the two ties random corpora seldom
+reach: an equal bound with an older id, for the record's own best and for its candidate's.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.app import Portal
-from bot.matching.bound import ceiling
+from bot.matching.bound import ceiling, shortlist
 from bot.matching.refresh import refresh, region_countries
+from bot.matching.score import Match as MatchFound
 from bot.matching.score import Side, match
 from store.actors import Actor
 from store.db import WRITE
@@ -231,3 +233,48 @@ def test_the_ceiling_is_never_below_the_score(
     plain = not (need["languages"] or need["period_start"] or need["amount"])
     if plain and mine.published_at == NOW:  # every factor but the shares is neutral or full
         assert bound == found.score
+
+
+def known(record_id: int, shared_areas: int, bar: tuple[int, int] | None = None) -> Candidate:
+    """A candidate offer sharing `shared_areas` of three areas and the one form; its bar for
+    K = 1 (None: it holds no match)."""
+    score, other = bar if bar else (None, None)
+    return Candidate(record_id, shared_areas, 3, 1, 1, 0, 0, 0, 1, score, other)
+
+
+def scores(found: dict[int, int]) -> Any:
+    """Scoring as refresh() does it, with the scores given: every call is recorded."""
+    asked: list[int] = []
+
+    def score(ids: list[int]) -> list[MatchFound]:
+        asked.extend(ids)
+        return [MatchFound(1, i, found[i], ()) for i in ids if i in found]
+
+    score.asked = asked  # type: ignore[attr-defined]
+    return score
+
+
+NEED_OF_THREE = Side(1, "N-1", "need", 1, ("LAO",), ("a", "b", "c"), ("financial",), (), None,
+                     None, None, None, NOW)  # fmt: skip
+
+
+def test_an_equal_bound_with_an_older_id_is_scored_for_the_records_best() -> None:
+    # 5 passes its bar so it is scored first, with 4 (the highest bound, which scores low); 3
+    # has 5's bound and would rank before it on an equal score: it must be scored too
+    three, five = known(3, 2, bar=(99, 1)), known(5, 2, bar=(0, 1))
+    bound = ceiling(NEED_OF_THREE, three)
+    score = scores({4: 10, 5: bound, 3: bound})
+    found = shortlist(NEED_OF_THREE, [known(4, 3, bar=(99, 1)), five, three], 1, (), score)
+    assert sorted(m.offer_id for m in found) == [3, 4, 5]
+
+
+def test_an_equal_bound_passes_the_bar_of_a_newer_record_s_match() -> None:
+    # the need (id 1) is older than 9, the other record of 3's K-th: an equal score enters
+    three = known(3, 2)
+    three = three._replace(bar_score=ceiling(NEED_OF_THREE, three), bar_other=9)
+    score = scores({4: 90, 3: three.bar_score})  # type: ignore[dict-item]
+    found = shortlist(NEED_OF_THREE, [known(4, 3, bar=(99, 1)), three], 1, (), score)
+    assert sorted(m.offer_id for m in found) == [3, 4]
+    assert three.bar_score is not None
+    newer = three._replace(bar_other=0)  # the K-th's other record is older: it cannot enter
+    assert [m.offer_id for m in shortlist(NEED_OF_THREE, [known(4, 3), newer], 1, (), score)] == [4]
