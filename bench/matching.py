@@ -26,7 +26,7 @@ from bot.app import Portal
 from bot.matching.refresh import need_countries_for, offer_places_for, refresh, region_countries
 from bot.matching.score import Side, best_matches
 from store.db import WRITE
-from store.matches import candidates
+from store.match_keys import candidates
 from store.records import PUBLISHED, Record
 
 SIZES = (1_000, 10_000, 100_000)
@@ -82,7 +82,12 @@ def _candidates(session, record: Record) -> list[int]:  # type: ignore[no-untype
         if record.kind == "need"
         else need_countries_for(record.countries)
     )
-    return candidates(session, other, set(record.areas), set(record.assistance), places)
+    me = Side.of(record)
+    found = candidates(
+        session, other, me.areas, me.assistance, places, actor_id=me.actor_id, period=me.period,
+        currency=me.currency if me.amount is not None else None,
+    )  # fmt: skip
+    return [c.id for c in found]
 
 
 def time_naive(

@@ -4,7 +4,7 @@ subscriptions and last week's digest ledger, inserted in bulk rather than one by
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -21,7 +21,8 @@ from store.actors import Actor
 from store.base import Base
 from store.db import transaction
 from store.digests import DigestEntry
-from store.matches import AREA, ASSISTANCE, PLACE, Match, RecordTag
+from store.match_keys import MatchKey, key_rows
+from store.matches import Match
 from store.records import PUBLISHED, Record
 from store.subscriptions import ACTIVE, OWN, Subscription
 
@@ -96,12 +97,10 @@ def record_row(spec: Spec, public_id: str, actor_id: int, status: str,
     }
 
 
-def tag_rows(record_id: int, spec: Spec) -> Iterable[dict[str, Any]]:
-    """The tags bot.matching.refresh.refresh would write for a published record."""
+def key_rows_of(record_id: int, spec: Spec) -> list[dict[str, Any]]:
+    """The match keys bot.matching.refresh.refresh would write for a published record."""
     places = places_of(spec)  # type: ignore[arg-type]
-    for facet, codes in ((AREA, spec.areas), (ASSISTANCE, spec.assistance), (PLACE, places)):
-        for code in sorted(set(codes)):
-            yield {"record_id": record_id, "facet": facet, "code": code, "kind": spec.kind}
+    return key_rows(record_id, spec.kind, spec.areas, spec.assistance, places)
 
 
 def insert_records(
@@ -109,7 +108,7 @@ def insert_records(
     rows: Sequence[tuple[Spec, str, datetime, datetime | None]],
     first_number: int,
 ) -> list[Published]:
-    """Insert (spec, status, published_at, renewed_at) rows; published ones get their tags."""
+    """Insert (spec, status, published_at, renewed_at) rows; published ones get their keys."""
     actors = actor_ids(portal)
     inserted: list[Published] = []
     for start in range(0, len(rows), BATCH):
@@ -134,14 +133,14 @@ def insert_records(
                 value["id"] = record_id
             session.execute(insert(_table(Record)), values)
             _advance_sequence(session, "records", ids[-1])
-            tags = [
-                tag
+            keys = [
+                key
                 for record_id, (spec, status, _, _) in zip(ids, chunk, strict=True)
                 if status == PUBLISHED
-                for tag in tag_rows(record_id, spec)
+                for key in key_rows_of(record_id, spec)
             ]
-            if tags:
-                session.execute(insert(_table(RecordTag)), tags)
+            if keys:
+                session.execute(insert(_table(MatchKey)), keys)
         inserted += [
             Published(record_id, spec, actors[spec.actor], status, published, renewed)
             for record_id, (spec, status, published, renewed) in zip(ids, chunk, strict=True)

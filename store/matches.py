@@ -1,4 +1,4 @@
-"""Matches between needs and offers, and the tags that find candidates without a full scan."""
+"""Matches between needs and offers, and each record's bar: the k-th best it keeps."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    intersect,
     select,
     update,
 )
@@ -33,7 +32,6 @@ from store.records import Record
 
 OPEN, CLOSED = "open", "closed"
 DROPPED = "dropped"  # closed because it fell out of both its records' best matches
-AREA, ASSISTANCE, PLACE = "area", "assistance", "place"
 
 
 class Codes(TypeDecorator[tuple[str, ...]]):
@@ -50,22 +48,6 @@ class Codes(TypeDecorator[tuple[str, ...]]):
 @lru_cache(maxsize=4096)
 def _decoded(text: str) -> tuple[str, ...]:
     return tuple(json.loads(text))
-
-
-class RecordTag(Base):
-    """One searchable fact of a published record: an area, a form of assistance, or a place
-    (a need's country; an offer's eligible country, `region:<M49>` or `any`)."""
-
-    __tablename__ = "record_tags"
-    # covers candidates(): each facet's search reads record ids from the index alone
-    __table_args__ = (Index("ix_record_tags_candidates", "kind", "facet", "code", "record_id"),)
-
-    record_id: Mapped[int] = mapped_column(
-        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
-    )
-    facet: Mapped[str] = mapped_column(String(12), primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(8))
 
 
 class Match(Base):
@@ -107,36 +89,11 @@ class MatchBar(Base):
     other_id: Mapped[int | None]
 
 
-def set_tags(session: Session, record: Record, tags: dict[str, set[str]]) -> None:
-    """Replace a record's tags (none: it is no longer searchable)."""
-    session.execute(delete(RecordTag).where(RecordTag.record_id == record.id))
-    for facet, codes in tags.items():
-        for code in sorted(codes):
-            session.add(RecordTag(record_id=record.id, facet=facet, code=code, kind=record.kind))
-
-
 def add_matches(session: Session, rows: list[dict[str, Any]]) -> None:
     """Store new matches (dicts of the table's columns) in one executemany: no ORM object and no
     INSERT of its own per match. Like any Core statement, it does not flush the session first."""
     if rows:
         session.execute(insert(cast(Table, Match.__table__)), rows)
-
-
-def candidates(
-    session: Session, kind: str, areas: set[str], assistance: set[str], places: set[str] | None
-) -> list[int]:
-    """Ids of published records of `kind` sharing an area and a form of assistance, and (when
-    `places` is given) tagged with one of those places; answered from the tag index."""
-    wanted = [(AREA, areas), (ASSISTANCE, assistance)]
-    if places is not None:
-        wanted.append((PLACE, places))
-    parts = [
-        select(RecordTag.record_id).where(
-            RecordTag.kind == kind, RecordTag.facet == facet, RecordTag.code.in_(codes)
-        )
-        for facet, codes in wanted
-    ]
-    return sorted(session.scalars(intersect(*parts)))
 
 
 def matches_of(session: Session, record: Record, status: str | None = OPEN) -> list[Match]:

@@ -8,7 +8,8 @@ from store.calls import Call, CallRecipient, ForwardedAnswer
 from store.digests import DigestEntry, DigestRun
 from store.inbox import InboxItem
 from store.mailboxes import MailboxPosition
-from store.matches import Match, RecordTag
+from store.match_keys import MatchKey
+from store.matches import Match, MatchBar
 from store.outbox import OutboxItem
 from store.people import EmailAddress, Person
 from store.records import Record, RecordCounter, Revision
@@ -32,11 +33,12 @@ __all__ = [
     "LinkCode",
     "MailboxPosition",
     "Match",
+    "MatchBar",
+    "MatchKey",
     "OutboxItem",
     "Person",
     "Record",
     "RecordCounter",
-    "RecordTag",
     "RegistrationRequest",
     "Revision",
     "Subscription",

@@ -1,4 +1,4 @@
-"""Keeping matches current: tag published records, find candidates by index, store matches."""
+"""Keeping matches current: key published records, score the candidates that could be kept."""
 
 from __future__ import annotations
 
@@ -10,27 +10,23 @@ from typing import Any, NamedTuple
 from sqlalchemy import cast, select
 from sqlalchemy.orm import Session
 
+from bot.matching.bound import shortlist
 from bot.matching.keep import keep as keep_best
 from bot.matching.score import Match as Found
 from bot.matching.score import Side, match
 from bot.records.views import REGION_PREFIX, vocabulary
+from store.match_keys import candidates, set_keys
 from store.matches import (
-    AREA,
-    ASSISTANCE,
     CLOSED,
     DROPPED,
     OPEN,
-    PLACE,
     Codes,
     Match,
-    MatchBar,
     add_matches,
-    candidates,
     drop_matches,
     forget_bars,
     matches_of,
     set_bars,
-    set_tags,
 )
 from store.records import PUBLISHED, Record
 
@@ -67,7 +63,6 @@ def _column(name: str) -> Any:
 
 
 CANDIDATE_COLUMNS = tuple(_column(name) for name in Candidate._fields)
-BAR_COLUMNS = (MatchBar.keep, MatchBar.score, MatchBar.other_id)
 
 
 def region_countries(code: str) -> frozenset[str]:
@@ -75,12 +70,12 @@ def region_countries(code: str) -> frozenset[str]:
 
 
 def places_of(record: Record) -> set[str]:
-    """A record's place tags, as stored."""
+    """A record's places, as its match keys store them."""
     return set(record.countries)
 
 
 def offer_places_for(countries: list[str]) -> set[str]:
-    """The place tags an offer needs to be open to these countries: each country itself, each
+    """The places an offer needs to be open to these countries: each country itself, each
     region it lies in, and `any`."""
     wanted = {ANY}
     for country in countries:
@@ -114,42 +109,41 @@ def refresh(session: Session, record: Record, now: datetime, *, keep: int) -> tu
     held_with = {m.offer_id if record.kind == "need" else m.need_id for m in existing.values()}
     forget_bars(session, {*held_with, record.id})
     if record.status != PUBLISHED:
-        set_tags(session, record, {})
+        set_keys(session, record, None)
         return 0, _close(existing.values(), now, CLOSED)
-    set_tags(
-        session,
-        record,
-        {AREA: set(record.areas), ASSISTANCE: set(record.assistance), PLACE: places_of(record)},
-    )
+    set_keys(session, record, places_of(record))
     other = "offer" if record.kind == "need" else "need"
     if record.kind == "need":
         places: set[str] | None = offer_places_for(record.countries)
     else:
         places = need_countries_for(record.countries)
-    ids = candidates(session, other, set(record.areas), set(record.assistance), places)
     me = Side.of(record)
-    results: list[Found] = []
-    bars: dict[int, tuple[int, int] | None] = {}  # the candidates' bars known for this keep
-    rows = session.execute(
-        select(*CANDIDATE_COLUMNS, *BAR_COLUMNS)
-        .outerjoin(MatchBar, MatchBar.record_id == Record.id)
-        .where(Record.id.in_(ids))
-        .order_by(Record.id)
-    )
-    width = len(CANDIDATE_COLUMNS)
-    for row in rows:
-        candidate = Candidate._make(row[:width])
-        bar_keep, bar_score, bar_other = row[width:]
-        if bar_keep == keep:
-            bars[candidate.id] = None if bar_score is None else (bar_score, bar_other)
-        need, offer = (
-            (me, Side.of(candidate)) if record.kind == "need" else (Side.of(candidate), me)
+    found = candidates(
+        session, other, me.areas, me.assistance, places, actor_id=me.actor_id, period=me.period,
+        currency=me.currency if me.amount is not None else None,
+    )  # fmt: skip
+    bars: dict[int, tuple[int, int] | None] = {  # the candidates' bars known for this keep
+        c.id: None if c.bar_score is None or c.bar_other is None else (c.bar_score, c.bar_other)
+        for c in found
+        if c.bar_keep == keep
+    }
+
+    def score(ids: list[int]) -> list[Found]:
+        rows = session.execute(
+            select(*CANDIDATE_COLUMNS).where(Record.id.in_(sorted(ids))).order_by(Record.id)
         )
-        result = match(need, offer, region_countries=region_countries, now=now)
-        if result is not None:
-            results.append(result)
+        results = []
+        for row in rows:
+            other_side = Side.of(Candidate._make(row))
+            need, offer = (me, other_side) if me.kind == "need" else (other_side, me)
+            result = match(need, offer, region_countries=region_countries, now=now)
+            if result is not None:
+                results.append(result)
+        return results
+
+    results = shortlist(me, found, keep, held_with, score)
     kept = keep_best(session, record.kind, record.id, results, keep, bars)
-    found = {(m.need_id, m.offer_id) for m in results}
+    matched = {(m.need_id, m.offer_id) for m in results}
     new: list[dict[str, Any]] = []
     reopened = 0
     for result in kept.matches:
@@ -164,8 +158,8 @@ def refresh(session: Session, record: Record, now: datetime, *, keep: int) -> tu
     drop_matches(session, kept.dropped, now)
     set_bars(session, kept.bars, keep)
     held = {(m.need_id, m.offer_id) for m in kept.matches}
-    gone = [m for key, m in existing.items() if key not in found]
-    outranked = [m for key, m in existing.items() if key in found and key not in held]
+    gone = [m for key, m in existing.items() if key not in matched]
+    outranked = [m for key, m in existing.items() if key in matched and key not in held]
     closed = _close(gone, now, CLOSED) + _close(outranked, now, DROPPED)
     return len(new) + reopened, closed + len(kept.dropped)
 

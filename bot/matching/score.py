@@ -167,7 +167,7 @@ def match(
         reasons.append(Reason("amount_partial", (str(100 * amount[0] // amount[1]),)))
     if now - newer <= RECENT:
         reasons.append(Reason("recent"))
-    return Match(need.record_id, offer.record_id, _score(shares), tuple(reasons))
+    return Match(need.record_id, offer.record_id, points(shares), tuple(reasons))
 
 
 def best_matches(
@@ -256,7 +256,7 @@ def _recency(age: timedelta) -> Share:
     return (STALE - age) // micro, (STALE - RECENT) // micro
 
 
-def _score(shares: Iterable[tuple[int, Share]]) -> int:
+def points(shares: Iterable[tuple[int, Share]]) -> int:
     """The weighted sum of the shares, exact (one numerator over one denominator), rounded half
     up once at the end and kept within 0-100."""
     total, scale = 0, 1

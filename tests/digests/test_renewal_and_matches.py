@@ -10,7 +10,8 @@ from bot.app import Portal
 from bot.records import lifecycle
 from bot.records.renewal import remind_and_expire
 from store.db import transaction
-from store.matches import Match, RecordTag
+from store.match_keys import MatchKey
+from store.matches import Match
 from store.outbox import OutboxItem
 from store.records import by_public_id
 from tests.digests.test_digests import BEFORE, LAO_NEED, NOR_OFFER
@@ -38,8 +39,8 @@ def test_publishing_matches_and_withdrawing_closes(portal: Portal) -> None:
         lifecycle.close(context(session, portal, BEFORE + timedelta(days=1)), need, "withdrawn", "")
     assert matches(portal) == [("N-2026-0001", "O-2026-0001", "closed")]
     with portal.sessions() as session:
-        tags = session.scalars(select(RecordTag.record_id).distinct()).all()
-    assert tags == [record(portal, "O-2026-0001").id]  # a withdrawn record is not searchable
+        keys = session.scalars(select(MatchKey.record_id).distinct()).all()
+    assert keys == [record(portal, "O-2026-0001").id]  # a withdrawn record is not searchable
 
 
 def test_a_record_never_matches_its_own_actor(portal: Portal) -> None:
