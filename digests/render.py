@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from markupsafe import Markup
@@ -123,6 +124,7 @@ def _site(settings: Settings, lang: str) -> str:
     return f"{settings.public_url.rstrip('/')}/{lang}/index.html"
 
 
+@cache  # a run names the same few hundred codes tens of thousands of times
 def _name(kind: str, code: str, lang: str) -> str:
     words = vocabulary()
     if kind == "area":
