@@ -69,6 +69,7 @@ def ensure_period(
         _open(sessions, period, now)
     region_countries = vocabulary().region_countries
     wording = Wording()  # each record and entry is put into words once per language
+    built: dict[tuple[object, ...], Digest] = {}  # the same in every language
     queued: list[Queued] = []
     for readers in _alike(people):
         report.recipients += len(readers)
@@ -76,12 +77,14 @@ def ensure_period(
         report.already += len(readers) - len(waiting)
         if not waiting:
             continue
-        entries = build(waiting[0], gathered, now, region_countries)
+        digest = built.get(_reads(waiting[0]))
+        if digest is None:
+            entries = build(waiting[0], gathered, now, region_countries)
+            digest = built[_reads(waiting[0])] = shorten(entries, gathered.records)
         if dry_run:
-            report.sent += len(waiting) if entries else 0
-            report.empty += 0 if entries else len(waiting)
+            report.sent += len(waiting) if digest.total else 0
+            report.empty += 0 if digest.total else len(waiting)
             continue
-        digest = shorten(entries, gathered.records)
         try:
             shown = (
                 _letter(sessions, settings, waiting[0].language, digest, wording, period)
@@ -113,9 +116,13 @@ def _alike(people: list[Recipient]) -> list[list[Recipient]]:
     and put into words once."""
     groups: dict[tuple[object, ...], list[Recipient]] = {}
     for recipient in people:
-        key = (recipient.since, recipient.actor_ids, recipient.filters, recipient.language)
-        groups.setdefault(key, []).append(recipient)
+        groups.setdefault((*_reads(recipient), recipient.language), []).append(recipient)
     return list(groups.values())
+
+
+def _reads(recipient: Recipient) -> tuple[object, ...]:
+    """What build() reads of a recipient: two recipients alike in these get the same entries."""
+    return (recipient.since, recipient.actor_ids, recipient.filters)
 
 
 def _letter(
