@@ -93,7 +93,7 @@ def filters_of(stored: dict) -> Filters:  # type: ignore[type-arg]
 def news(session: Session, since: datetime, now: datetime, actor_ids: set[int]) -> News:
     """What happened after `since` (the earliest of all recipients), and the renewals due."""
     reasons = _Reasons()
-    matches = [
+    matches = tuple(
         MatchFacts(need_id, offer_id, score, reasons[text], created_at)
         for need_id, offer_id, score, text, created_at in session.execute(
             select(
@@ -104,7 +104,7 @@ def news(session: Session, since: datetime, now: datetime, actor_ids: set[int]) 
                 Match.created_at,
             ).where(Match.status == OPEN, Match.created_at > since)
         )
-    ]
+    )
     published = list(
         session.execute(
             select(*FACTS)
@@ -149,16 +149,16 @@ def news(session: Session, since: datetime, now: datetime, actor_ids: set[int]) 
             .distinct()
         )
     )
-    found = tuple(matches)
+    week = tuple(records[r.id] for r in published)
     return News(
-        matches=found,
-        published=tuple(records[r.id] for r in published),
+        matches=matches,
+        published=week,
         gaps=tuple(records[r.id] for r in gaps),
         records=records,
         by_actor={k: tuple(v) for k, v in by_actor.items()},
         offer_actors=offer_actors,
-        match_index=index_matches(found, records),
-        published_index=index_published(tuple(records[r.id] for r in published)),
+        match_index=index_matches(matches, records),
+        published_index=index_published(week),
     )
 
 
