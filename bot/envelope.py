@@ -110,17 +110,28 @@ def outbox_item(
     from store.outbox import OutboxItem
 
     return OutboxItem(
-        channel=outbound.channel,
-        recipient=outbound.recipient,
-        kind=outbound.kind,
-        subject=outbound.subject,
-        body=outbound.body,
-        html=outbound.html,
-        headers=stored_headers(outbound),
-        message_id=message_id,
-        inbox_item_id=inbox_item_id,
-        created_at=created_at,
+        **outbox_values(
+            outbound, message_id=message_id, created_at=created_at, inbox_item_id=inbox_item_id
+        )
     )
+
+
+def outbox_values(
+    outbound: Outbound, *, message_id: str, created_at: datetime, inbox_item_id: int | None = None
+) -> dict[str, Any]:
+    """The columns of `outbound`'s outbox row, for writing many at once (store.outbox.add_all)."""
+    return {
+        "channel": outbound.channel,
+        "recipient": outbound.recipient,
+        "kind": outbound.kind,
+        "subject": outbound.subject,
+        "body": outbound.body,
+        "html": outbound.html,
+        "headers": stored_headers(outbound),
+        "message_id": message_id,
+        "inbox_item_id": inbox_item_id,
+        "created_at": created_at,
+    }
 
 
 def neutral_parts(headers: dict[str, Any] | None) -> tuple[Buttons, int | None] | None:

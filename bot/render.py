@@ -10,6 +10,7 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     StrictUndefined,
+    Template,
     TemplateNotFound,
     select_autoescape,
 )
@@ -22,6 +23,10 @@ LANGUAGES = ("en", "fr", "es")
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
+        # The templates are part of the package: a new version comes with a restart. Checking
+        # each file's time at every render (and every import of reasons.j2 within one) was a
+        # tenth of a digest run.
+        auto_reload=False,
         undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
         extensions=["jinja2.ext.do", "jinja2.ext.i18n"],  # `_()`: bot/locale catalogs
@@ -44,11 +49,18 @@ def render(name: str, language: str, **context: Any) -> tuple[str, str]:
 
 def render_text(filename: str, language: str, **context: Any) -> str:
     """bot/templates/LANGUAGE/FILENAME rendered (bot/templates/en/FILENAME when not translated)."""
+    lang, found = template(filename, language)
+    return found.render(language=lang, **context)
+
+
+@cache
+def template(filename: str, language: str) -> tuple[str, Template]:
+    """The language and template that render FILENAME in `language`: bot/templates/LANGUAGE/,
+    or bot/templates/en/ when not translated."""
     env = environment()
     for lang in dict.fromkeys((language, "en")):
         try:
-            template = env.get_template(f"{lang}/{filename}")
+            return lang, env.get_template(f"{lang}/{filename}")
         except TemplateNotFound:
             continue
-        return template.render(language=lang, **context)
     raise TemplateNotFound(filename)

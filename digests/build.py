@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -123,6 +123,76 @@ class News:
     # Per actor, the positions in `matches` where the need or the offer is theirs (see
     # `index_matches`); None means "look at every match", as a hand-made News may.
     match_index: dict[int, tuple[int, ...]] | None = None
+    # Which of `published` have each kind and code (see `index_published`); None means "try
+    # every record against the filters".
+    published_index: Tags | None = None
+
+
+@dataclass(frozen=True)
+class Tags:
+    """Per kind, area, form of assistance and country (or "any"), the records of a list that
+    have it, as the bits of an int (bit n: the list's record n). A subscriber's filters then
+    point at the few records they may admit, instead of being tried on every record."""
+
+    everything: int
+    kinds: dict[str, int]
+    areas: dict[str, int]
+    assistance: dict[str, int]
+    countries: dict[str, int]
+
+    def admitted(
+        self, filters: tuple[Filters, ...], region_countries: Callable[[str], frozenset[str]]
+    ) -> int:
+        """The records these filters may admit (at least every one they do admit)."""
+        found = 0
+        for wanted in filters:
+            bits = self.everything
+            if wanted.kind:
+                bits &= self.kinds.get(wanted.kind, 0)
+            for codes, tagged in ((wanted.areas, self.areas), (wanted.assistance, self.assistance)):
+                if codes:
+                    bits &= _any_of(codes, tagged)
+            if wanted.places:
+                bits &= _any_of((*self._countries(wanted.places, region_countries), "any"),
+                                self.countries)  # fmt: skip
+            found |= bits
+        return found
+
+    @staticmethod
+    def _countries(
+        places: frozenset[str], region_countries: Callable[[str], frozenset[str]]
+    ) -> Iterator[str]:
+        """The country codes whose records a place covers (see `_covers`)."""
+        for place in places:
+            yield place
+            if place.startswith("region:"):
+                yield from region_countries(place.removeprefix("region:"))
+
+
+def _any_of(codes: Iterable[str], tagged: dict[str, int]) -> int:
+    bits = 0
+    for code in codes:
+        bits |= tagged.get(code, 0)
+    return bits
+
+
+def index_published(published: tuple[Facts, ...]) -> Tags:
+    """Which records of `published` have each kind and code (see `Tags`)."""
+    kinds: dict[str, int] = {}
+    areas: dict[str, int] = {}
+    assistance: dict[str, int] = {}
+    countries: dict[str, int] = {}
+    for position, record in enumerate(published):
+        bit = 1 << position
+        kinds[record.kind] = kinds.get(record.kind, 0) | bit
+        for codes, tagged in (
+            (record.areas, areas),
+            (record.assistance, assistance),
+            (record.countries, countries),
+        ):
+            for code in codes:
+                tagged[code] = tagged.get(code, 0) | bit
+    return Tags((1 << len(published)) - 1, kinds, areas, assistance, countries)
 
 
 def index_matches(
@@ -158,7 +228,7 @@ def build(
             if own.actor_id in mine:
                 entries.append(Entry(MATCHES, other.id, own.id, found.score, found.reasons))
     shown = {e.record_id for e in entries}
-    for record in news.published:
+    for record in _candidates(recipient.filters, news, region_countries):
         if record.published_at <= recipient.since or record.id in shown or record.actor_id in mine:
             continue
         why = _inside(recipient.filters, record, region_countries)
@@ -190,6 +260,20 @@ def _matches_of(actor_ids: frozenset[int], news: News) -> Iterator[MatchFacts]:
     index = news.match_index
     for position in sorted({p for actor_id in actor_ids for p in index.get(actor_id, ())}):
         yield news.matches[position]
+
+
+def _candidates(
+    filters: tuple[Filters, ...], news: News, region_countries: Callable[[str], frozenset[str]]
+) -> Iterator[Facts]:
+    """The records of `news.published` that these filters may admit, in order."""
+    if news.published_index is None:
+        yield from news.published
+        return
+    bits = news.published_index.admitted(filters, region_countries)
+    while bits:
+        lowest = bits & -bits
+        yield news.published[lowest.bit_length() - 1]
+        bits ^= lowest
 
 
 def _inside(

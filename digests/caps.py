@@ -8,6 +8,7 @@ many more are on the portal; the digest's count stays the true total.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,11 +34,15 @@ class Digest:
 def shorten(entries: list[Entry], records: dict[int, Facts], caps: dict[str, int] = CAPS) -> Digest:
     """Each section in its order, cut at its cap. `records` holds every record named."""
     order = _orders(records)
+    sections: dict[str, list[Entry]] = {section: [] for section in SECTIONS}
+    for entry in entries:
+        sections[entry.section].append(entry)
     shown: list[Entry] = []
     more: dict[str, int] = {}
-    for section in SECTIONS:
-        kept = sorted((e for e in entries if e.section == section), key=order[section])
-        shown += kept[: caps[section]]
+    for section, kept in sections.items():
+        # the first `cap` in order, as sorted() would give them: a focal point's thousands of
+        # matches are not all sorted to show twenty
+        shown += heapq.nsmallest(caps[section], kept, key=order[section])
         more[section] = max(len(kept) - caps[section], 0)
     return Digest(shown, more, len(entries))
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from digests.build import (
@@ -17,26 +18,29 @@ from digests.build import (
     News,
     Recipient,
     index_matches,
+    index_published,
 )
 from store.digests import last_sent
-from store.matches import OPEN, Match
+from store.matches import OPEN, Codes, Match
 from store.people import Person, bouncing_addresses
 from store.records import PUBLISHED, Record
 from store.subscriptions import OWN, active
 
 FIRST_DIGEST_LOOKBACK = timedelta(days=7)
 # The columns of a record that digests.build.Facts keeps: rows of these, not whole records
-# (tens of thousands of them, with their texts), are what a run reads.
+# (tens of thousands of them, with their texts), are what a run reads. Their code lists are
+# read as text and each distinct list decoded once (store.matches.Codes).
 FACTS = (
     Record.id,
     Record.kind,
     Record.actor_id,
-    Record.countries,
-    Record.areas,
-    Record.assistance,
+    cast(Record.countries, Codes).label("countries"),
+    cast(Record.areas, Codes).label("areas"),
+    cast(Record.assistance, Codes).label("assistance"),
     Record.published_at,
     Record.renewed_at,
 )
+Reasons = tuple[tuple[str, tuple[str, ...]], ...]
 
 
 def recipients(session: Session, period: str, now: datetime) -> list[Recipient]:
@@ -88,10 +92,16 @@ def filters_of(stored: dict) -> Filters:  # type: ignore[type-arg]
 
 def news(session: Session, since: datetime, now: datetime, actor_ids: set[int]) -> News:
     """What happened after `since` (the earliest of all recipients), and the renewals due."""
-    matches = list(
-        session.execute(
+    reasons = _Reasons()
+    matches = tuple(
+        MatchFacts(need_id, offer_id, score, reasons[text], created_at)
+        for need_id, offer_id, score, text, created_at in session.execute(
             select(
-                Match.need_id, Match.offer_id, Match.score, Match.reasons, Match.created_at
+                Match.need_id,
+                Match.offer_id,
+                Match.score,
+                cast(Match.reasons, Text),
+                Match.created_at,
             ).where(Match.status == OPEN, Match.created_at > since)
         )
     )
@@ -139,22 +149,23 @@ def news(session: Session, since: datetime, now: datetime, actor_ids: set[int]) 
             .distinct()
         )
     )
-    found = tuple(
-        MatchFacts(
-            m.need_id,
-            m.offer_id,
-            m.score,
-            tuple((code, tuple(values)) for code, values in m.reasons),
-            m.created_at,
-        )
-        for m in matches
-    )
+    week = tuple(records[r.id] for r in published)
     return News(
-        matches=found,
-        published=tuple(records[r.id] for r in published),
+        matches=matches,
+        published=week,
         gaps=tuple(records[r.id] for r in gaps),
         records=records,
         by_actor={k: tuple(v) for k, v in by_actor.items()},
         offer_actors=offer_actors,
-        match_index=index_matches(found, records),
+        match_index=index_matches(matches, records),
+        published_index=index_published(week),
     )
+
+
+class _Reasons(dict[str, Reasons]):
+    """The reasons of the matches, read as JSON text and each distinct text decoded once: a
+    week holds tens of thousands of matches and a fraction as many distinct reasons."""
+
+    def __missing__(self, text: str) -> Reasons:
+        decoded = self[text] = tuple((code, tuple(values)) for code, values in json.loads(text))
+        return decoded

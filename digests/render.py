@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from markupsafe import Markup
@@ -48,20 +49,23 @@ class Wording:
         key = (entry, lang)
         if key not in self.items:
             own = None if entry.other_id is None else self.views[(entry.other_id, lang)]
-            self.items[key] = entry_item(
-                entry.section,
-                {
-                    "record": self.views[(entry.record_id, lang)],
-                    "own": own,
-                    "score": entry.score,
-                    "why": entry.why,
-                },
-                lang,
-            )
+            shown = Shown(self.views[(entry.record_id, lang)], own, entry.score, entry.why)
+            self.items[key] = entry_item(entry.section, shown, lang)
         return self.items[key]
 
 
-def entry_item(section: str, item: dict[str, Any], lang: str) -> Item:
+@dataclass(frozen=True)
+class Shown:
+    """What the entry templates read as `item`. Attributes, not a dict's keys: Jinja2 tries an
+    attribute first, and a dict answers each of the entry's dozen lookups with an exception."""
+
+    record: RecordView
+    own: RecordView | None  # for a match: the reader's own record
+    score: int | None
+    why: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def entry_item(section: str, item: Shown | Mapping[str, Any], lang: str) -> Item:
     """Render one entry, given as the entry templates read it (record, own, score, why)."""
     context = {"section": section, "item": item, "names": names_in(lang)}
     return Item(
@@ -120,6 +124,7 @@ def _site(settings: Settings, lang: str) -> str:
     return f"{settings.public_url.rstrip('/')}/{lang}/index.html"
 
 
+@cache  # a run names the same few hundred codes tens of thousands of times
 def _name(kind: str, code: str, lang: str) -> str:
     words = vocabulary()
     if kind == "area":

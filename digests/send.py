@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,15 +13,15 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot import addresses, tokens
 from bot.config import Settings
-from bot.envelope import Outbound, outbox_item
+from bot.envelope import Outbound, outbox_values
 from bot.records.views import vocabulary
 from digests.build import Recipient, build
 from digests.caps import Digest, shorten
 from digests.gather import news, recipients
 from digests.render import Letter, Wording, letter
 from store.db import transaction
-from store.digests import DigestEntry, DigestRun, written
-from store.outbox import OutboxItem
+from store.digests import DigestRun, add_entries, link, written
+from store.outbox import add_all
 from store.records import Record
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ def ensure_period(
         _open(sessions, period, now)
     region_countries = vocabulary().region_countries
     wording = Wording()  # each record and entry is put into words once per language
+    built: dict[tuple[object, ...], Digest] = {}  # the same in every language
     queued: list[Queued] = []
     for readers in _alike(people):
         report.recipients += len(readers)
@@ -75,12 +77,14 @@ def ensure_period(
         report.already += len(readers) - len(waiting)
         if not waiting:
             continue
-        entries = build(waiting[0], gathered, now, region_countries)
+        digest = built.get(_reads(waiting[0]))
+        if digest is None:
+            entries = build(waiting[0], gathered, now, region_countries)
+            digest = built[_reads(waiting[0])] = shorten(entries, gathered.records)
         if dry_run:
-            report.sent += len(waiting) if entries else 0
-            report.empty += 0 if entries else len(waiting)
+            report.sent += len(waiting) if digest.total else 0
+            report.empty += 0 if digest.total else len(waiting)
             continue
-        digest = shorten(entries, gathered.records)
         try:
             shown = (
                 _letter(sessions, settings, waiting[0].language, digest, wording, period)
@@ -112,9 +116,13 @@ def _alike(people: list[Recipient]) -> list[list[Recipient]]:
     and put into words once."""
     groups: dict[tuple[object, ...], list[Recipient]] = {}
     for recipient in people:
-        key = (recipient.since, recipient.actor_ids, recipient.filters, recipient.language)
-        groups.setdefault(key, []).append(recipient)
+        groups.setdefault((*_reads(recipient), recipient.language), []).append(recipient)
     return list(groups.values())
+
+
+def _reads(recipient: Recipient) -> tuple[object, ...]:
+    """What build() reads of a recipient: two recipients alike in these get the same entries."""
+    return (recipient.since, recipient.actor_ids, recipient.filters)
 
 
 def _letter(
@@ -172,28 +180,26 @@ def _write_batch(
     queued: list[Queued],
     now: datetime,
 ) -> list[str]:
+    """The batch's ledger rows, their digests and the links between them, in one transaction:
+    three statements, whatever the batch's size."""
+    mail = addresses.of(settings)
     with transaction(sessions) as session:
-        rows = [
-            DigestEntry(
-                channel=recipient.channel,
-                address=recipient.address,
-                period=period,
-                items=digest.total,
-                created_at=now,
-            )
-            for recipient, digest, _ in queued
-        ]
-        session.add_all(rows)
-        session.flush()  # the rows' ids, which the digests' tokens name
-        items = [
-            (row, _item(settings, row, recipient, shown, now))
-            for row, (recipient, _, shown) in zip(rows, queued, strict=True)
+        entries = add_entries(
+            session, [_entry(recipient, digest, period, now) for recipient, digest, _ in queued]
+        )
+        letters = [
+            (entry, recipient, shown)
+            for entry, (recipient, _, shown) in zip(entries, queued, strict=True)
             if shown is not None
         ]
-        session.add_all(item for _, item in items)
-        session.flush()
-        for row, item in items:
-            row.outbox_item_id = item.id
+        items = add_all(
+            session,
+            [
+                _item(settings, mail, entry, recipient, shown, now)
+                for entry, recipient, shown in letters
+            ],
+        )
+        link(session, [(entry, item) for (entry, _, _), item in zip(letters, items, strict=True)])
     return ["empty" if shown is None else "sent" for _, _, shown in queued]
 
 
@@ -210,33 +216,38 @@ def _write(
     another worker wrote the row since the run began (its unique key refuses a second one)."""
     try:
         with transaction(sessions) as session:
-            row = DigestEntry(
-                channel=recipient.channel,
-                address=recipient.address,
-                period=period,
-                items=digest.total,
-                created_at=now,
-            )
-            session.add(row)
-            session.flush()
+            (entry,) = add_entries(session, [_entry(recipient, digest, period, now)])
             if shown is None:
                 return "empty"
-            item = _item(settings, row, recipient, shown, now)
-            session.add(item)
-            session.flush()
-            row.outbox_item_id = item.id
+            mail = addresses.of(settings)
+            (item,) = add_all(session, [_item(settings, mail, entry, recipient, shown, now)])
+            link(session, [(entry, item)])
             return "sent"
-    except IntegrityError:  # another worker wrote it first: the flush above failed
+    except IntegrityError:  # another worker wrote it first: the insert above failed
         return "already"
+
+
+def _entry(recipient: Recipient, digest: Digest, period: str, now: datetime) -> dict[str, Any]:
+    """A ledger row's columns; `items` 0 says nothing was new."""
+    return {
+        "channel": recipient.channel,
+        "address": recipient.address,
+        "period": period,
+        "items": digest.total,
+        "outbox_item_id": None,
+        "created_at": now,
+    }
 
 
 def _item(
     settings: Settings,
-    row: DigestEntry,
+    mail: addresses.Addresses,
+    entry: int,
     recipient: Recipient,
     shown: Letter,
     now: datetime,
-) -> OutboxItem:
+) -> dict[str, Any]:
+    """The outbox row of one recipient's digest, written with ledger row `entry`."""
     email = recipient.channel == "email"
     digest = Outbound(
         channel=recipient.channel,
@@ -245,21 +256,21 @@ def _item(
         subject=shown.subject,
         body=shown.body,
         html=shown.html if email else None,
-        headers=list_headers(settings, row, recipient.address, now) if email else {},
+        headers=list_headers(settings, mail, entry, recipient.address, now) if email else {},
     )
-    message_id = addresses.of(settings).message_id(f"digest.{row.id}.", 12)
-    return outbox_item(digest, message_id=message_id, created_at=now)
+    return outbox_values(digest, message_id=mail.message_id(f"digest.{entry}.", 12), created_at=now)
 
 
 def list_headers(
-    settings: Settings, row: DigestEntry, address: str, now: datetime
+    settings: Settings, mail: addresses.Addresses, entry: int, address: str, now: datetime
 ) -> dict[str, str]:
-    """RFC 2369 / 8058 list headers: a reply or the mailto link unsubscribes."""
-    token = tokens.make(settings.secret_key.encode(), "d", row.id, address, now)
-    reply_to = addresses.of(settings).reply(token)
+    """RFC 2369 / 8058 list headers of the digest of ledger row `entry`: a reply or the mailto
+    link unsubscribes."""
+    token = tokens.make(settings.secret_key.encode(), "d", entry, address, now)
+    reply_to = mail.reply(token)
     links = [f"<mailto:{reply_to}?subject=unsubscribe>"]
     headers = {
-        "List-Id": f"{settings.bot_name} digest <digest.{addresses.of(settings).message_domain}>",
+        "List-Id": f"{settings.bot_name} digest <digest.{mail.message_domain}>",
         "Auto-Submitted": "auto-generated",
         "Precedence": "bulk",
         "Reply-To": reply_to,

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, func, select
+from sqlalchemy import (
+    ForeignKey,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from store.base import Base, utcnow
@@ -35,6 +46,34 @@ class DigestRun(Base):
     period: Mapped[str] = mapped_column(String(10), primary_key=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+
+
+def add_entries(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ledger rows given as their columns' values, in one statement; their ids, in
+    order. A row already in the ledger (same channel, address and period) fails them all."""
+    if not rows:
+        return []
+    table = cast(Table, DigestEntry.__table__)
+    # Matched to the rows by their key, not by the order of RETURNING, which SQLite does not
+    # promise (asking SQLAlchemy for that order would make it one statement a row).
+    added = session.execute(
+        insert(table).returning(table.c.channel, table.c.address, table.c.id), rows
+    )
+    ids = {(channel, address): id_ for channel, address, id_ in added}
+    return [ids[(row["channel"], row["address"])] for row in rows]
+
+
+def link(session: Session, items: list[tuple[int, int]]) -> None:
+    """Point each ledger row (id, outbox item id) at the digest written with it."""
+    if not items:
+        return
+    table = cast(Table, DigestEntry.__table__)
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("entry"))
+        .values(outbox_item_id=bindparam("item")),
+        [{"entry": entry, "item": item} for entry, item in items],
+    )
 
 
 def written(session: Session, period: str) -> set[tuple[str, str]]:

@@ -238,3 +238,26 @@ def test_a_batch_meeting_a_digest_another_worker_wrote_is_written_one_by_one(
     assert list(digests(published)) == ["ingrid@mfa.example"]
     with published.sessions() as session:
         assert session.query(DigestEntry).count() == 3
+
+
+def test_each_ledger_row_names_the_digest_written_with_it(published: Portal) -> None:
+    """One batch writes every row: each ledger row points at its own recipient's digest, whose
+    Message-ID and unsubscribe token name that row."""
+    subscribe(published, "everything@watch.example", BEFORE - timedelta(days=30))
+    subscribe(published, "tout@veille.example", BEFORE - timedelta(days=30), language="fr")
+    report = ensure_period(published.sessions, published.settings, "2026-W48", MONDAY)
+    assert (report.sent, report.empty) == (4, 1)
+    with published.sessions() as session:
+        rows = session.scalars(select(DigestEntry).order_by(DigestEntry.id)).all()
+        digests = select(OutboxItem).where(OutboxItem.kind == "digest")
+        items = {item.id: item for item in session.scalars(digests)}
+    assert len(rows) == 5 and len(items) == 4
+    assert [(row.items, row.outbox_item_id) for row in rows if row.items == 0] == [(0, None)]
+    for row in rows:
+        if row.outbox_item_id is None:
+            continue
+        item = items.pop(row.outbox_item_id)
+        assert item.recipient == row.address
+        assert item.message_id.startswith(f"<digest.{row.id}.")
+        assert item.headers["Reply-To"].partition("+")[2].startswith(f"d{row.id}-")
+    assert items == {}

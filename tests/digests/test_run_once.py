@@ -15,7 +15,16 @@ from bot.app import Portal
 from bot.channels.telegram.sending import telegram_form
 from bot.envelope import PARTS
 from bot.records.views import RecordView
-from digests.build import Facts, Filters, MatchFacts, News, Recipient, build, index_matches
+from digests.build import (
+    Facts,
+    Filters,
+    MatchFacts,
+    News,
+    Recipient,
+    build,
+    index_matches,
+    index_published,
+)
 from digests.send import ensure_period
 from store.db import transaction
 from store.digests import DigestEntry, last_sent
@@ -80,6 +89,65 @@ def test_the_match_index_gives_the_entries_of_a_full_scan(news: News, recipient:
     scanned = build(recipient, news, NOW, no_regions)
     indexed = replace(news, match_index=index_matches(news.matches, news.records))
     assert build(recipient, indexed, NOW, no_regions) == scanned
+
+
+AREAS, HELP, COUNTRIES = ("a1", "a2", "a3"), ("h1", "h2"), ("LAO", "KHM", "LBN", "any")
+REGIONS = {"035": frozenset({"LAO", "KHM"}), "145": frozenset({"LBN"})}
+
+
+def some_regions(code: str) -> frozenset[str]:
+    return REGIONS.get(code, frozenset())
+
+
+def codes(choices: tuple[str, ...]) -> st.SearchStrategy[tuple[str, ...]]:
+    return st.lists(st.sampled_from(choices), max_size=3, unique=True).map(tuple)
+
+
+@st.composite
+def published_week(draw: st.DrawFn) -> News:
+    """Records with varied kinds and codes (countries, regions and "any"), newest first."""
+    count = draw(st.integers(0, 15))
+    records = tuple(
+        Facts(
+            n,
+            draw(st.sampled_from(("need", "offer"))),
+            draw(st.sampled_from(ACTORS)),
+            draw(codes((*COUNTRIES, "region:035"))),
+            draw(codes(AREAS)),
+            draw(codes(HELP)),
+            NOW - timedelta(hours=n),
+        )
+        for n in range(1, count + 1)
+    )
+    return News(published=records, records={r.id: r for r in records})
+
+
+filters = st.builds(
+    Filters,
+    kind=st.sampled_from((None, "need", "offer")),
+    areas=codes(AREAS).map(frozenset),
+    assistance=codes(HELP).map(frozenset),
+    places=codes((*COUNTRIES, "NOR", "region:035", "region:145", "region:999")).map(frozenset),
+)
+followers = st.builds(
+    Recipient,
+    channel=st.just("email"),
+    address=st.just("someone@example.org"),
+    language=st.just("en"),
+    since=st.sampled_from((SINCE, NOW - timedelta(hours=6))),
+    actor_ids=st.frozensets(st.sampled_from(ACTORS), max_size=1),
+    filters=st.lists(filters, max_size=3).map(tuple),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(news=published_week(), recipient=followers)
+def test_the_published_index_gives_the_entries_of_a_full_scan(
+    news: News, recipient: Recipient
+) -> None:
+    scanned = build(recipient, news, NOW, some_regions)
+    indexed = replace(news, published_index=index_published(news.published))
+    assert build(recipient, indexed, NOW, some_regions) == scanned
 
 
 class Untouchable(tuple):  # type: ignore[type-arg]
