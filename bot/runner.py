@@ -127,7 +127,8 @@ async def processing_service(portal: Portal, stop: asyncio.Event, wake: Shared) 
         await asyncio.to_thread(processor.give_up, item_id, reason)
     wake.verdicts.clear()
     await asyncio.to_thread(fronts.make_all)  # each channel's reading, before the first message
-    await asyncio.to_thread(warm_up)  # and the reader's indexes, the compiled templates
+    await asyncio.to_thread(warm_up)  # and the template reader's indexes
+    log.info("ready to handle messages")
     while not stop.is_set():
         while not stop.is_set() and await asyncio.to_thread(processor.process_next) is not None:
             wake.outbox.set()

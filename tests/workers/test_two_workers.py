@@ -7,6 +7,7 @@ import signal
 import smtplib
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -46,11 +47,15 @@ def worker(settings: Settings, home: Path, port: int) -> subprocess.Popen[str]:
         PORTAL_DOMAIN=settings.domain,
         PORTAL_SECRET_KEY=settings.secret_key,
         PORTAL_LOG_LEVEL="INFO",
+        PORTAL_PROCESSORS="1",
     )
     process = subprocess.Popen([PORTAL, "run"], env=env, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
+    waiting = {"SMTP listening", "[processor-1] bot.runner: ready to handle messages"}
     for line in process.stderr:
-        if "SMTP listening" in line:
+        waiting = {said for said in waiting if said not in line}
+        if not waiting:  # both workers take part in the burst from its first message
+            threading.Thread(target=process.stderr.read, daemon=True).start()  # never blocks
             return process
     raise AssertionError(f"worker on {port} did not start")
 
