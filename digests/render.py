@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -65,7 +65,7 @@ class Shown:
     why: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-def entry_item(section: str, item: Shown | Mapping[str, Any], lang: str) -> Item:
+def entry_item(section: str, item: Shown, lang: str) -> Item:
     """Render one entry, given as the entry templates read it (record, own, score, why)."""
     context = {"section": section, "item": item, "names": names_in(lang)}
     return Item(

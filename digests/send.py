@@ -215,16 +215,10 @@ def _write(
     """The ledger row and the digest (None: nothing new), in one transaction; "already" if
     another worker wrote the row since the run began (its unique key refuses a second one)."""
     try:
-        with transaction(sessions) as session:
-            (entry,) = add_entries(session, [_entry(recipient, digest, period, now)])
-            if shown is None:
-                return "empty"
-            mail = addresses.of(settings)
-            (item,) = add_all(session, [_item(settings, mail, entry, recipient, shown, now)])
-            link(session, [(entry, item)])
-            return "sent"
-    except IntegrityError:  # another worker wrote it first: the insert above failed
+        (outcome,) = _write_batch(sessions, settings, period, [(recipient, digest, shown)], now)
+    except IntegrityError:  # another worker wrote it first: the ledger insert failed
         return "already"
+    return outcome
 
 
 def _entry(recipient: Recipient, digest: Digest, period: str, now: datetime) -> dict[str, Any]:

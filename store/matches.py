@@ -146,10 +146,10 @@ def ranked_at(
 
 
 def kth_best(
-    session: Session, kind: str, ids: Collection[int], k: int, excluding: int | None = None
+    session: Session, kind: str, ids: Collection[int], k: int
 ) -> dict[int, tuple[int, int]]:
-    """For each record among `ids` with at least k open matches (but `excluding`): the k-th."""
-    return {holder: m for (holder, _), m in ranked_at(session, kind, ids, [k], excluding).items()}
+    """For each record among `ids` with at least k open matches: the k-th."""
+    return {holder: m for (holder, _), m in ranked_at(session, kind, ids, [k]).items()}
 
 
 def drop_matches(session: Session, pairs: Collection[tuple[int, int]], now: datetime) -> None:

@@ -134,9 +134,8 @@ def refresh(session: Session, record: Record, now: datetime, *, keep: int) -> tu
         )
         results = []
         for row in rows:
-            other_side = Side.of(Candidate._make(row))
-            need, offer = (me, other_side) if me.kind == "need" else (other_side, me)
-            result = match(need, offer, region_countries=region_countries, now=now)
+            other_side = Side.of(Candidate._make(row))  # match() takes either order
+            result = match(me, other_side, region_countries=region_countries, now=now)
             if result is not None:
                 results.append(result)
         return results

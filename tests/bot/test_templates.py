@@ -31,7 +31,7 @@ from bot.records.review import Decision
 from bot.records.views import RecordView, button_labels, place_name, vocabulary
 from bot.render import LANGUAGES, TEMPLATES, environment, render, render_text
 from bot.words import WORDS_FILE
-from digests.render import entry_item
+from digests.render import Shown, entry_item
 from store.actors import Actor
 
 HELPERS = (
@@ -212,7 +212,7 @@ def digest_context(
         "renewal": [{"record": need, "own": None, "score": 0, "why": (("renew_by", ()),)}],
     }
     sections = {
-        name: [] if empty else [entry_item(name, item, lang) for item in items]
+        name: [] if empty else [entry_item(name, Shown(**item), lang) for item in items]
         for name, items in entries.items()
     }
     return {
