@@ -75,3 +75,14 @@ def test_front_servers_are_addresses_and_networks(tmp_path: Path) -> None:
         ip_network("192.0.2.25/32"),
         ip_network("2001:db8::/64"),
     )
+
+
+def test_processors_are_one_per_core_the_portal_may_use_unless_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 2, 5})  # a CPU limit of 3
+    home = {"PORTAL_HOME": str(tmp_path)}
+    assert Settings.load(home).processor_count == 3
+    assert Settings.load({**home, "PORTAL_PROCESSORS": "2"}).processor_count == 2
+    with pytest.raises(ConfigError, match="PORTAL_PROCESSORS must be 0 or more"):
+        Settings.load({**home, "PORTAL_PROCESSORS": "-1"})

@@ -6,14 +6,13 @@ import logging
 import queue
 import threading
 from concurrent.futures import Future
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
-from sqlalchemy import Table, select
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.db import transaction
-from store.inbox import InboxItem, dedup_key, store_message
+from store.inbox import store_message, store_messages
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +71,6 @@ class GroupCommit:
         self.channel = channel
         self.max_batch = max_batch
         self._keep_alone = keeper(sessions, channel, urgent=True)  # a message on its own
-        self._adding: Any = None  # the INSERT of a batch, once the database is known
         self._queue: queue.SimpleQueue[tuple[Arrival, Future[int]] | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._starting = threading.Lock()
@@ -181,49 +179,6 @@ class GroupCommit:
             future.set_result(item_id)
 
     def _store(self, arrivals: list[Arrival]) -> list[int]:
-        """One transaction: the new messages inserted, the copies (same sender and Message-ID,
-        already kept or earlier in the batch) given the id of the first."""
-        keys = [dedup_key(self.channel, a.sender, a.message_id, a.raw) for a in arrivals]
-        rows: dict[str, dict[str, object]] = {}
-        for arrival, key in zip(arrivals, keys, strict=True):
-            rows.setdefault(
-                key,
-                {
-                    "channel": self.channel,
-                    "sender": arrival.sender,
-                    "recipients": arrival.recipients,
-                    "message_id": arrival.message_id,
-                    "dedup_key": key,
-                    "raw": arrival.raw,
-                    "meta": arrival.meta or {},
-                },
-            )
-        # Core statements on the session's connection: the ORM's bulk insert machinery cost
-        # intake about a third of its CPU for rows that need no objects. A copy is rare, so
-        # every row is inserted unless its key is already there, and only the keys that were
-        # not inserted are looked up.
-        table = cast(Table, InboxItem.__table__)
+        """One transaction for the batch (see store.inbox.store_messages)."""
         with transaction(self.sessions, urgent=True) as session:
-            connection = session.connection()
-            if self._adding is None:  # made once: its cache key is not computed again
-                self._adding = _insert_new(connection.dialect.name, table)
-            known = dict(connection.execute(self._adding, list(rows.values())).all())
-            copies = [key for key in rows if key not in known]
-            if copies:
-                known.update(
-                    connection.execute(
-                        select(table.c.dedup_key, table.c.id).where(table.c.dedup_key.in_(copies))
-                    ).all()
-                )
-        return [known[key] for key in keys]
-
-
-def _insert_new(dialect: str, table: Table) -> Any:
-    """INSERT … ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key, id, in the database's
-    own words (SQLite and PostgreSQL both have it)."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects import postgresql as words
-    else:
-        from sqlalchemy.dialects import sqlite as words  # type: ignore[no-redef]
-    statement = words.insert(table).on_conflict_do_nothing(index_elements=["dedup_key"])
-    return statement.returning(table.c.dedup_key, table.c.id)
+            return store_messages(session, self.channel, arrivals)

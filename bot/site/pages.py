@@ -25,7 +25,7 @@ from bot.site.facts import (
 )
 from bot.site.model import Site, SiteMatch, SiteRecord
 from bot.site.words import Labels, language_names
-from bot.site.worldmap import legend, world_map
+from bot.site.worldmap import WorldMap, legend, world_map
 from store.actors import ACTOR_TYPES, fold
 from store.records import NEED, OFFER
 
@@ -65,12 +65,13 @@ class Filters:
 def pages(site: Site, words: Vocabulary) -> dict[str, str]:
     """Every HTML page, by its path in the site."""
     files = {"index.html": _render("languages", root="", names=language_names(), site=site)}
+    world = world_map(site, words)  # figures and shapes only: the same in every language
     for lang in LANGUAGES:
-        files.update(_language_pages(site, words, lang))
+        files.update(_language_pages(site, words, lang, world))
     return files
 
 
-def _language_pages(site: Site, words: Vocabulary, lang: str) -> dict[str, str]:
+def _language_pages(site: Site, words: Vocabulary, lang: str, world: WorldMap) -> dict[str, str]:
     label = Labels(words, lang)
     regions, countries = place_options(site, words)
     options = regions + countries
@@ -85,7 +86,7 @@ def _language_pages(site: Site, words: Vocabulary, lang: str) -> dict[str, str]:
     }
     with_page = country_codes(site)
     common: dict[str, Any] = {
-        "world": world_map(site, words),
+        "world": world,
         "legend": legend(),
         "lang": lang,
         **gettext_callables(lang),  # `_("...")` in the templates (jinja2.ext.i18n)

@@ -176,13 +176,6 @@ class FolderPass:
                 client.expunge()
 
 
-def _last_uid(client: IMAPClient, selected: dict[bytes, Any]) -> int:
-    """The UID of the folder's newest message (UIDNEXT - 1, or a search without UIDNEXT)."""
-    if b"UIDNEXT" in selected:
-        return int(selected[b"UIDNEXT"]) - 1
-    return max(client.search(["ALL"]), default=0)
-
-
 def _batches(uids: list[int], sizes: dict[int, int]) -> list[list[int]]:
     """UIDs in runs of BATCH at most, BATCH_BYTES at most (a bigger message alone)."""
     batches: list[list[int]] = []
